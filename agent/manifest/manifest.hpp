@@ -1,0 +1,103 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace agent {
+
+/// How an app is brought up to date.
+enum class deploy_strategy { pull, build, restart };
+
+/// `build:` of an app with strategy build.
+struct build_spec {
+    std::string context;                      ///< directory (a git checkout mounted into the agent)
+    std::string dockerfile = "Dockerfile";
+    bool no_cache = true;
+    bool pull = true;
+    std::map<std::string, std::string> args;
+    std::optional<std::string> target;
+    struct git_spec {
+        std::string remote = "origin";
+        std::string branch = "main";
+    };
+    std::optional<git_spec> git;              ///< fetch + hard reset before building
+};
+
+/// `triggers.github:` of an app.
+struct github_trigger {
+    std::string repository;                   ///< "owner/name", compared case-insensitively
+    std::vector<std::string> branches;        ///< glob patterns; empty with no tags = every branch
+    std::vector<std::string> tags;            ///< glob patterns; empty = no tag triggers
+    std::string secret_env = "WEBHOOK_SECRET";
+    bool allow_sha1 = false;                  ///< accept the legacy X-Hub-Signature (sha1)
+};
+
+/// `secrets.infisical:` of an app.
+struct infisical_source {
+    std::string project;
+    std::string environment;
+    std::string path = "/";
+    std::vector<std::string> keys;            ///< empty = every secret at the path
+};
+
+struct health_spec {
+    std::chrono::milliseconds timeout{std::chrono::seconds{60}};
+    std::chrono::milliseconds stable_for{std::chrono::seconds{5}};
+};
+
+struct registry_auth_spec {
+    std::string username_env;
+    std::string password_env;
+};
+
+/// One allow-listed app. Only apps named in the manifest are ever touched.
+struct app_spec {
+    std::string name;
+    std::string container;                    ///< defaults to the app name unless `service` is set
+    std::optional<std::string> service;       ///< a Swarm service to update instead of a container
+    std::string image;                        ///< may be empty for strategy restart
+    deploy_strategy strategy = deploy_strategy::pull;
+    std::optional<build_spec> build;
+    std::optional<github_trigger> github;
+    std::optional<infisical_source> infisical;
+    bool auto_redeploy = false;
+    health_spec health;
+    std::optional<registry_auth_spec> registry_auth;
+};
+
+/// The whole manifest (version 1). Apps are kept in file order.
+struct manifest {
+    int version = 1;
+    std::string source_path;
+    std::vector<app_spec> apps;
+
+    /// The app named `name`, or nullptr.
+    const app_spec* find(std::string_view name) const;
+};
+
+/// Thrown when a manifest cannot be used; `what()` holds every problem, one
+/// `FILE:LINE:COL: message` per line (LINE and COL 1-based).
+class manifest_error : public std::runtime_error {
+public:
+    explicit manifest_error(std::vector<std::string> problems);
+    const std::vector<std::string>& problems() const { return problems_; }
+
+private:
+    std::vector<std::string> problems_;
+};
+
+/// Parses and validates YAML text; `file_name` is used in messages only.
+/// Throws manifest_error listing every problem found.
+manifest parse_manifest(const std::string& yaml_text, const std::string& file_name);
+
+/// Reads and parses the file at `path`. Throws manifest_error (also when unreadable).
+manifest load_manifest(const std::string& path);
+
+/// "pull" | "build" | "restart".
+std::string_view to_string(deploy_strategy s);
+
+}  // namespace agent

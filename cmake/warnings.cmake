@@ -1,0 +1,11 @@
+add_library(da_warnings INTERFACE)
+target_compile_options(da_warnings INTERFACE -Wall -Wextra -Wpedantic -Wconversion -Wno-sign-conversion)
+if(DA_WERROR)
+    target_compile_options(da_warnings INTERFACE -Werror)
+endif()
+
+add_library(da_sanitizers INTERFACE)
+if(DA_SANITIZE)
+    target_compile_options(da_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(da_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

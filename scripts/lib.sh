@@ -1,0 +1,144 @@
+# Shared by scripts/test and scripts/run: package installation and the private Docker Engine.
+# Sourced, not executed. Everything it starts is recorded under $DA_ENGINE_DIR so it can be stopped.
+
+DA_ENGINE_DIR=${DA_ENGINE_DIR:-/tmp/da-engine}
+
+da_log() { printf '==> %s\n' "$*" >&2; }
+
+# Debian packages the build, the tests and the quick start need.
+DA_BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev
+    libspdlog-dev libfmt-dev catch2 libsqlite3-dev libarchive-dev prometheus-cpp-dev libcli11-dev)
+DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates)
+
+da_install_packages() {
+    local missing=()
+    local pkg
+    for pkg in "${DA_BUILD_PACKAGES[@]}" "${DA_RUNTIME_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        da_log "missing Debian packages: ${missing[*]}"
+        da_log "install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+        return 1
+    fi
+    da_log "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+da_build() {
+    local build_dir=$1
+    shift
+    cmake -S "$DA_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$build_dir" -j2
+}
+
+# True when an engine answers at the given unix socket path.
+da_engine_answers() {
+    curl -sf --max-time 3 --unix-socket "$1" http://docker/_ping >/dev/null 2>&1
+}
+
+# Finds a running engine or starts a private one; exports DOCKER_HOST either way.
+# Sets DA_STARTED_ENGINE=1 when this shell started it.
+da_engine_up() {
+    DA_STARTED_ENGINE=0
+    if [ -n "${DOCKER_HOST:-}" ]; then
+        case "$DOCKER_HOST" in
+            unix://*)
+                if da_engine_answers "${DOCKER_HOST#unix://}"; then
+                    da_log "using the engine at $DOCKER_HOST"
+                    return 0
+                fi
+                ;;
+            *)
+                da_log "using the engine at $DOCKER_HOST"
+                return 0
+                ;;
+        esac
+    fi
+    local sock
+    for sock in /var/run/docker.sock "$DA_ENGINE_DIR/docker.sock"; do
+        if [ -S "$sock" ] && da_engine_answers "$sock"; then
+            export DOCKER_HOST="unix://$sock"
+            da_log "using the engine at $DOCKER_HOST"
+            return 0
+        fi
+    done
+    mkdir -p "$DA_ENGINE_DIR"
+    da_log "starting a private Docker Engine in $DA_ENGINE_DIR"
+    # containerd is started by dockerd itself when it is not already running.
+    dockerd --host "unix://$DA_ENGINE_DIR/docker.sock" --data-root "$DA_ENGINE_DIR/data" \
+        --exec-root "$DA_ENGINE_DIR/exec" --pidfile "$DA_ENGINE_DIR/docker.pid" \
+        >"$DA_ENGINE_DIR/dockerd.log" 2>&1 &
+    echo $! >"$DA_ENGINE_DIR/dockerd.launcher.pid"
+    local i
+    for i in $(seq 1 120); do
+        if da_engine_answers "$DA_ENGINE_DIR/docker.sock"; then
+            export DOCKER_HOST="unix://$DA_ENGINE_DIR/docker.sock"
+            DA_STARTED_ENGINE=1
+            da_log "engine ready after ${i}x0.5s"
+            return 0
+        fi
+        sleep 0.5
+    done
+    da_log "the Docker Engine did not start; its log:"
+    tail -n 40 "$DA_ENGINE_DIR/dockerd.log" >&2
+    return 1
+}
+
+da_engine_down() {
+    if [ "${DA_STARTED_ENGINE:-0}" = 1 ] && [ -f "$DA_ENGINE_DIR/docker.pid" ]; then
+        local pid
+        pid=$(cat "$DA_ENGINE_DIR/docker.pid")
+        da_log "stopping the private Docker Engine (pid $pid)"
+        kill "$pid" 2>/dev/null || true
+        local i
+        for i in $(seq 1 60); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+}
+
+# Starts a local registry on 127.0.0.1; exports DA_TEST_REGISTRY=127.0.0.1:PORT.
+da_registry_up() {
+    local port=${DA_REGISTRY_PORT:-5055}
+    local dir=$DA_ENGINE_DIR/registry
+    mkdir -p "$dir/data"
+    cat >"$dir/config.yml" <<YAML
+version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: $dir/data }
+  delete: { enabled: true }
+http:
+  addr: 127.0.0.1:$port
+YAML
+    docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+    DA_REGISTRY_PID=$!
+    local i
+    for i in $(seq 1 40); do
+        if curl -sf --max-time 2 "http://127.0.0.1:$port/v2/" >/dev/null 2>&1; then
+            export DA_TEST_REGISTRY=127.0.0.1:$port
+            da_log "registry ready at $DA_TEST_REGISTRY"
+            return 0
+        fi
+        sleep 0.25
+    done
+    da_log "the registry did not start; its log:"
+    tail -n 20 "$dir/registry.log" >&2
+    return 1
+}
+
+da_registry_down() {
+    if [ -n "${DA_REGISTRY_PID:-}" ]; then
+        kill "$DA_REGISTRY_PID" 2>/dev/null || true
+        wait "$DA_REGISTRY_PID" 2>/dev/null || true
+    fi
+}
