@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "docker_client/docker_api.hpp"
+
+namespace docker_client {
+
+/// Where the engine is and how long calls may take.
+struct client_options {
+    std::string host = "unix:///var/run/docker.sock";  ///< unix:///path or tcp://host:port
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds{5}};
+    std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};     ///< plain request/response calls
+    std::chrono::milliseconds stream_idle_timeout{std::chrono::minutes{5}};  ///< pull/build: reset on every byte
+    std::size_t response_body_limit = 64u * 1024u * 1024u;
+};
+
+/// Options from the environment: DOCKER_HOST, else DOCKER_SOCK_PATH, else the default socket.
+client_options options_from_environment();
+
+/// The real client over a unix socket or TCP. The executor must outlive it.
+/// Throws std::invalid_argument when `options.host` is not a unix:// or tcp:// address.
+std::unique_ptr<docker_api> make_client(net::any_io_executor executor, client_options options);
+
+/// The newest API version this client is written against; negotiation never goes above it.
+inline constexpr const char* newest_api_version = "1.47";
+/// The oldest engine API the client supports (Docker 20.10).
+inline constexpr const char* oldest_api_version = "1.41";
+
+}  // namespace docker_client

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace docker_client::detail {
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string percent_encode(std::string_view text);
+
+/// Base64url with padding, as X-Registry-Auth expects.
+std::string base64url(std::string_view bytes);
+
+/// Throws docker_client::error (status 0) unless `name` is a plausible container name or id.
+void check_container_ref(std::string_view name);
+/// Throws docker_client::error (status 0) unless `reference` is a plausible image reference.
+void check_image_ref(std::string_view reference);
+
+/// "1.41" < "1.47"; versions are "MAJOR.MINOR".
+int compare_api_versions(std::string_view a, std::string_view b);
+
+}  // namespace docker_client::detail

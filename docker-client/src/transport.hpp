@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "docker_client/client.hpp"
+
+namespace docker_client::detail {
+
+/// One HTTP exchange with the engine, in plain types (Beast stays in transport.cpp).
+struct http_call {
+    std::string method;  ///< "GET", "POST", "DELETE"
+    std::string target;  ///< already versioned and encoded: "/v1.41/containers/x/json"
+    std::string body;
+    std::string content_type;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct http_reply {
+    unsigned status = 0;
+    std::string body;  ///< for streamed calls: only filled when the status is not 2xx
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    /// The value of header `name` (case-insensitive), or empty.
+    std::string header(std::string_view name) const;
+};
+
+/// Called with each complete line of a streamed body, without its line ending.
+using line_callback = std::function<void(std::string_view line)>;
+
+/// HTTP/1.1 to the engine over a unix socket or TCP, one connection per call, a deadline on
+/// connect, write and every read. Throws docker_client::error (status 0) on transport failures.
+class transport {
+public:
+    transport(net::any_io_executor executor, client_options options);
+
+    /// Sends the call and reads the whole reply (bounded by options.response_body_limit);
+    /// the whole exchange must finish within `timeout`.
+    net::awaitable<http_reply> call(http_call request, std::chrono::milliseconds timeout);
+
+    /// Sends the call and hands each line of a 2xx body to `on_line` as it arrives; the idle
+    /// deadline is reset on each read. A non-2xx reply is returned with its body instead.
+    net::awaitable<http_reply> stream(http_call request, line_callback on_line);
+
+    const std::string& host() const { return options_.host; }
+
+private:
+    net::any_io_executor executor_;
+    client_options options_;
+};
+
+}  // namespace docker_client::detail
