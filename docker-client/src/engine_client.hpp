@@ -44,6 +44,6 @@ private:
 };
 
 /// Throws docker_client::error carrying the reply's status and the daemon's message.
-[[noreturn]] void throw_for_reply(const http_reply& reply, std::string context);
+[[noreturn]] void throw_for_reply(const http_reply& reply, const std::string& context);
 
 }  // namespace docker_client::detail
