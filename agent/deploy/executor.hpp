@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "deploy/journal.hpp"
+#include "docker_client/docker_api.hpp"
+#include "intake/events.hpp"
+#include "manifest/manifest.hpp"
+
+namespace agent {
+
+namespace net = boost::asio;
+
+/// A planned job with the deployment id the store gave it.
+struct deploy_job {
+    std::int64_t id = 0;
+    planned_job plan;
+};
+
+/// Runs one deployment of one app against the engine: restart, or pull and recreate.
+/// Reports every step and the outcome to the journal; never throws for engine failures
+/// (they become `failed` or `rolled_back` with the daemon's message).
+class executor {
+public:
+    executor(docker_client::docker_api& docker, deployment_journal& journal)
+        : docker_(docker), journal_(journal) {}
+
+    net::awaitable<deploy_result> run(app_spec app, deploy_job job);
+
+private:
+    net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
+    net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
+    net::awaitable<deploy_result> recreate(const app_spec& app, const deploy_job& job,
+                                           docker_client::container_info old,
+                                           std::string new_image_id);
+    /// Waits until the new container is healthy (or, without a healthcheck, still running
+    /// after `stable_for`). Returns an empty string, or why it is not healthy.
+    net::awaitable<std::string> wait_healthy(const app_spec& app, const deploy_job& job,
+                                             std::string container_id);
+    void step(const deploy_job& job, std::string_view message);
+
+    docker_client::docker_api& docker_;
+    deployment_journal& journal_;
+};
+
+}  // namespace agent
