@@ -27,11 +27,11 @@ std::string short_id(std::string_view id) {
 
 }  // namespace
 
-void executor::step(const deploy_job& job, std::string_view message) {
+void deploy_executor::step(const deploy_job& job, std::string_view message) {
     journal_.step(job.id, message);
 }
 
-net::awaitable<deploy_result> executor::run(app_spec app, deploy_job job) {
+net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job) {
     try {
         if (app.service) {
             throw std::runtime_error("Swarm service updates are not supported yet");
@@ -51,7 +51,7 @@ net::awaitable<deploy_result> executor::run(app_spec app, deploy_job job) {
     }
 }
 
-net::awaitable<deploy_result> executor::restart(const app_spec& app, const deploy_job& job) {
+net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
     auto old = co_await docker_.inspect_container(app.container);
     if (!old) {
         throw std::runtime_error(fmt::format(
@@ -72,7 +72,7 @@ net::awaitable<deploy_result> executor::restart(const app_spec& app, const deplo
     co_return deploy_result::succeeded;
 }
 
-net::awaitable<deploy_result> executor::pull_and_recreate(const app_spec& app, const deploy_job& job) {
+net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app, const deploy_job& job) {
     auto old = co_await docker_.inspect_container(app.container);
     if (!old) {
         throw std::runtime_error(fmt::format(
@@ -105,7 +105,7 @@ net::awaitable<deploy_result> executor::pull_and_recreate(const app_spec& app, c
     co_return co_await recreate(app, job, std::move(*old), image->id);
 }
 
-net::awaitable<deploy_result> executor::recreate(const app_spec& app, const deploy_job& job,
+net::awaitable<deploy_result> deploy_executor::recreate(const app_spec& app, const deploy_job& job,
                                                  docker_client::container_info old,
                                                  std::string new_image_id) {
     const std::string parked = fmt::format("{}-old-{}", app.container, job.id);
@@ -146,7 +146,7 @@ net::awaitable<deploy_result> executor::recreate(const app_spec& app, const depl
     co_return deploy_result::rolled_back;
 }
 
-net::awaitable<std::string> executor::wait_healthy(const app_spec& app, const deploy_job& job,
+net::awaitable<std::string> deploy_executor::wait_healthy(const app_spec& app, const deploy_job& job,
                                                    std::string container_id) {
     using namespace std::chrono;
     const auto deadline = steady_clock::now() + app.health.timeout;

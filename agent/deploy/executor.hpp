@@ -22,9 +22,9 @@ struct deploy_job {
 /// Runs one deployment of one app against the engine: restart, or pull and recreate.
 /// Reports every step and the outcome to the journal; never throws for engine failures
 /// (they become `failed` or `rolled_back` with the daemon's message).
-class executor {
+class deploy_executor {
 public:
-    executor(docker_client::docker_api& docker, deployment_journal& journal)
+    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal)
         : docker_(docker), journal_(journal) {}
 
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
