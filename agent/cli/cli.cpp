@@ -1,7 +1,114 @@
 #include "cli/cli.hpp"
 
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/deploy_command.hpp"
+#include "cli/serve.hpp"
+#include "cli/settings.hpp"
+#include "common/log.hpp"
+#include "intake/verify_signature.hpp"
+#include "manifest/validate.hpp"
+
 namespace agent {
 
-int run_cli(int /*argc*/, char** /*argv*/) { return 0; }
+namespace {
+
+const char* env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return (v != nullptr && *v != '\0') ? v : fallback;
+}
+
+constexpr const char* description =
+    "deploy-agent: redeploys Docker apps when signed webhooks arrive.\n"
+    "It verifies GitHub (X-Hub-Signature-256) and Infisical (x-infisical-signature) deliveries\n"
+    "over the raw bytes, maps them through a YAML manifest to allow-listed apps, answers at once\n"
+    "(202), then pulls or restarts and recreates each app's container, rolling back when the new\n"
+    "one is not healthy. Settings come from the environment (PORT, LISTEN_ADDRESS, MANIFEST_PATH,\n"
+    "DATA_DIR, WEBHOOK_SECRET, INFISICAL_WEBHOOK_SECRET, ALLOW_UNSIGNED_WEBHOOKS, DOCKER_HOST or\n"
+    "DOCKER_SOCK_PATH, LOG_LEVEL, LOG_FORMAT); flags override them.";
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    init_logging(env_or("LOG_LEVEL", "info"), env_or("LOG_FORMAT", "text"));
+
+    agent_settings settings;
+    try {
+        settings = settings_from_environment();
+    } catch (const std::exception& e) {
+        std::cerr << "deploy-agent: " << e.what() << "\n";
+        return 2;
+    }
+
+    CLI::App app{description, "deploy-agent"};
+    app.set_version_flag("--version", std::string("deploy-agent ") + DA_VERSION);
+    app.require_subcommand(1);
+    app.footer("Run 'deploy-agent COMMAND --help' for a command's options.");
+
+    std::string listen;
+    auto* serve = app.add_subcommand("serve", "Listen for webhooks and deploy (the sidecar's main mode)");
+    serve->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+    serve->add_option("--listen", listen, "HOST:PORT to listen on (LISTEN_ADDRESS, PORT; default 0.0.0.0:9000)");
+    serve->add_option("--data-dir", settings.data_dir, "Where the history is kept (DATA_DIR)");
+
+    auto* validate = app.add_subcommand(
+        "validate", "Check the manifest: exit 0, or exit 1 with FILE:LINE:COL: message per problem");
+    validate->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+
+    std::string deploy_app;
+    bool wait = false;
+    auto* deploy = app.add_subcommand("deploy", "Deploy one app now, printing each step");
+    deploy->add_option("APP", deploy_app, "The app's name in the manifest")->required();
+    deploy->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+    deploy->add_flag("--wait", wait, "Wait for the deployment to finish (always the case today)");
+
+    verify_signature_args verify;
+    auto* verify_cmd = app.add_subcommand(
+        "verify-signature",
+        "Check a delivery's signature offline and say exactly why it does or does not match");
+    verify_cmd->add_option("--scheme", verify.scheme, "github or infisical")
+        ->required()
+        ->check(CLI::IsMember({"github", "infisical"}));
+    verify_cmd->add_option("--payload", verify.payload_file,
+                           "File with the body exactly as sent (GitHub: Recent Deliveries > Payload)")
+        ->required();
+    verify_cmd->add_option("--signature", verify.signature,
+                           "The header value (sha256=… or t=…;…)")
+        ->required();
+    auto* secret_env = verify_cmd->add_option("--secret-env", verify.secret_env,
+                                              "Name of the environment variable holding the secret");
+    auto* secret_file = verify_cmd->add_option("--secret-file", verify.secret_file,
+                                               "File holding the secret");
+    secret_env->excludes(secret_file);
+
+    try {
+        app.parse(argc, argv);
+        if (!listen.empty()) {
+            apply_listen_flag(settings, listen);
+        }
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "deploy-agent: " << e.what() << "\n";
+        return 2;
+    }
+
+    if (serve->parsed()) {
+        return run_serve(settings);
+    }
+    if (validate->parsed()) {
+        return run_validate(settings.manifest_path, std::cout, std::cerr);
+    }
+    if (deploy->parsed()) {
+        return run_deploy_command(settings, deploy_app);
+    }
+    if (verify_cmd->parsed()) {
+        return run_verify_signature(verify, std::cout);
+    }
+    return 2;
+}
 
 }  // namespace agent

@@ -89,7 +89,11 @@ bool agent_process::running() {
         return false;
     }
     int status = 0;
-    return ::waitpid(pid_, &status, WNOHANG) == 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+        pid_ = -1;  // reaped: never signal a pid that may since belong to another process
+    }
+    return r == 0;
 }
 
 int agent_process::kill_with(int signal) {

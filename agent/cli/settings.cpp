@@ -1,0 +1,76 @@
+#include "cli/settings.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "http/message.hpp"
+
+namespace agent {
+
+namespace {
+
+unsigned short parse_port(std::string_view text, std::string_view what) {
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || value > 65535) {
+        throw std::invalid_argument(std::string(what) + ": '" + std::string(text) +
+                                    "' is not a port number (0-65535)");
+    }
+    return static_cast<unsigned short>(value);
+}
+
+const char* env(const char* name) {
+    const char* v = std::getenv(name);
+    return (v != nullptr && *v != '\0') ? v : nullptr;
+}
+
+}  // namespace
+
+agent_settings settings_from_environment() {
+    agent_settings s;
+    if (const char* v = env("MANIFEST_PATH")) {
+        s.manifest_path = v;
+    }
+    if (const char* v = env("LISTEN_ADDRESS")) {
+        s.listen_address = v;
+    }
+    if (const char* v = env("PORT")) {
+        s.port = parse_port(v, "PORT");
+    }
+    if (const char* v = env("DATA_DIR")) {
+        s.data_dir = v;
+    }
+    return s;
+}
+
+void apply_listen_flag(agent_settings& settings, const std::string& listen) {
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+        settings.port = parse_port(listen, "--listen");
+        return;
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (!host.empty()) {
+        settings.listen_address = host;
+    }
+    settings.port = parse_port(std::string_view(listen).substr(colon + 1), "--listen");
+}
+
+bool env_flag(const char* name) {
+    const char* v = env(name);
+    if (v == nullptr) {
+        return false;
+    }
+    for (const char* yes : {"1", "true", "yes", "on"}) {
+        if (iequals(v, yes)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace agent

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+namespace agent {
+
+/// Settings shared by the subcommands, from the environment (names kept from the replaced
+/// service) and overridden by flags.
+struct agent_settings {
+    std::string manifest_path = "/etc/deploy-agent/manifest.yaml";  ///< MANIFEST_PATH
+    std::string listen_address = "0.0.0.0";                         ///< LISTEN_ADDRESS
+    unsigned short port = 9000;                                     ///< PORT
+    std::string data_dir = "/var/lib/deploy-agent";                 ///< DATA_DIR
+};
+
+/// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR. Throws std::invalid_argument with
+/// a message naming the variable when a value cannot be used.
+agent_settings settings_from_environment();
+
+/// Applies `--listen HOST:PORT` (or `:PORT`, or `PORT`). Throws std::invalid_argument.
+void apply_listen_flag(agent_settings& settings, const std::string& listen);
+
+/// True for "1", "true", "yes", "on" (any case).
+bool env_flag(const char* name);
+
+}  // namespace agent

@@ -1,0 +1,162 @@
+#include "http/routes.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "common/json_writer.hpp"
+#include "common/log.hpp"
+
+namespace agent {
+
+namespace {
+
+http_response method_not_allowed(std::string_view allow) {
+    auto r = json_error(405, "method not allowed");
+    r.headers.emplace_back("Allow", std::string(allow));
+    return r;
+}
+
+http_response json_ok(unsigned status, std::string body) {
+    return http_response{status, std::move(body), "application/json", {}};
+}
+
+std::string ids_text(const std::vector<std::int64_t>& ids) {
+    return fmt::format("{}", fmt::join(ids, ","));
+}
+
+}  // namespace
+
+boost::asio::awaitable<http_response> router::handle(http_request request) {
+    const std::string path(request.path());
+    const std::string& method = request.method;
+    if (path == "/webhook" || path == "/webhooks/github") {
+        if (method != "POST") {
+            co_return method_not_allowed("POST");
+        }
+        co_return co_await github(request);
+    }
+    if (path == "/webhooks/infisical") {
+        if (method != "POST") {
+            co_return method_not_allowed("POST");
+        }
+        co_return co_await infisical(request);
+    }
+    if (path == "/webhooks/infisical/test") {
+        if (method != "POST") {
+            co_return method_not_allowed("POST");
+        }
+        spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.peer, path,
+                     request.body.size());
+        co_return infisical_test_response(std::chrono::system_clock::now());
+    }
+    if (path == "/healthz") {
+        if (method != "GET" && method != "HEAD") {
+            co_return method_not_allowed("GET, HEAD");
+        }
+        co_return json_ok(200, R"({"status":"ok"})");
+    }
+    if (path == "/readyz") {
+        if (method != "GET" && method != "HEAD") {
+            co_return method_not_allowed("GET, HEAD");
+        }
+        co_return co_await ready();
+    }
+    if (path.starts_with("/api/") || path == "/api") {
+        co_return json_error(503, "API not configured: set JWT_SECRET");
+    }
+    spdlog::info("{} {} {} 404", request.peer, method, path);
+    co_return json_error(404, "not found");
+}
+
+boost::asio::awaitable<http_response> router::github(const http_request& request) {
+    auto m = s_.manifests.current();
+    github_verdict verdict = classify_github_delivery(request, *m, s_.secrets, s_.github);
+    const std::string path(request.path());
+    if (verdict.what != github_verdict::kind::push || !verdict.push) {
+        auto response = github_response(verdict);
+        if (verdict.what == github_verdict::kind::refused) {
+            spdlog::warn("{} POST {} {} github delivery {} refused: {}", request.peer, path,
+                         response.status, verdict.delivery_id, verdict.diagnosis);
+        } else {
+            spdlog::info("{} POST {} {} github {} delivery {}: {}", request.peer, path,
+                         response.status, verdict.event, verdict.delivery_id, verdict.reason);
+        }
+        co_return response;
+    }
+    const github_push& push = *verdict.push;
+    std::vector<planned_job> jobs = plan_github_push(*m, push);
+    std::erase_if(jobs, [&](const planned_job& j) {
+        return std::find(verdict.authorized_apps.begin(), verdict.authorized_apps.end(), j.app) ==
+               verdict.authorized_apps.end();
+    });
+    if (jobs.empty()) {
+        std::string reason = fmt::format("ignored: no app deploys {} {}", push.repository, push.ref);
+        spdlog::info("{} POST {} 200 github push delivery {}: {}", request.peer, path,
+                     push.delivery_id, reason);
+        json_writer w;
+        w.begin_object().key("success").boolean(true).key("message").string(reason);
+        w.key("event").string("push").end_object();
+        co_return json_ok(200, w.take());
+    }
+    std::vector<std::int64_t> ids =
+        co_await s_.record("github", "push", push.delivery_id, jobs);
+    json_writer w;
+    w.begin_object().key("success").boolean(true).key("message").string("deploys queued");
+    w.key("deployments").begin_array();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        s_.queue.submit(deploy_job{ids[i], jobs[i]});
+        w.begin_object().key("id").integer(ids[i]).key("app").string(jobs[i].app).end_object();
+    }
+    w.end_array().end_object();
+    spdlog::info("{} POST {} 202 github push {} {} ({}) delivery {}: queued deployment(s) {}",
+                 request.peer, path, push.repository, push.ref, push.commit.substr(0, 12),
+                 push.delivery_id, ids_text(ids));
+    co_return json_ok(202, w.take());
+}
+
+boost::asio::awaitable<http_response> router::infisical(const http_request& request) {
+    infisical_intake_options options;
+    options.window = s_.infisical_window;
+    options.allow_unsigned = s_.github.allow_unsigned;
+    options.now = [] { return std::chrono::system_clock::now(); };
+    infisical_verdict verdict = classify_infisical_delivery(request, s_.infisical_secret, options);
+    const std::string path(request.path());
+    if (verdict.what != infisical_verdict::kind::change || !verdict.change) {
+        if (verdict.what == infisical_verdict::kind::refused) {
+            spdlog::warn("{} POST {} {} infisical delivery refused: {}", request.peer, path,
+                         verdict.response.status, verdict.diagnosis);
+        } else {
+            spdlog::info("{} POST {} {} infisical {}: {}", request.peer, path,
+                         verdict.response.status, verdict.event, verdict.reason);
+        }
+        co_return verdict.response;
+    }
+    auto m = s_.manifests.current();
+    std::vector<planned_job> jobs = plan_infisical_change(*m, *verdict.change, s_.auto_redeploy);
+    std::vector<std::string> id_texts;
+    if (!jobs.empty()) {
+        std::vector<std::int64_t> ids = co_await s_.record("infisical", verdict.event, "", jobs);
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            s_.queue.submit(deploy_job{ids[i], jobs[i]});
+            id_texts.push_back(std::to_string(ids[i]));
+        }
+    }
+    spdlog::info("{} POST {} 200 infisical {} project {} environment {} path {}: cache cleared{}",
+                 request.peer, path, verdict.event, verdict.change->project,
+                 verdict.change->environment, verdict.change->secret_path,
+                 id_texts.empty() ? "" : ", queued deployment(s) " + fmt::format("{}", fmt::join(id_texts, ",")));
+    co_return infisical_processed_response(verdict.event, id_texts);
+}
+
+boost::asio::awaitable<http_response> router::ready() {
+    bool engine = s_.engine_ready ? co_await s_.engine_ready() : false;
+    json_writer w;
+    w.begin_object().key("ready").boolean(engine).key("engine").boolean(engine);
+    w.key("apps").integer(static_cast<std::int64_t>(s_.manifests.current()->apps.size()));
+    w.end_object();
+    co_return json_ok(engine ? 200 : 503, w.take());
+}
+
+}  // namespace agent

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "deploy/deploy_queue.hpp"
+#include "http/message.hpp"
+#include "intake/github_intake.hpp"
+#include "intake/infisical_intake.hpp"
+#include "manifest/manifest_holder.hpp"
+#include "planner/planner.hpp"
+
+namespace agent {
+
+/// What the endpoints need from the rest of the agent. References must outlive the router.
+struct route_services {
+    manifest_holder& manifests;
+    deploy_queue& queue;
+    /// Gives each planned job its deployment id (the store's, once recorded).
+    std::function<boost::asio::awaitable<std::vector<std::int64_t>>(std::string source,
+                                                                    std::string event,
+                                                                    std::string delivery_id,
+                                                                    std::vector<planned_job> jobs)>
+        record;
+    secret_source secrets;
+    github_intake_options github;
+    /// The Infisical webhook secret (INFISICAL_WEBHOOK_SECRET), read at start.
+    std::optional<configured_secret> infisical_secret;
+    std::chrono::milliseconds infisical_window{std::chrono::minutes{5}};
+    auto_redeploy_policy auto_redeploy;
+    /// True when the engine answers; /readyz uses it.
+    std::function<boost::asio::awaitable<bool>()> engine_ready;
+};
+
+/// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.
+class router {
+public:
+    explicit router(route_services services) : s_(std::move(services)) {}
+
+    /// Answers one request. Never throws.
+    boost::asio::awaitable<http_response> handle(http_request request);
+
+private:
+    boost::asio::awaitable<http_response> github(const http_request& request);
+    boost::asio::awaitable<http_response> infisical(const http_request& request);
+    boost::asio::awaitable<http_response> ready();
+
+    route_services s_;
+};
+
+}  // namespace agent
