@@ -108,7 +108,7 @@ da_engine_down() {
 
 # Starts a local registry on 127.0.0.1; exports DA_TEST_REGISTRY=127.0.0.1:PORT.
 da_registry_up() {
-    local port=${DA_REGISTRY_PORT:-5055}
+    local port=${DA_REGISTRY_PORT:-$(da_free_port 5055)}
     local dir=$DA_ENGINE_DIR/registry
     mkdir -p "$dir/data"
     cat >"$dir/config.yml" <<YAML
@@ -141,4 +141,23 @@ da_registry_down() {
         kill "$DA_REGISTRY_PID" 2>/dev/null || true
         wait "$DA_REGISTRY_PID" 2>/dev/null || true
     fi
+}
+
+# The first port from $1 upward on which nothing listens on 127.0.0.1.
+da_free_port() {
+    local port=$1
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        port=$((port + 1))
+    done
+    echo "$port"
+}
+
+# Removes every container and image the tests labelled, whichever engine they ran on.
+da_remove_test_objects() {
+    local ids
+    ids=$(docker ps -aq --filter label=io.deploy-agent.test 2>/dev/null || true)
+    [ -n "$ids" ] && docker rm -f -v $ids >/dev/null 2>&1 || true
+    ids=$(docker images -q --filter label=io.deploy-agent.test 2>/dev/null | sort -u || true)
+    [ -n "$ids" ] && docker rmi -f $ids >/dev/null 2>&1 || true
+    return 0
 }
