@@ -1,0 +1,28 @@
+# The deploy-agent sidecar image. Minimal for now (the sidecar issue completes it).
+#   docker build -t deploy-agent .
+# Needs a debian:bookworm-slim base image (ENGINE.md shows how to make one without Docker Hub).
+FROM debian:bookworm-slim AS build
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        cmake g++ make libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev libspdlog-dev \
+        libfmt-dev libsqlite3-dev libarchive-dev libcli11-dev catch2 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake cmake
+COPY docker-client docker-client
+COPY agent agent
+COPY tests tests
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF \
+    && cmake --build /build -j2 --target deploy-agent
+
+FROM debian:bookworm-slim
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 libsqlite3-0 libarchive13 ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /build/agent/deploy-agent /usr/local/bin/deploy-agent
+COPY manifests/example.yaml /etc/deploy-agent/manifest.yaml
+ENV PORT=9000 MANIFEST_PATH=/etc/deploy-agent/manifest.yaml DATA_DIR=/var/lib/deploy-agent
+VOLUME /var/lib/deploy-agent
+EXPOSE 9000
+ENTRYPOINT ["deploy-agent"]
+CMD ["serve"]
