@@ -1,0 +1,92 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "intake/events.hpp"
+#include "store/store.hpp"
+
+namespace agent {
+
+/// Receives the outcome of one submitted delivery, exactly once, on the committer's writer
+/// thread: either `error` (a store_error) or the deployment ids in the order of the jobs.
+/// Implementations must be quick and must not throw (post the work elsewhere).
+class delivery_completion {
+public:
+    virtual ~delivery_completion() = default;
+    virtual void complete(std::exception_ptr error, std::vector<std::int64_t> ids) = 0;
+};
+
+/// Counters since start (tests, bench and metrics).
+struct group_commit_stats {
+    std::uint64_t transactions = 0;  ///< batches committed (or attempted one by one after a failure)
+    std::uint64_t deliveries = 0;    ///< deliveries recorded
+    std::size_t largest_batch = 0;
+};
+
+/// Group commit for store::record_delivery: one writer thread takes every delivery queued while
+/// the previous transaction was being made durable and records them all in ONE transaction (one
+/// fsync), then completes each caller with its own ids. Throughput then grows with concurrency
+/// instead of being capped at one fsync per delivery, with the same durability. If a batch
+/// fails, its deliveries are retried one transaction each, so one bad delivery fails only itself.
+class group_committer {
+public:
+    /// Starts the writer thread. `db` must outlive this object. `max_batch` bounds how many
+    /// deliveries share one transaction (and so the latency of the largest commit).
+    explicit group_committer(store& db, std::size_t max_batch = 512);
+    /// stop().
+    ~group_committer();
+    group_committer(const group_committer&) = delete;
+    group_committer& operator=(const group_committer&) = delete;
+
+    /// Queues one delivery with its jobs; `done` is called once, on the writer thread, when they
+    /// are durable or have failed. After stop() it is completed at once with a store_error.
+    void submit(delivery_record delivery, std::vector<planned_job> jobs,
+                std::unique_ptr<delivery_completion> done);
+    /// Blocking face for threads: returns the deployment ids once durable; throws store_error.
+    std::vector<std::int64_t> record_delivery(delivery_record delivery,
+                                              std::vector<planned_job> jobs);
+    /// Records everything already queued, then ends the writer thread. Idempotent. Call it
+    /// before destroying an io_context that still awaits record_delivery_async.
+    void stop();
+    group_commit_stats stats() const;
+
+private:
+    struct pending {
+        delivery_submission submission;
+        std::unique_ptr<delivery_completion> done;
+    };
+    void run();
+    void commit(std::vector<pending>& batch);
+
+    store& db_;
+    std::size_t max_batch_;
+    std::mutex mutex_;  // guards queue_ and stopping_
+    std::condition_variable wake_;
+    std::deque<pending> queue_;
+    bool stopping_ = false;
+    std::atomic<std::uint64_t> transactions_{0};
+    std::atomic<std::uint64_t> deliveries_{0};
+    std::atomic<std::size_t> largest_batch_{0};
+    std::mutex stop_mutex_;  // serializes stop() callers around join()
+    std::thread writer_;
+};
+
+/// The coroutine face for the server: records `delivery` and its `jobs` through `committer`
+/// (sharing a transaction with whatever else is queued) and resumes on the caller's executor
+/// with the deployment ids once durable. Throws store_error when the transaction fails (disk
+/// full, I/O error) or the committer is stopped.
+boost::asio::awaitable<std::vector<std::int64_t>> record_delivery_async(
+    group_committer& committer, delivery_record delivery, std::vector<planned_job> jobs);
+
+}  // namespace agent
