@@ -1,0 +1,71 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+#include "intake/events.hpp"
+#include "intake/signature.hpp"
+#include "manifest/manifest.hpp"
+
+namespace agent {
+
+/// Where the GitHub intake finds a secret by environment variable name (a seam for tests).
+struct secret_source {
+    std::function<std::optional<configured_secret>(std::string_view env_name)> lookup;
+};
+
+/// The process environment, through read_secret_from_env.
+secret_source environment_secret_source();
+
+/// The environment variable that holds the default GitHub secret.
+inline constexpr std::string_view default_github_secret_env = "WEBHOOK_SECRET";
+
+struct github_intake_options {
+    bool allow_unsigned = false;  ///< ALLOW_UNSIGNED_WEBHOOKS=true: accept deliveries without one
+};
+
+/// What to do with one GitHub delivery.
+struct github_verdict {
+    enum class kind { push, ping, ignored, refused };
+
+    /// 202 for a push (the caller answers 200 instead when no app is planned), 200 for ping and
+    /// ignored, 400 malformed, 401 signature, 503 not configured.
+    unsigned status = 400;
+    kind what = kind::refused;
+    std::string reason;     ///< short, for the caller: "invalid signature", "pong: hook 123", ...
+    std::string diagnosis;  ///< one line for the log; never a secret or a MAC
+    std::string refusal_code;         ///< stable metric label; empty unless refused
+    std::string event;                ///< X-GitHub-Event (validated), may be empty when refused
+    std::string delivery_id;          ///< X-GitHub-Delivery (validated), may be empty
+    std::string content_type;         ///< media type, lower-case
+    std::optional<github_push> push;  ///< for kind::push, and for an ignored ref deletion
+
+    /// Env names whose secret verified the delivery (for an unsigned delivery accepted under
+    /// allow_unsigned: every candidate name). The caller keeps only apps using one of them.
+    std::vector<std::string> verified_secret_envs;
+    /// Manifest apps whose triggers.github.repository is the payload's repository and whose
+    /// secret_env verified the delivery (and allow_sha1 when only sha1 was sent): the apps this
+    /// delivery may trigger. Branch/tag matching is the planner's.
+    std::vector<std::string> authorized_apps;
+    bool signature_verified = false;  ///< false only for a delivery accepted unsigned
+};
+
+/// Verifies and classifies one GitHub delivery. Pure: no I/O except `secrets.lookup`.
+/// The HMAC is over `request.body` exactly as received, JSON or form; the payload is read from
+/// the still-unverified body only to choose candidate secrets (WEBHOOK_SECRET and the secret_env
+/// of every app whose repository matches; every manifest secret_env when the repository is not
+/// known), and is used for nothing else until a candidate verifies it. Never throws for any
+/// input.
+github_verdict classify_github_delivery(const http_request& request, const manifest& apps,
+                                        const secret_source& secrets,
+                                        const github_intake_options& options);
+
+/// The answer for a verdict other than push: 200 `{"success":true,"message":reason,"event":…}`
+/// for ping and ignored, json_error(status, reason) for refused.
+http_response github_response(const github_verdict& verdict);
+
+}  // namespace agent

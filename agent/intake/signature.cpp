@@ -1,0 +1,279 @@
+#include "intake/signature.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace agent {
+namespace {
+
+std::string to_hex(const unsigned char* bytes, std::size_t size) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        out.push_back(digits[bytes[i] >> 4]);
+        out.push_back(digits[bytes[i] & 0x0f]);
+    }
+    return out;
+}
+
+std::string hmac_hex(const EVP_MD* md, std::string_view key, std::string_view data) {
+    // OpenSSL wants a non-null key pointer even for an empty key.
+    static const unsigned char empty_key[1] = {0};
+    if (key.size() > static_cast<std::size_t>(INT_MAX)) {
+        throw std::runtime_error("HMAC key too long");
+    }
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_size = 0;
+    const void* key_bytes = key.empty() ? static_cast<const void*>(empty_key) : key.data();
+    const auto* data_bytes = reinterpret_cast<const unsigned char*>(data.data());
+    if (HMAC(md, key_bytes, static_cast<int>(key.size()), data.empty() ? empty_key : data_bytes,
+             data.size(), mac, &mac_size) == nullptr) {
+        throw std::runtime_error("OpenSSL HMAC failed");
+    }
+    return to_hex(mac, mac_size);
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c + 32);
+        }
+    }
+    return out;
+}
+
+// Checks `digits` is exactly `expected` hex digits; returns the problem or empty.
+std::string hex_problem(std::string_view digits, std::size_t expected, std::string_view what) {
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (hex_value(digits[i]) < 0) {
+            return std::string(what) + " has a non-hex character at position " +
+                   std::to_string(i + 1);
+        }
+    }
+    if (digits.size() != expected) {
+        std::string p = std::string(what) + " has " + std::to_string(digits.size()) +
+                        " hex digits, expected " + std::to_string(expected);
+        if (digits.size() == 40 && expected == 64) {
+            p += " (40 is the length of an HMAC-SHA1 digest)";
+        } else if (digits.size() == 64 && expected == 40) {
+            p += " (64 is the length of an HMAC-SHA256 digest)";
+        }
+        return p;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+    return hmac_hex(EVP_sha256(), key, data);
+}
+
+std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
+    return hmac_hex(EVP_sha1(), key, data);
+}
+
+std::string sha256_hex(std::string_view data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_size = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &md_size, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("OpenSSL SHA-256 failed");
+    }
+    return to_hex(md, md_size);
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        // Spend comparable time anyway; only the length difference is revealed.
+        (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
+        return false;
+    }
+    if (a.empty()) {
+        return true;
+    }
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string secret_fingerprint(std::string_view secret) {
+    return sha256_hex(secret).substr(0, 8);
+}
+
+configured_secret make_configured_secret(std::string raw, std::string origin) {
+    configured_secret s;
+    s.origin = std::move(origin);
+    if (raw.size() >= 2 && raw.compare(raw.size() - 2, 2, "\r\n") == 0) {
+        s.removed_newline = "\r\n";
+    } else if (!raw.empty() && raw.back() == '\n') {
+        s.removed_newline = "\n";
+    }
+    raw.resize(raw.size() - s.removed_newline.size());
+    s.leading_whitespace = !raw.empty() && is_space(raw.front());
+    s.trailing_whitespace = !raw.empty() && is_space(raw.back());
+    s.value = std::move(raw);
+    return s;
+}
+
+std::optional<configured_secret> read_secret_from_env(const char* name) {
+    const char* raw = std::getenv(name);
+    if (raw == nullptr) {
+        return std::nullopt;
+    }
+    configured_secret s = make_configured_secret(raw, name);
+    if (s.value.empty()) {
+        return std::nullopt;
+    }
+    return s;
+}
+
+std::optional<configured_secret> read_secret_from_file(const std::string& path,
+                                                       std::string* error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (error != nullptr) {
+            *error = "cannot open " + path + ": " + std::strerror(errno);
+        }
+        return std::nullopt;
+    }
+    std::string raw{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) {
+        if (error != nullptr) {
+            *error = "cannot read " + path;
+        }
+        return std::nullopt;
+    }
+    configured_secret s = make_configured_secret(std::move(raw), "file " + path);
+    if (s.value.empty()) {
+        if (error != nullptr) {
+            *error = path + " is empty";
+        }
+        return std::nullopt;
+    }
+    return s;
+}
+
+std::string describe_secret(const configured_secret& secret) {
+    std::string d = "fingerprint " + secret_fingerprint(secret.value) + ", " +
+                    std::to_string(secret.value.size()) + " bytes";
+    if (secret.removed_newline == "\r\n") {
+        d += ", one trailing CRLF removed";
+    } else if (secret.had_trailing_newline()) {
+        d += ", one trailing newline removed";
+    }
+    if (secret.leading_whitespace && secret.trailing_whitespace) {
+        d += ", leading and trailing whitespace";
+    } else if (secret.leading_whitespace) {
+        d += ", leading whitespace";
+    } else if (secret.trailing_whitespace) {
+        d += ", trailing whitespace";
+    }
+    return d;
+}
+
+signature_header parse_github_signature_header(std::string_view value,
+                                               std::string_view expected_algorithm) {
+    signature_header h;
+    const std::string_view v = trim_spaces(value);
+    const std::size_t expected_digits = expected_algorithm == "sha1" ? 40 : 64;
+    const auto eq = v.find('=');
+    if (v.empty()) {
+        h.problem = "the header is empty";
+        return h;
+    }
+    if (eq == std::string_view::npos) {
+        h.hex = lower(v);
+        h.problem = "no '" + std::string(expected_algorithm) + "=' prefix (" +
+                    std::to_string(v.size()) + " characters without an '=')";
+        return h;
+    }
+    h.algorithm = lower(v.substr(0, eq));
+    const std::string_view digits = v.substr(eq + 1);
+    h.hex = lower(digits);
+    if (h.algorithm != expected_algorithm) {
+        const bool printable = h.algorithm.size() <= 16 &&
+                               h.algorithm.find_first_not_of(
+                                   "abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+        h.problem = "prefix " +
+                    (printable ? "'" + h.algorithm + "='" : std::string("(unprintable)")) +
+                    " where '" + std::string(expected_algorithm) + "=' was expected";
+        return h;
+    }
+    h.problem = hex_problem(digits, expected_digits, "the digest");
+    return h;
+}
+
+signature_header parse_infisical_signature_header(std::string_view value) {
+    signature_header h;
+    h.algorithm = "sha256";
+    const std::string_view v = trim_spaces(value);
+    if (v.empty()) {
+        h.problem = "the header is empty";
+        return h;
+    }
+    if (v.size() >= 2 && (v[0] == 't' || v[0] == 'T') && v[1] == '=') {
+        const auto semi = v.find(';');
+        if (semi == std::string_view::npos) {
+            h.problem = "'t=' without the ';' that separates the timestamp from the digest";
+            return h;
+        }
+        const std::string_view t = trim_spaces(v.substr(2, semi - 2));
+        if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) {
+            h.problem = "the timestamp after 't=' is not 1 to 15 decimal digits (milliseconds)";
+            return h;
+        }
+        h.timestamp = std::strtoll(std::string(t).c_str(), nullptr, 10);
+        const std::string_view digits = trim_spaces(v.substr(semi + 1));
+        h.hex = lower(digits);
+        h.problem = hex_problem(digits, 64, "the digest after ';'");
+        return h;
+    }
+    if (v.find('=') != std::string_view::npos) {
+        const std::string prefix = lower(v.substr(0, v.find('=')));
+        h.problem = prefix == "sha256" || prefix == "sha1"
+                        ? "a GitHub-style '" + prefix + "=' prefix; Infisical sends 't=<ms>;<hex>'"
+                        : "neither 't=<ms>;<hex>' nor a plain hex digest";
+        return h;
+    }
+    h.hex = lower(v);
+    h.problem = hex_problem(v, 64, "the plain digest");
+    return h;
+}
+
+}  // namespace agent

@@ -1,0 +1,252 @@
+#include <catch2/catch.hpp>
+
+#include "intake/infisical_intake.hpp"
+
+using namespace agent;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string key = "infisical-test-secret";
+constexpr std::int64_t sent_ms = 1767225600000;  // 2026-01-01T00:00:00.000Z
+
+std::chrono::system_clock::time_point at_ms(std::int64_t ms) {
+    return std::chrono::system_clock::time_point{std::chrono::milliseconds{ms}};
+}
+
+// What Infisical's backend sends (webhook-fns.ts): payload = {...data, timestamp: Date.now()},
+// signature = HMAC-SHA256(secret, JSON.stringify(payload)) as hex, header "t=<ts>;<hex>".
+std::string infisical_body(const std::string& event, const std::string& project_json,
+                           std::int64_t timestamp) {
+    return R"({"event":")" + event + R"(","project":)" + project_json + R"(,"timestamp":)" +
+           std::to_string(timestamp) + "}";
+}
+
+http_request delivery(std::string body, std::optional<std::string> signature) {
+    http_request r;
+    r.method = "POST";
+    r.target = "/webhooks/infisical";
+    r.headers = {{"Content-Type", "application/json"}, {"User-Agent", "axios/1.7.7"}};
+    if (signature) {
+        r.headers.emplace_back("x-infisical-signature", *signature);
+    }
+    r.body = std::move(body);
+    return r;
+}
+
+http_request infisical_delivery(const std::string& body, std::int64_t t,
+                                const std::string& secret = key) {
+    return delivery(body, "t=" + std::to_string(t) + ";" + hmac_sha256_hex(secret, body));
+}
+
+infisical_verdict classify(const http_request& r, std::optional<std::string> secret = key,
+                           std::int64_t now_ms = sent_ms + 1500, bool allow_unsigned = false,
+                           std::chrono::milliseconds window = 5min) {
+    infisical_intake_options o;
+    o.window = window;
+    o.allow_unsigned = allow_unsigned;
+    o.now = [now_ms] { return at_ms(now_ms); };
+    std::optional<configured_secret> s;
+    if (secret) {
+        s = make_configured_secret(*secret, "INFISICAL_WEBHOOK_SECRET");
+    }
+    return classify_infisical_delivery(r, s, o);
+}
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+const std::string new_project =
+    R"({"workspaceId":"proj-1","projectId":"proj-1","projectName":"Secrets management",)"
+    R"("environment":"prod","environmentName":"Production","secretPath":"/api",)"
+    R"("changedBy":"Ada Lovelace"})";
+
+}  // namespace
+
+TEST_CASE("Infisical secrets.modified, current payload shape, t=<ms>;<hex>", "[intake]") {
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
+    // Computed independently with Python's hmac for this exact body.
+    REQUIRE(hmac_sha256_hex(key, body) ==
+            "46b5240cf875c426dae570ffd3c272598efb354a56c915f62eae4ff009420e5b");
+    auto v = classify(infisical_delivery(body, sent_ms));
+    CHECK(v.status == 200);
+    CHECK(v.what == infisical_verdict::kind::change);
+    CHECK(v.signature_verified);
+    CHECK(v.event == "secrets.modified");
+    REQUIRE(v.change);
+    CHECK(v.change->project == "proj-1");
+    CHECK(v.change->environment == "prod");
+    CHECK(v.change->secret_path == "/api");
+    CHECK_FALSE(v.change->secret_key);
+    CHECK(v.response.status == 200);
+    CHECK(
+        v.response.body ==
+        R"({"success":true,"message":"Webhook processed successfully","event":"secrets.modified","action":"cache_cleared"})");
+    CHECK(contains(v.diagnosis, "verified (t=<ms>;<hex>)"));
+}
+
+TEST_CASE("Infisical older documented shape (project.workspaceId, secret.modified)", "[intake]") {
+    const std::string body =
+        infisical_body("secret.modified", R"({"workspaceId":"ws-9","environment":"dev"})", sent_ms);
+    auto v = classify(infisical_delivery(body, sent_ms));
+    REQUIRE(v.change);
+    CHECK(v.what == infisical_verdict::kind::change);
+    CHECK(v.change->project == "ws-9");
+    CHECK(v.change->environment == "dev");
+    CHECK(v.change->secret_path == "/");
+    // Absent fields are omitted, never null.
+    CHECK(infisical_change_json(*v.change) ==
+          R"({"event":"secret.modified","project":"ws-9","environment":"dev","secretPath":"/"})");
+    infisical_change sparse;
+    sparse.event = "test";
+    CHECK(infisical_change_json(sparse) == R"({"event":"test"})");
+}
+
+TEST_CASE("Infisical seed shape with the plain-hex header of the replaced service", "[intake]") {
+    const std::string body =
+        R"({"event":"secret.updated","workspace":{"id":"proj_abc123","name":"My Project"},)"
+        R"("environment":{"id":"env_xyz789","name":"Production","slug":"production"},)"
+        R"("secretPath":"/api","secret":{"id":"sec_456","key":"DATABASE_URL","type":"shared"},)"
+        R"("timestamp":"2024-01-01T12:00:00.000Z","actor":{"type":"user"}})";
+    const auto noon = parse_iso8601("2024-01-01T12:00:00.000Z");
+    REQUIRE(noon);
+    const std::int64_t noon_ms = noon->time_since_epoch().count();
+    auto v = classify(delivery(body, hmac_sha256_hex(key, body)), key, noon_ms + 30'000);
+    CHECK(v.what == infisical_verdict::kind::change);
+    REQUIRE(v.change);
+    CHECK(v.change->event == "secret.updated");
+    CHECK(v.change->project == "proj_abc123");
+    CHECK(v.change->environment == "production");
+    CHECK(v.change->secret_path == "/api");
+    CHECK(v.change->secret_key == "DATABASE_URL");
+    CHECK(contains(v.diagnosis, "plain hex"));
+
+    for (const char* e : {"secret.created", "secret.deleted"}) {
+        std::string b = body;
+        b.replace(b.find("secret.updated"), 14, e);
+        CHECK(classify(delivery(b, hmac_sha256_hex(key, b)), key, noon_ms).event == e);
+    }
+
+    // The signed ISO timestamp is held to the window too.
+    auto stale = classify(delivery(body, hmac_sha256_hex(key, body)), key, noon_ms + 3'600'000);
+    CHECK(stale.refusal_code == "stale_timestamp");
+}
+
+TEST_CASE("Infisical test event answers as the seed shows", "[intake]") {
+    const std::string body = infisical_body("test", new_project, sent_ms);
+    auto v = classify(infisical_delivery(body, sent_ms));
+    CHECK(v.what == infisical_verdict::kind::test);
+    CHECK(
+        v.response.body ==
+        R"({"success":true,"message":"Webhook processed successfully","event":"test","action":"cache_cleared"})");
+}
+
+TEST_CASE("Infisical unknown events are 200 ignored", "[intake]") {
+    const std::string body = infisical_body("secrets.rotation-failed", new_project, sent_ms);
+    auto v = classify(infisical_delivery(body, sent_ms));
+    CHECK(v.status == 200);
+    CHECK(v.what == infisical_verdict::kind::ignored);
+    CHECK_FALSE(v.change);
+    CHECK(
+        v.response.body ==
+        R"({"success":true,"message":"Webhook ignored","event":"secrets.rotation-failed","action":"ignored"})");
+}
+
+TEST_CASE("Infisical stale or future timestamps are refused as replays", "[intake]") {
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
+    auto old = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000 + 1);
+    CHECK(old.status == 401);
+    CHECK(old.refusal_code == "stale_timestamp");
+    CHECK(contains(old.diagnosis, "refused as a replay"));
+    CHECK(contains(old.diagnosis, "300.0 s"));
+
+    auto edge = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000);
+    CHECK(edge.status == 200);
+
+    auto future = classify(infisical_delivery(body, sent_ms), key, sent_ms - 6 * 60'000);
+    CHECK(future.refusal_code == "stale_timestamp");
+
+    auto narrow = classify(infisical_delivery(body, sent_ms), key, sent_ms + 20'000, false, 10s);
+    CHECK(narrow.refusal_code == "stale_timestamp");
+}
+
+TEST_CASE("Infisical header t= must equal the signed body timestamp", "[intake]") {
+    // Replaying an old body with a fresh t= must not pass: t= itself is not signed.
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms - 3'600'000);
+    auto v = classify(infisical_delivery(body, sent_ms));
+    CHECK(v.status == 401);
+    CHECK(v.refusal_code == "timestamp_mismatch");
+
+    const std::string no_ts = R"({"event":"secrets.modified","project":{}})";
+    CHECK(classify(infisical_delivery(no_ts, sent_ms)).refusal_code == "timestamp_mismatch");
+}
+
+TEST_CASE("Infisical refusals: wrong secret, missing header, not configured", "[intake]") {
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
+    auto wrong = classify(infisical_delivery(body, sent_ms, "another-secret"));
+    CHECK(wrong.status == 401);
+    CHECK(wrong.refusal_code == "bad_signature");
+    CHECK(wrong.response.body == R"({"success":false,"error":"Invalid webhook signature"})");
+    CHECK(contains(wrong.diagnosis,
+                   "INFISICAL_WEBHOOK_SECRET (fingerprint " + secret_fingerprint(key)));
+    CHECK_FALSE(contains(wrong.diagnosis, key));
+    CHECK_FALSE(contains(wrong.diagnosis, hmac_sha256_hex(key, body)));
+
+    auto newline = classify(infisical_delivery(body, sent_ms, key + "\n"), key + "\n");
+    CHECK(contains(newline.diagnosis, "it would match with the trailing newline"));
+
+    auto missing = classify(delivery(body, std::nullopt));
+    CHECK(missing.status == 401);
+    CHECK(missing.refusal_code == "missing_signature");
+    CHECK(contains(missing.diagnosis, "User-Agent"));
+
+    auto malformed = classify(delivery(body, "t=123"));
+    CHECK(malformed.refusal_code == "malformed_signature");
+
+    auto unconfigured = classify(infisical_delivery(body, sent_ms), std::nullopt);
+    CHECK(unconfigured.status == 503);
+    CHECK(unconfigured.refusal_code == "not_configured");
+    CHECK(unconfigured.response.body == R"({"success":false,"error":"not configured"})");
+
+    auto allowed = classify(delivery(body, std::nullopt), std::nullopt, sent_ms, true);
+    CHECK(allowed.what == infisical_verdict::kind::change);
+    CHECK_FALSE(allowed.signature_verified);
+    CHECK(contains(allowed.diagnosis, "UNSIGNED"));
+}
+
+TEST_CASE("Infisical malformed JSON is 400 with the parser's offset", "[intake]") {
+    const std::string body = R"({"event":"secrets.modified",})";
+    auto v = classify(delivery(body, hmac_sha256_hex(key, body)));
+    CHECK(v.status == 400);
+    CHECK(v.refusal_code == "bad_json");
+    CHECK(contains(v.reason, "malformed JSON at offset 28"));
+
+    const std::string no_event = R"({"timestamp":1})";
+    CHECK(classify(delivery(no_event, hmac_sha256_hex(key, no_event)), key, 1).refusal_code ==
+          "bad_payload");
+}
+
+TEST_CASE("Infisical responses: processed with deployments, and the test endpoint", "[intake]") {
+    CHECK(
+        infisical_processed_response("secrets.modified", {"d-1", "d-2"}).body ==
+        R"({"success":true,"message":"Webhook processed successfully","event":"secrets.modified","action":"cache_cleared","deployments":["d-1","d-2"]})");
+    const auto r = infisical_test_response(at_ms(1704067200000 + 7));
+    CHECK(r.status == 200);
+    CHECK(
+        r.body ==
+        R"({"success":true,"message":"Test webhook received successfully","receivedAt":"2024-01-01T00:00:00.007Z"})");
+}
+
+TEST_CASE("ISO-8601 parsing and formatting", "[intake]") {
+    CHECK(iso8601_utc_millis(at_ms(0)) == "1970-01-01T00:00:00.000Z");
+    CHECK(iso8601_utc_millis(at_ms(sent_ms + 123)) == "2026-01-01T00:00:00.123Z");
+    CHECK(parse_iso8601("2026-01-01T00:00:00Z")->time_since_epoch().count() == sent_ms);
+    CHECK(parse_iso8601("2026-01-01T01:30:00.5+01:30")->time_since_epoch().count() ==
+          sent_ms + 500);
+    CHECK(parse_iso8601("2025-12-31T23:00:00-01:00")->time_since_epoch().count() == sent_ms);
+    CHECK_FALSE(parse_iso8601("2026-02-30T00:00:00Z"));
+    CHECK_FALSE(parse_iso8601("2026-01-01T00:00:00"));
+    CHECK_FALSE(parse_iso8601("2026-01-01"));
+    CHECK_FALSE(parse_iso8601("2026-01-01T00:00:00.Z"));
+}
