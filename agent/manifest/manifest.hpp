@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace agent {
@@ -30,7 +31,9 @@ struct build_spec {
 /// `triggers.github:` of an app.
 struct github_trigger {
     std::string repository;                   ///< "owner/name", compared case-insensitively
-    std::vector<std::string> branches;        ///< glob patterns; empty with no tags = every branch
+    /// Glob patterns for branch names ("main", "release/*"); a leading '!' excludes. Empty = no
+    /// branch triggers. The validator requires branches or tags: no app deploys on every push.
+    std::vector<std::string> branches;
     std::vector<std::string> tags;            ///< glob patterns; empty = no tag triggers
     std::string secret_env = "WEBHOOK_SECRET";
     bool allow_sha1 = false;                  ///< accept the legacy X-Hub-Signature (sha1)
@@ -96,6 +99,10 @@ manifest parse_manifest(const std::string& yaml_text, const std::string& file_na
 
 /// Reads and parses the file at `path`. Throws manifest_error (also when unreadable).
 manifest load_manifest(const std::string& path);
+
+/// The bytes of the file at `path` (at most 4 MiB). Throws manifest_error with the one problem
+/// "PATH: cannot read: <reason>" when it cannot be opened or read, or is larger.
+std::string read_manifest_file(const std::string& path);
 
 /// "pull" | "build" | "restart".
 std::string_view to_string(deploy_strategy s);

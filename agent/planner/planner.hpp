@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "intake/events.hpp"
+#include "manifest/manifest.hpp"
+
+// The planner turns one verified event into jobs for allow-listed apps. It is the only place that
+// decides which apps an event touches, and it only ever names apps of the manifest it is given:
+// nothing in a payload or an API call can add an app.
+
+namespace agent {
+
+/// INFISICAL_AUTO_REDEPLOY and INFISICAL_AUTO_REDEPLOY_APPS.
+struct auto_redeploy_policy {
+    bool enabled = false;
+    std::optional<std::vector<std::string>> apps;  ///< nullopt = any app of the manifest
+};
+
+/// Builds the policy from the two variables' values (nullopt = unset). `enabled` is true for
+/// "true", "1", "yes", "on" (any case, spaces trimmed). `apps` is a comma list; names are
+/// trimmed and empty items dropped; an unset or blank list means every app.
+auto_redeploy_policy parse_auto_redeploy_policy(std::optional<std::string_view> enabled,
+                                                std::optional<std::string_view> apps);
+
+/// parse_auto_redeploy_policy over the process environment.
+auto_redeploy_policy auto_redeploy_policy_from_environment();
+
+/// GitHub-Actions-style glob over the whole of `text`: `*` matches any run of characters
+/// except '/', `**` any run including '/', `?` one character except '/', `[abc]`, `[a-z]`,
+/// `[!a-z]` / `[^a-z]` one character (never '/') in or not in the class, `\x` a literal x.
+/// An unterminated '[' is a literal '['. Runs in O(|pattern| × |text|).
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// True when `name` is selected by an ordered list of patterns: a pattern selects on a match,
+/// a pattern starting with '!' deselects on a match, and the last matching pattern wins (as in
+/// GitHub Actions `branches:`). An empty list selects nothing.
+bool patterns_select(const std::vector<std::string>& patterns, std::string_view name);
+
+/// Jobs for a push: every app whose triggers.github.repository equals the push's repository
+/// (ignoring ASCII case) and whose `branches` select the pushed branch, or whose `tags` select
+/// the pushed tag. A deleted ref, or a ref that is neither a branch nor a tag, plans nothing.
+/// Each job: action "deploy", trigger "github", commit and delivery id from the push.
+std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push);
+
+/// Jobs for an Infisical secret change, in manifest order. An app is planned only when the
+/// policy is enabled, the app has auto_redeploy: true, the policy's list (if any) names it, its
+/// secrets.infisical project and environment equal the change's, and its path is the changed
+/// path or lies below it ("/" covers every path; a change at "/api" plans apps reading "/api"
+/// and "/api/v2", not "/"). A change is reported for the folder that changed, and a parent folder
+/// is usually imported by its children, so a change at a parent may concern the app; a change in
+/// a sub-folder does not, since apps read their own folder only. When the change names a secret
+/// and the app lists `keys`, that secret must be one of them. Events other than
+/// secrets.modified, secret.created, secret.updated, secret.deleted plan nothing (a test or a
+/// reminder is not a change). Each job: action "deploy", trigger "infisical", force true (the
+/// image is unchanged; the secrets are not).
+std::vector<planned_job> plan_infisical_change(const manifest& m, const infisical_change& change,
+                                               const auto_redeploy_policy& policy);
+
+/// The job for a manual request, or nullopt when the manifest has no such app. Trigger "cli"
+/// when the actor is "cli", else "api"; action "deploy"; force as requested.
+std::optional<planned_job> plan_manual(const manifest& m, const manual_request& request);
+
+}  // namespace agent

@@ -1,0 +1,302 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "planner/planner.hpp"
+
+using namespace agent;
+
+namespace {
+
+const manifest& test_manifest() {
+    static const manifest m = parse_manifest(
+        "version: 1\n"
+        "apps:\n"
+        "  web:\n"
+        "    image: nginx\n"
+        "    triggers:\n"
+        "      github:\n"
+        "        repository: Example/Web\n"
+        "        branches: [main, 'release/*', '!release/old']\n"
+        "  web-tags:\n"
+        "    image: nginx\n"
+        "    triggers:\n"
+        "      github:\n"
+        "        repository: example/web\n"
+        "        tags: ['v[0-9]*', '!*-rc*']\n"
+        "  docs:\n"
+        "    image: docs\n"
+        "    triggers:\n"
+        "      github:\n"
+        "        repository: example/docs\n"
+        "        branches: ['**']\n"
+        "  api:\n"
+        "    image: api\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod, path: /api }\n"
+        "    auto_redeploy: true\n"
+        "  api-db:\n"
+        "    image: api\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod, path: /api/db, keys: [DB_URL] }\n"
+        "    auto_redeploy: true\n"
+        "  root:\n"
+        "    image: root\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod }\n"
+        "    auto_redeploy: true\n"
+        "  manual-only:\n"
+        "    image: m\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod, path: /api }\n",
+        "planner.yaml");
+    return m;
+}
+
+github_push push_to(std::string repository, std::string ref) {
+    github_push push;
+    push.delivery_id = "d-1";
+    push.repository = std::move(repository);
+    push.ref = ref;
+    if (ref.rfind("refs/heads/", 0) == 0) {
+        push.branch = ref.substr(11);
+    } else if (ref.rfind("refs/tags/", 0) == 0) {
+        push.tag = ref.substr(10);
+    }
+    push.commit = "0123456789abcdef0123456789abcdef01234567";
+    push.after = push.commit;
+    return push;
+}
+
+std::vector<std::string> apps_of(const std::vector<planned_job>& jobs) {
+    std::vector<std::string> names;
+    for (const auto& job : jobs) {
+        names.push_back(job.app);
+    }
+    return names;
+}
+
+using names = std::vector<std::string>;
+
+infisical_change change_at(std::string path, std::string event = "secrets.modified") {
+    return infisical_change{std::move(event), "p1", "prod", std::move(path), std::nullopt};
+}
+
+}  // namespace
+
+TEST_CASE("glob_match follows GitHub Actions filter patterns", "[planner]") {
+    struct row {
+        const char* pattern;
+        const char* text;
+        bool matches;
+    };
+    static const std::string many_a(200, 'a');
+    const row rows[] = {
+        {"main", "main", true},
+        {"main", "main2", false},
+        {"main", "mai", false},
+        {"*", "feature", true},
+        {"*", "feature/x", false},
+        {"*", "", true},
+        {"**", "feature/x/y", true},
+        {"feature/*", "feature/x", true},
+        {"feature/*", "feature/x/y", false},
+        {"feature/**", "feature/x/y", true},
+        {"feature/**", "feature/", true},
+        {"**/hotfix", "a/b/hotfix", true},
+        {"v*", "v1.2.3", true},
+        {"v*", "release-v1", false},
+        {"v?", "v1", true},
+        {"v?", "v12", false},
+        {"a?b", "a/b", false},
+        {"v[0-9]*", "v1.0", true},
+        {"v[0-9]*", "vx", false},
+        {"[abc]x", "bx", true},
+        {"[!abc]x", "bx", false},
+        {"[^abc]x", "dx", true},
+        {"[a-c-]", "-", true},
+        {"[]]", "]", true},
+        {"[/]", "/", false},
+        {"[abc", "[abc", true},
+        {"\\*", "*", true},
+        {"\\*", "x", false},
+        {"*-rc*", "v1.0-rc1", true},
+        {"**.md", "docs/a.md", true},
+        {"*a*a*a*a*a*a*a*a*b", many_a.c_str(), false},
+    };
+    for (const auto& r : rows) {
+        INFO(r.pattern << " vs " << r.text);
+        CHECK(glob_match(r.pattern, r.text) == r.matches);
+    }
+}
+
+TEST_CASE("patterns_select: the last matching pattern wins, '!' excludes", "[planner]") {
+    const std::vector<std::string> patterns{"release/*", "!release/old", "release/old"};
+    CHECK(patterns_select(patterns, "release/1"));
+    CHECK(patterns_select(patterns, "release/old"));
+    CHECK_FALSE(patterns_select({"*", "!wip"}, "wip"));
+    CHECK_FALSE(patterns_select({}, "main"));
+}
+
+TEST_CASE("branch pushes plan the apps whose branch globs select the branch", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/main"))) == names{"web"});
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/release/2"))) ==
+          names{"web"});
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/release/old"))).empty());
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/release/a/b"))).empty());
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/dev"))).empty());
+    CHECK(apps_of(plan_github_push(m, push_to("example/docs", "refs/heads/a/b/c"))) ==
+          names{"docs"});
+    // A branch named like a tag pattern does not trigger the tag-only app.
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/heads/v1"))).empty());
+}
+
+TEST_CASE("tag pushes plan the apps whose tag globs select the tag", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/tags/v1.2.0"))) ==
+          names{"web-tags"});
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/tags/v1.2.0-rc1"))).empty());
+    CHECK(apps_of(plan_github_push(m, push_to("example/web", "refs/tags/main"))).empty());
+    // Branch globs never apply to tags, even "**".
+    CHECK(apps_of(plan_github_push(m, push_to("example/docs", "refs/tags/v1"))).empty());
+}
+
+TEST_CASE("a job carries the push's commit and delivery id", "[planner]") {
+    auto jobs = plan_github_push(test_manifest(), push_to("example/web", "refs/heads/main"));
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].app == "web");
+    CHECK(jobs[0].action == "deploy");
+    CHECK(jobs[0].trigger == "github");
+    CHECK(jobs[0].commit == "0123456789abcdef0123456789abcdef01234567");
+    CHECK(jobs[0].delivery_id == "d-1");
+    CHECK_FALSE(jobs[0].force);
+}
+
+TEST_CASE("deleted refs, unknown repositories and odd refs plan nothing", "[planner]") {
+    const manifest& m = test_manifest();
+    auto deleted = push_to("example/web", "refs/heads/main");
+    deleted.deleted = true;
+    CHECK(plan_github_push(m, deleted).empty());
+    CHECK(plan_github_push(m, push_to("example/other", "refs/heads/main")).empty());
+    CHECK(plan_github_push(m, push_to("evil/web", "refs/heads/main")).empty());
+    CHECK(plan_github_push(m, push_to("", "refs/heads/main")).empty());
+    CHECK(plan_github_push(m, push_to("example/web", "refs/pull/1/head")).empty());
+    CHECK(plan_github_push(m, push_to("example/web/../web", "refs/heads/main")).empty());
+}
+
+TEST_CASE("repository names are compared ignoring case", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK(apps_of(plan_github_push(m, push_to("EXAMPLE/WEB", "refs/heads/main"))) == names{"web"});
+    CHECK(apps_of(plan_github_push(m, push_to("Example/Docs", "refs/heads/x"))) == names{"docs"});
+    // Branch names are not: git refs are case-sensitive.
+    CHECK(plan_github_push(m, push_to("example/web", "refs/heads/Main")).empty());
+}
+
+TEST_CASE("the branch is taken from the ref when the intake left it empty", "[planner]") {
+    github_push push = push_to("example/web", "refs/heads/main");
+    push.branch.clear();
+    CHECK(apps_of(plan_github_push(test_manifest(), push)) == names{"web"});
+    github_push tag = push_to("example/web", "refs/tags/v2");
+    tag.tag.clear();
+    CHECK(apps_of(plan_github_push(test_manifest(), tag)) == names{"web-tags"});
+}
+
+TEST_CASE("manual plans name only manifest apps", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK_FALSE(plan_manual(m, manual_request{"unknown", false, "alice"}));
+    CHECK_FALSE(plan_manual(m, manual_request{"", false, "alice"}));
+    CHECK_FALSE(plan_manual(m, manual_request{"WEB", false, "alice"}));
+    auto job = plan_manual(m, manual_request{"docs", true, "alice"});
+    REQUIRE(job);
+    CHECK(job->app == "docs");
+    CHECK(job->action == "deploy");
+    CHECK(job->trigger == "api");
+    CHECK(job->force);
+    CHECK(job->commit.empty());
+    CHECK(plan_manual(m, manual_request{"web", false, "cli"})->trigger == "cli");
+}
+
+TEST_CASE("infisical changes plan nothing unless auto-redeploy is enabled", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK(plan_infisical_change(m, change_at("/api"), auto_redeploy_policy{}).empty());
+    auto jobs = plan_infisical_change(m, change_at("/api"), auto_redeploy_policy{true, {}});
+    CHECK(apps_of(jobs) == names{"api", "api-db"});
+    REQUIRE(jobs.size() == 2);
+    CHECK(jobs[0].trigger == "infisical");
+    CHECK(jobs[0].action == "deploy");
+    CHECK(jobs[0].force);
+}
+
+TEST_CASE("infisical paths: the changed folder covers itself and its sub-folders", "[planner]") {
+    const manifest& m = test_manifest();
+    const auto_redeploy_policy on{true, std::nullopt};
+    CHECK(apps_of(plan_infisical_change(m, change_at("/"), on)) == names{"api", "api-db", "root"});
+    CHECK(apps_of(plan_infisical_change(m, change_at(""), on)) == names{"api", "api-db", "root"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api"), on)) == names{"api", "api-db"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api/"), on)) == names{"api", "api-db"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("api"), on)) == names{"api", "api-db"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api/db"), on)) == names{"api-db"});
+    CHECK(plan_infisical_change(m, change_at("/apix"), on).empty());
+    CHECK(plan_infisical_change(m, change_at("/api/db/deeper"), on).empty());
+}
+
+TEST_CASE("infisical: project, environment, keys, events and the allow-list", "[planner]") {
+    const manifest& m = test_manifest();
+    const auto_redeploy_policy on{true, std::nullopt};
+    infisical_change other_project = change_at("/api");
+    other_project.project = "p2";
+    CHECK(plan_infisical_change(m, other_project, on).empty());
+    infisical_change other_env = change_at("/api");
+    other_env.environment = "staging";
+    CHECK(plan_infisical_change(m, other_env, on).empty());
+
+    infisical_change keyed = change_at("/api/db");
+    keyed.secret_key = "OTHER";
+    CHECK(plan_infisical_change(m, keyed, on).empty());
+    keyed.secret_key = "DB_URL";
+    CHECK(apps_of(plan_infisical_change(m, keyed, on)) == names{"api-db"});
+    // A key change at a parent folder applies too (it may be imported), with the same filter.
+    keyed.secret_path = "/";
+    CHECK(apps_of(plan_infisical_change(m, keyed, on)) == names{"api", "api-db", "root"});
+
+    CHECK(plan_infisical_change(m, change_at("/api", "test"), on).empty());
+    CHECK(plan_infisical_change(m, change_at("/api", "secrets.reminder-expired"), on).empty());
+    CHECK(plan_infisical_change(m, change_at("/api", ""), on).empty());
+    for (const char* event : {"secret.created", "secret.updated", "secret.deleted"}) {
+        INFO(event);
+        CHECK(apps_of(plan_infisical_change(m, change_at("/api", event), on)) ==
+              names{"api", "api-db"});
+    }
+
+    const auto_redeploy_policy only_db{true, names{"api-db", "manual-only", "not-in-manifest"}};
+    CHECK(apps_of(plan_infisical_change(m, change_at("/"), only_db)) == names{"api-db"});
+    const auto_redeploy_policy none{true, names{}};
+    CHECK(plan_infisical_change(m, change_at("/"), none).empty());
+}
+
+TEST_CASE("the auto-redeploy policy is read from the two variables", "[planner]") {
+    CHECK_FALSE(parse_auto_redeploy_policy(std::nullopt, std::nullopt).enabled);
+    CHECK_FALSE(parse_auto_redeploy_policy(std::nullopt, std::nullopt).apps);
+    for (const char* yes : {"true", "TRUE", " 1 ", "yes", "on"}) {
+        INFO(yes);
+        CHECK(parse_auto_redeploy_policy(yes, std::nullopt).enabled);
+    }
+    for (const char* no : {"false", "0", "", "no", "enabled"}) {
+        INFO(no);
+        CHECK_FALSE(parse_auto_redeploy_policy(no, std::nullopt).enabled);
+    }
+    auto policy = parse_auto_redeploy_policy("true", " app1, app2 ,,app3 ");
+    REQUIRE(policy.apps);
+    CHECK(*policy.apps == names{"app1", "app2", "app3"});
+    CHECK_FALSE(parse_auto_redeploy_policy("true", "  ").apps);
+
+    ::setenv("INFISICAL_AUTO_REDEPLOY", "true", 1);
+    ::setenv("INFISICAL_AUTO_REDEPLOY_APPS", "web", 1);
+    auto from_env = auto_redeploy_policy_from_environment();
+    ::unsetenv("INFISICAL_AUTO_REDEPLOY");
+    ::unsetenv("INFISICAL_AUTO_REDEPLOY_APPS");
+    CHECK(from_env.enabled);
+    CHECK(from_env.apps == std::optional<names>(names{"web"}));
+    CHECK_FALSE(auto_redeploy_policy_from_environment().enabled);
+}
