@@ -33,6 +33,9 @@ public:
             std::cout << app << ": " << to_string(result) << ": " << error << std::endl;
         }
     }
+    void superseded(std::int64_t, std::string_view app, std::int64_t by_id) override {
+        std::cout << app << ": superseded by deployment " << by_id << std::endl;
+    }
 };
 
 }  // namespace

@@ -12,6 +12,9 @@
 #include "common/log.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/executor.hpp"
+#include "deploy/store_journal.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
 #include "http/routes.hpp"
@@ -44,14 +47,66 @@ net::awaitable<void> report_engine(docker_client::docker_api& docker, std::strin
     }
 }
 
-// Ids handed out before the store records deployments; they restart at 1 with the process.
-net::awaitable<std::vector<std::int64_t>> number_jobs(std::atomic<std::int64_t>& counter,
-                                                      std::vector<planned_job> jobs) {
-    std::vector<std::int64_t> ids;
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        ids.push_back(++counter);
+// An accepted delivery and its jobs are durable before the webhook is answered.
+net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& committer,
+                                                          std::string source, std::string event,
+                                                          std::string delivery_id,
+                                                          std::vector<planned_job> jobs) {
+    delivery_record delivery{std::move(delivery_id), std::move(source), std::move(event),
+                             "accepted", fmt::format("{} deployment(s) queued", jobs.size()),
+                             unix_millis_now()};
+    co_return co_await record_delivery_async(committer, std::move(delivery), std::move(jobs));
+}
+
+// Deliveries that queued nothing are recorded too, without making the caller wait for the disk.
+void record_noted(group_committer& committer, std::string source, std::string event,
+                  std::string delivery_id, std::string verdict, std::string reason) {
+    struct ignore_completion final : delivery_completion {
+        void complete(std::exception_ptr error, std::vector<std::int64_t>) override {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    spdlog::error("could not record a delivery: {}", e.what());
+                }
+            }
+        }
+    };
+    committer.submit(delivery_record{std::move(delivery_id), std::move(source), std::move(event),
+                                     std::move(verdict), std::move(reason), unix_millis_now()},
+                     {}, std::make_unique<ignore_completion>());
+}
+
+// Deployments a previous run left behind: interrupted ones are marked, queued ones run now.
+void recover(store& db, deploy_queue& queue) {
+    for (const auto& d : db.mark_interrupted(unix_millis_now())) {
+        spdlog::warn("deployment {} of {} was interrupted by a stop of the agent; marked failed "
+                     "(check the container; deploy again with the API or 'deploy-agent deploy {}')",
+                     d.id, d.app, d.app);
     }
-    co_return ids;
+    for (const auto& d : db.unfinished()) {
+        if (d.state != deployment_state::queued) {
+            continue;
+        }
+        spdlog::info("deployment {} of {} was queued before the agent stopped: running it now",
+                     d.id, d.app);
+        queue.submit(deploy_job{d.id, planned_job{d.app, d.action, d.trigger, d.commit,
+                                                  d.delivery_id, d.force}});
+    }
+}
+
+net::awaitable<void> prune_periodically(store& db) {
+    steady_clock_source clock;
+    for (;;) {
+        try {
+            if (auto n = db.prune(unix_millis_now()); n > 0) {
+                spdlog::info("retention: removed {} old record(s)", n);
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("retention pruning failed: {}", e.what());
+        }
+        co_await clock.sleep_until(clock.now() + std::chrono::hours(1));
+    }
 }
 
 void warn_about_secrets(const secret_source& secrets, const std::optional<configured_secret>& infisical,
@@ -94,21 +149,46 @@ int run_serve(const agent_settings& settings) {
         return 1;
     }
 
+    std::unique_ptr<store> db;
+    try {
+        db = store::open(store_options{.data_dir = settings.data_dir});
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    group_committer committer(*db);
+
     net::io_context io;
     auto docker_options = docker_client::options_from_environment();
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
-    log_journal journal;
+    store_journal journal(*db);
     deploy_executor runner(*docker, journal);
-    deploy_queue queue(io.get_executor(), runner, journal,
-                       [&manifests] { return manifests->current(); });
-    std::atomic<std::int64_t> counter{0};
+    steady_clock_source clock;
+    deploy_queue queue(
+        io.get_executor(),
+        [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
+        journal, [&manifests] { return manifests->current(); }, clock);
 
     route_services services{
         .manifests = *manifests,
         .queue = queue,
-        .record = [&counter](std::string, std::string, std::string, std::vector<planned_job> jobs) {
-            return number_jobs(counter, std::move(jobs));
-        },
+        .record =
+            [&committer](std::string source, std::string event, std::string delivery_id,
+                         std::vector<planned_job> jobs) {
+                return record_accepted(committer, std::move(source), std::move(event),
+                                       std::move(delivery_id), std::move(jobs));
+            },
+        .note =
+            [&committer](std::string source, std::string event, std::string delivery_id,
+                         std::string verdict, std::string reason) {
+                record_noted(committer, std::move(source), std::move(event),
+                             std::move(delivery_id), std::move(verdict), std::move(reason));
+            },
+        .already_accepted =
+            [&db](std::string_view delivery_id) {
+                auto d = db->find_delivery(delivery_id);
+                return d && d->verdict == "accepted";
+            },
         .secrets = environment_secret_source(),
         .github = {.allow_unsigned = env_flag("ALLOW_UNSIGNED_WEBHOOKS")},
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
@@ -132,8 +212,11 @@ int run_serve(const agent_settings& settings) {
         return 1;
     }
     auto m = manifests->current();
-    spdlog::info("deploy-agent {} listening on http://{}:{} (manifest {}: {} app(s))", DA_VERSION,
-                 settings.listen_address, port, settings.manifest_path, m->apps.size());
+    spdlog::info("deploy-agent {} listening on http://{}:{} (manifest {}: {} app(s); history {})",
+                 DA_VERSION, settings.listen_address, port, settings.manifest_path, m->apps.size(),
+                 db->path());
+    recover(*db, queue);
+    net::co_spawn(io, prune_periodically(*db), net::detached);
 
     net::co_spawn(io, server.run(), net::detached);
     net::co_spawn(io, watch_manifest(*manifests, std::chrono::seconds(2)), net::detached);
@@ -148,6 +231,7 @@ int run_serve(const agent_settings& settings) {
         }
     });
     io.run();
+    committer.stop();
     spdlog::info("stopped");
     return 0;
 }

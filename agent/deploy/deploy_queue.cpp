@@ -1,5 +1,7 @@
 #include "deploy/deploy_queue.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <fmt/format.h>
@@ -8,23 +10,36 @@
 
 namespace agent {
 
-deploy_queue::deploy_queue(net::any_io_executor executor, deploy_executor& runner,
-                           deployment_journal& journal, manifest_source manifests)
+deploy_queue::deploy_queue(net::any_io_executor executor, job_runner runner,
+                           deployment_journal& journal, manifest_source manifests, clock& time,
+                           queue_options options)
     : executor_(std::move(executor)),
-      runner_(runner),
+      runner_(std::move(runner)),
       journal_(journal),
-      manifests_(std::move(manifests)) {}
+      manifests_(std::move(manifests)),
+      clock_(time),
+      options_(options) {
+    options_.max_concurrent_apps = std::max<std::size_t>(1, options_.max_concurrent_apps);
+}
 
 net::awaitable<void> run_lane(deploy_queue& queue, std::string app) {
     for (;;) {
         auto& l = queue.lanes_[app];
         if (!l.waiting) {
-            l.running = false;
-            co_return;
+            break;
         }
-        deploy_job job = std::move(*l.waiting);
-        l.waiting.reset();
-        l.running = true;
+        // Debounce: wait until the burst is quiet, but never more than 5x the debounce after
+        // the first job of the burst, so a steady stream cannot starve the app.
+        const auto limit = l.first_submitted + 5 * queue.options_.debounce;
+        auto start_at = std::min(l.last_submitted + queue.options_.debounce, limit);
+        while (queue.clock_.now() < start_at) {
+            co_await queue.clock_.sleep_until(start_at);
+            start_at = std::min(queue.lanes_[app].last_submitted + queue.options_.debounce, limit);
+        }
+        auto& lane = queue.lanes_[app];
+        lane.running = std::move(lane.waiting);
+        lane.waiting.reset();
+        deploy_job job = *lane.running;
         // The manifest may have been reloaded since the job was planned: use the current one,
         // and never touch an app it no longer names.
         auto current = queue.manifests_();
@@ -32,24 +47,62 @@ net::awaitable<void> run_lane(deploy_queue& queue, std::string app) {
         if (spec == nullptr) {
             queue.journal_.finished(job.id, app, deploy_result::failed, "",
                                     "the app is no longer in the manifest");
-            continue;
+        } else {
+            co_await queue.runner_(*spec, std::move(job));
         }
-        co_await queue.runner_.run(*spec, std::move(job));
+        queue.lanes_[app].running.reset();
     }
+    queue.lanes_[app].active = false;
+    --queue.running_;
+    queue.start_lanes();
 }
 
 void deploy_queue::submit(deploy_job job) {
-    std::string app = job.plan.app;
+    const std::string app = job.plan.app;
     auto& l = lanes_[app];
+    const auto now = clock_.now();
     if (l.waiting) {
-        journal_.finished(l.waiting->id, app, deploy_result::superseded, "",
-                          fmt::format("superseded by deployment {}", job.id));
+        journal_.superseded(l.waiting->id, app, job.id);
+    } else {
+        l.first_submitted = now;
     }
+    l.last_submitted = now;
     l.waiting = std::move(job);
-    if (!l.running) {
-        l.running = true;
+    if (!l.active && std::find(ready_.begin(), ready_.end(), app) == ready_.end()) {
+        ready_.push_back(app);
+    }
+    start_lanes();
+}
+
+void deploy_queue::start_lanes() {
+    while (running_ < options_.max_concurrent_apps && !ready_.empty()) {
+        std::string app = std::move(ready_.front());
+        ready_.pop_front();
+        auto& l = lanes_[app];
+        if (l.active || !l.waiting) {
+            continue;
+        }
+        l.active = true;
+        ++running_;
         net::co_spawn(executor_, run_lane(*this, app), net::detached);
     }
+}
+
+std::optional<std::int64_t> deploy_queue::in_flight_for(std::string_view app,
+                                                        std::string_view commit) const {
+    if (commit.empty()) {
+        return std::nullopt;
+    }
+    auto it = lanes_.find(app);
+    if (it == lanes_.end()) {
+        return std::nullopt;
+    }
+    for (const auto* job : {&it->second.waiting, &it->second.running}) {
+        if (*job && (*job)->plan.commit == commit) {
+            return (*job)->id;
+        }
+    }
+    return std::nullopt;
 }
 
 std::size_t deploy_queue::in_flight() const {

@@ -32,4 +32,8 @@ void log_journal::finished(std::int64_t id, std::string_view app, deploy_result 
     }
 }
 
+void log_journal::superseded(std::int64_t id, std::string_view app, std::int64_t by_id) {
+    spdlog::info("deployment {} of {} superseded by deployment {}", id, app, by_id);
+}
+
 }  // namespace agent

@@ -20,6 +20,8 @@ public:
     virtual void step(std::int64_t id, std::string_view message) = 0;
     virtual void finished(std::int64_t id, std::string_view app, deploy_result result,
                           std::string_view new_image, std::string_view error) = 0;
+    /// `id` was still queued when `by_id` replaced it (latest wins).
+    virtual void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) = 0;
 };
 
 /// A journal that only writes log lines (used when no store is open, e.g. in tests).
@@ -29,6 +31,7 @@ public:
     void step(std::int64_t id, std::string_view message) override;
     void finished(std::int64_t id, std::string_view app, deploy_result result,
                   std::string_view new_image, std::string_view error) override;
+    void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
 };
 
 }  // namespace agent

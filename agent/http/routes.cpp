@@ -26,6 +26,21 @@ std::string ids_text(const std::vector<std::int64_t>& ids) {
     return fmt::format("{}", fmt::join(ids, ","));
 }
 
+http_response json_message(unsigned status, std::string_view message, std::string_view event) {
+    json_writer w;
+    w.begin_object().key("success").boolean(true).key("message").string(message);
+    w.key("event").string(event).end_object();
+    return json_ok(status, w.take());
+}
+
+void note(const route_services& s, std::string source, std::string event, std::string delivery_id,
+          std::string verdict, std::string reason) {
+    if (s.note) {
+        s.note(std::move(source), std::move(event), std::move(delivery_id), std::move(verdict),
+               std::move(reason));
+    }
+}
+
 }  // namespace
 
 boost::asio::awaitable<http_response> router::handle(http_request request) {
@@ -76,16 +91,26 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     const std::string path(request.path());
     if (verdict.what != github_verdict::kind::push || !verdict.push) {
         auto response = github_response(verdict);
-        if (verdict.what == github_verdict::kind::refused) {
+        const bool refused = verdict.what == github_verdict::kind::refused;
+        if (refused) {
             spdlog::warn("{} POST {} {} github delivery {} refused: {}", request.peer, path,
                          response.status, verdict.delivery_id, verdict.diagnosis);
         } else {
             spdlog::info("{} POST {} {} github {} delivery {}: {}", request.peer, path,
                          response.status, verdict.event, verdict.delivery_id, verdict.reason);
         }
+        note(s_, "github", verdict.event, verdict.delivery_id, refused ? "refused" : "ignored",
+             refused ? verdict.refusal_code : verdict.reason);
         co_return response;
     }
     const github_push& push = *verdict.push;
+    if (!push.delivery_id.empty() && s_.already_accepted && s_.already_accepted(push.delivery_id)) {
+        std::string reason = fmt::format("duplicate: delivery {} was already accepted", push.delivery_id);
+        spdlog::info("{} POST {} 200 github push delivery {}: {} (redeploy through the API to force)",
+                     request.peer, path, push.delivery_id, reason);
+        note(s_, "github", "push", push.delivery_id, "duplicate", reason);
+        co_return json_message(200, reason, "push");
+    }
     std::vector<planned_job> jobs = plan_github_push(*m, push);
     std::erase_if(jobs, [&](const planned_job& j) {
         return std::find(verdict.authorized_apps.begin(), verdict.authorized_apps.end(), j.app) ==
@@ -93,12 +118,28 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     });
     if (jobs.empty()) {
         std::string reason = fmt::format("ignored: no app deploys {} {}", push.repository, push.ref);
+        spdlog::info("{} POST {} 200 github push delivery {}: {} ({})", request.peer, path,
+                     push.delivery_id, reason, verdict.diagnosis);
+        note(s_, "github", "push", push.delivery_id, "ignored", reason);
+        co_return json_message(200, reason, "push");
+    }
+    // The same commit already queued or running for an app needs no second deploy.
+    std::vector<std::int64_t> already;
+    std::erase_if(jobs, [&](const planned_job& j) {
+        auto id = s_.queue.in_flight_for(j.app, j.commit);
+        if (id && !j.force) {
+            already.push_back(*id);
+            return true;
+        }
+        return false;
+    });
+    if (jobs.empty()) {
+        std::string reason = fmt::format("duplicate: commit {} is already queued as deployment {}",
+                                         push.commit.substr(0, 12), ids_text(already));
         spdlog::info("{} POST {} 200 github push delivery {}: {}", request.peer, path,
                      push.delivery_id, reason);
-        json_writer w;
-        w.begin_object().key("success").boolean(true).key("message").string(reason);
-        w.key("event").string("push").end_object();
-        co_return json_ok(200, w.take());
+        note(s_, "github", "push", push.delivery_id, "duplicate", reason);
+        co_return json_message(200, reason, "push");
     }
     std::vector<std::int64_t> ids =
         co_await s_.record("github", "push", push.delivery_id, jobs);
@@ -124,19 +165,24 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     infisical_verdict verdict = classify_infisical_delivery(request, s_.infisical_secret, options);
     const std::string path(request.path());
     if (verdict.what != infisical_verdict::kind::change || !verdict.change) {
-        if (verdict.what == infisical_verdict::kind::refused) {
+        const bool refused = verdict.what == infisical_verdict::kind::refused;
+        if (refused) {
             spdlog::warn("{} POST {} {} infisical delivery refused: {}", request.peer, path,
                          verdict.response.status, verdict.diagnosis);
         } else {
             spdlog::info("{} POST {} {} infisical {}: {}", request.peer, path,
                          verdict.response.status, verdict.event, verdict.reason);
         }
+        note(s_, "infisical", verdict.event, "", refused ? "refused" : "ignored",
+             refused ? verdict.refusal_code : verdict.reason);
         co_return verdict.response;
     }
     auto m = s_.manifests.current();
     std::vector<planned_job> jobs = plan_infisical_change(*m, *verdict.change, s_.auto_redeploy);
     std::vector<std::string> id_texts;
-    if (!jobs.empty()) {
+    if (jobs.empty()) {
+        note(s_, "infisical", verdict.event, "", "accepted", "cache cleared; no app to redeploy");
+    } else {
         std::vector<std::int64_t> ids = co_await s_.record("infisical", verdict.event, "", jobs);
         for (std::size_t i = 0; i < jobs.size(); ++i) {
             s_.queue.submit(deploy_job{ids[i], jobs[i]});

@@ -26,6 +26,12 @@ struct route_services {
                                                                     std::string delivery_id,
                                                                     std::vector<planned_job> jobs)>
         record;
+    /// Records a delivery that queued nothing (ignored, refused, duplicate). Must not throw.
+    std::function<void(std::string source, std::string event, std::string delivery_id,
+                       std::string verdict, std::string reason)>
+        note;
+    /// Whether a delivery with this id was already accepted (GitHub redeliveries).
+    std::function<bool(std::string_view delivery_id)> already_accepted;
     secret_source secrets;
     github_intake_options github;
     /// The Infisical webhook secret (INFISICAL_WEBHOOK_SECRET), read at start.

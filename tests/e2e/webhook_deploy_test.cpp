@@ -1,5 +1,6 @@
 // The built deploy-agent binary as a process, a real engine, a real registry, signed deliveries.
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -64,6 +65,7 @@ struct running_agent {
 
     static std::map<std::string, std::string> with_defaults(std::map<std::string, std::string> env) {
         env.emplace("LOG_LEVEL", "debug");
+        env.emplace("DATA_DIR", std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path().string());
         return env;
     }
 };
