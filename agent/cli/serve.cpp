@@ -167,7 +167,9 @@ int run_serve(const agent_settings& settings) {
     deploy_queue queue(
         io.get_executor(),
         [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
-        journal, [&manifests] { return manifests->current(); }, clock);
+        journal, [&manifests] { return manifests->current(); }, clock,
+        queue_options{.debounce = std::chrono::milliseconds(settings.debounce_ms),
+                      .max_concurrent_apps = settings.max_concurrent_deploys});
 
     route_services services{
         .manifests = *manifests,

@@ -20,6 +20,16 @@ unsigned short parse_port(std::string_view text, std::string_view what) {
     return static_cast<unsigned short>(value);
 }
 
+unsigned parse_unsigned(std::string_view text, std::string_view what, unsigned max) {
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || ptr != text.data() + text.size() || value > max) {
+        throw std::invalid_argument(std::string(what) + ": '" + std::string(text) +
+                                    "' is not a whole number from 0 to " + std::to_string(max));
+    }
+    return value;
+}
+
 const char* env(const char* name) {
     const char* v = std::getenv(name);
     return (v != nullptr && *v != '\0') ? v : nullptr;
@@ -40,6 +50,15 @@ agent_settings settings_from_environment() {
     }
     if (const char* v = env("DATA_DIR")) {
         s.data_dir = v;
+    }
+    if (const char* v = env("DEPLOY_DEBOUNCE_MS")) {
+        s.debounce_ms = parse_unsigned(v, "DEPLOY_DEBOUNCE_MS", 600000);
+    }
+    if (const char* v = env("MAX_CONCURRENT_DEPLOYS")) {
+        s.max_concurrent_deploys = parse_unsigned(v, "MAX_CONCURRENT_DEPLOYS", 64);
+        if (s.max_concurrent_deploys == 0) {
+            throw std::invalid_argument("MAX_CONCURRENT_DEPLOYS: must be at least 1");
+        }
     }
     return s;
 }

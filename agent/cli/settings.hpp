@@ -11,6 +11,8 @@ struct agent_settings {
     std::string listen_address = "0.0.0.0";                         ///< LISTEN_ADDRESS
     unsigned short port = 9000;                                     ///< PORT
     std::string data_dir = "/var/lib/deploy-agent";                 ///< DATA_DIR
+    unsigned debounce_ms = 300;           ///< DEPLOY_DEBOUNCE_MS: bursts for one app coalesce
+    unsigned max_concurrent_deploys = 2;  ///< MAX_CONCURRENT_DEPLOYS: apps deploying at once
 };
 
 /// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR. Throws std::invalid_argument with

@@ -1,0 +1,171 @@
+// The binary, the engine and the real store together: bursts coalesce, every delivery is
+// recorded, and an accepted delivery survives `kill -9` of the agent.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "intake/signature.hpp"
+#include "store/store.hpp"
+#include "support/agent_process.hpp"
+#include "support/engine.hpp"
+#include "support/fixtures.hpp"
+#include "support/http_client.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string secret = "queue-e2e-secret";
+const std::string app_cmd = R"(CMD ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"])";
+
+std::string commit_id(int n) {
+    std::string hex = std::to_string(n);
+    return std::string(40 - hex.size(), 'a') + hex;
+}
+
+std::string push_body(const std::string& commit) {
+    return R"({"ref":"refs/heads/main","before":"0000000000000000000000000000000000000001","after":")" +
+           commit + R"(","created":false,"deleted":false,"forced":false,"repository":{"full_name":"owner/queue-app","name":"queue-app"},"head_commit":{"id":")" +
+           commit + R"("},"pusher":{"name":"tester"}})";
+}
+
+test::http_result send_push(unsigned short port, const std::string& commit, const std::string& delivery) {
+    std::string body = push_body(commit);
+    return test::http_request(port, "POST", "/webhook",
+                              {{"Content-Type", "application/json"},
+                               {"X-GitHub-Event", "push"},
+                               {"X-GitHub-Delivery", delivery},
+                               {"X-Hub-Signature-256", "sha256=" + agent::hmac_sha256_hex(secret, body)}},
+                              body);
+}
+
+std::string manifest_for(const std::string& container, const std::string& image) {
+    return "version: 1\napps:\n  queue-app:\n    container: " + container + "\n    image: " + image +
+           "\n    strategy: restart\n    health: { timeout: 30s, stable_for: 500ms }"
+           "\n    triggers:\n      github:\n        repository: owner/queue-app\n        branches: [main]\n";
+}
+
+std::string temp_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / test::unique_name(name);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
+template <class Probe>
+bool eventually(Probe probe, std::chrono::seconds limit = 60s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (probe()) {
+            return true;
+        }
+        std::this_thread::sleep_for(200ms);
+    }
+    return probe();
+}
+
+bool terminal(agent::deployment_state s) { return agent::is_terminal(s); }
+
+}  // namespace
+
+TEST_CASE("50 signed pushes in one second: at most 2 deploys, the last commit's ran, all recorded",
+          "[e2e][queue]") {
+    const std::string image = test::unique_name("da-e2e/queue") + ":v1";
+    test::scoped_images images;
+    images.add(image);
+    test::build_image(image, app_cmd);
+    const std::string container = test::unique_name("da-e2e-queue");
+    test::scoped_container guard(container);
+    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+
+    const std::string data_dir = temp_dir("da-queue-data");
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container, image));
+    test::agent_process agent({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
+                              {{"WEBHOOK_SECRET", secret}, {"DATA_DIR", data_dir}});
+    const auto port = agent.port();
+
+    int accepted = 0;
+    for (int i = 1; i <= 50; ++i) {
+        auto res = send_push(port, commit_id(i), "burst-" + std::to_string(i));
+        accepted += res.status == 202 ? 1 : 0;
+    }
+    CHECK(accepted == 50);
+
+    auto db = agent::store::open({.data_dir = data_dir});
+    INFO("agent log:\n" << agent.log());
+    REQUIRE(eventually([&] {
+        auto all = db->list_deployments(std::string("queue-app"), 100);
+        return all.size() == 50 &&
+               std::all_of(all.begin(), all.end(), [](const auto& d) { return terminal(d.state); });
+    }));
+    auto all = db->list_deployments(std::string("queue-app"), 100);
+    int ran = 0;
+    for (const auto& d : all) {
+        if (d.state != agent::deployment_state::superseded) {
+            ++ran;
+            CHECK(d.state == agent::deployment_state::succeeded);
+        }
+    }
+    CHECK(ran >= 1);
+    CHECK(ran <= 2);
+    // Newest first: the last push's deployment is the one that ran last.
+    CHECK(all.front().commit == commit_id(50));
+    CHECK(all.front().state == agent::deployment_state::succeeded);
+    for (int i = 1; i <= 50; ++i) {
+        CHECK(db->find_delivery("burst-" + std::to_string(i)).has_value());
+    }
+
+    // A redelivery of an accepted delivery is acknowledged, not deployed again.
+    auto again = send_push(port, commit_id(50), "burst-50");
+    CHECK(again.status == 200);
+    CHECK_THAT(again.body, Catch::Contains("duplicate"));
+    CHECK(db->list_deployments(std::string("queue-app"), 100).size() == 50);
+}
+
+TEST_CASE("an accepted delivery survives kill -9 of the agent and runs after the restart",
+          "[e2e][queue]") {
+    const std::string image = test::unique_name("da-e2e/crash") + ":v1";
+    test::scoped_images images;
+    images.add(image);
+    test::build_image(image, app_cmd);
+    const std::string container = test::unique_name("da-e2e-crash");
+    test::scoped_container guard(container);
+    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const std::string started_before =
+        test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container});
+
+    const std::string data_dir = temp_dir("da-crash-data");
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container, image));
+    std::int64_t id = 0;
+    {
+        // A long debounce keeps the job queued: the agent dies between its 202 and the deploy.
+        test::agent_process agent({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
+                                  {{"WEBHOOK_SECRET", secret}, {"DATA_DIR", data_dir},
+                                   {"DEPLOY_DEBOUNCE_MS", "60000"}});
+        auto res = send_push(agent.port(), commit_id(7), "crash-1");
+        REQUIRE(res.status == 202);
+        agent.kill_with(SIGKILL);
+        auto db = agent::store::open({.data_dir = data_dir});
+        auto d = db->list_deployments(std::string("queue-app"), 10);
+        REQUIRE(d.size() == 1);
+        CHECK(d.front().state == agent::deployment_state::queued);
+        id = d.front().id;
+    }
+    CHECK(test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container}) == started_before);
+
+    test::agent_process restarted({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
+                                  {{"WEBHOOK_SECRET", secret}, {"DATA_DIR", data_dir},
+                                   {"DEPLOY_DEBOUNCE_MS", "0"}});
+    restarted.port();
+    INFO("agent log:\n" << restarted.log());
+    auto db = agent::store::open({.data_dir = data_dir});
+    REQUIRE(eventually([&] {
+        auto d = db->get_deployment(id);
+        return d && terminal(d->state);
+    }));
+    CHECK(db->get_deployment(id)->state == agent::deployment_state::succeeded);
+    CHECK(test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container}) != started_before);
+}
