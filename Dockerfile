@@ -12,7 +12,7 @@ COPY cmake cmake
 COPY docker-client docker-client
 COPY agent agent
 COPY tests tests
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF \
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF -DDA_BUILD_BENCH=OFF \
     && cmake --build /build -j2 --target deploy-agent
 
 FROM debian:bookworm-slim
