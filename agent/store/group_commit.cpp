@@ -125,6 +125,11 @@ group_commit_stats group_committer::stats() const {
     return {transactions_.load(), deliveries_.load(), largest_batch_.load()};
 }
 
+std::size_t group_committer::queued() const {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
 void group_committer::run() {
     for (;;) {
         std::vector<pending> batch;

@@ -60,6 +60,8 @@ public:
     /// before destroying an io_context that still awaits record_delivery_async.
     void stop();
     group_commit_stats stats() const;
+    /// Deliveries waiting for the next transaction (a gauge for metrics and tests).
+    std::size_t queued() const;
 
 private:
     struct pending {
@@ -71,7 +73,7 @@ private:
 
     store& db_;
     std::size_t max_batch_;
-    std::mutex mutex_;  // guards queue_ and stopping_
+    mutable std::mutex mutex_;  // guards queue_ and stopping_
     std::condition_variable wake_;
     std::deque<pending> queue_;
     bool stopping_ = false;

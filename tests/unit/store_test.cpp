@@ -59,9 +59,11 @@ agent::planned_job job(std::string app, std::string commit = "abc123") {
 // everything submitted meanwhile is queued and must go into the next transaction.
 class gate_completion final : public agent::delivery_completion {
 public:
-    gate_completion(std::latch& release, std::promise<std::vector<std::int64_t>>& out)
-        : release_(release), out_(out) {}
+    gate_completion(std::latch& entered, std::latch& release,
+                    std::promise<std::vector<std::int64_t>>& out)
+        : entered_(entered), release_(release), out_(out) {}
     void complete(std::exception_ptr error, std::vector<std::int64_t> ids) override {
+        entered_.count_down();
         release_.wait();
         if (error) {
             out_.set_exception(error);
@@ -71,6 +73,7 @@ public:
     }
 
 private:
+    std::latch& entered_;
     std::latch& release_;
     std::promise<std::vector<std::int64_t>>& out_;
 };
@@ -354,10 +357,12 @@ TEST_CASE("store: group commit shares one transaction among queued deliveries", 
     agent::group_committer committer(*db);
     auto before = db->transactions_committed();
 
+    std::latch entered(1);
     std::latch release(1);
     std::promise<std::vector<std::int64_t>> first;
     committer.submit(delivery("first", 1), {job("first")},
-                     std::make_unique<gate_completion>(release, first));
+                     std::make_unique<gate_completion>(entered, release, first));
+    entered.wait();
     // The writer is now held inside the first completion; these all queue up behind it.
     constexpr int count = 40;
     std::vector<std::future<std::vector<std::int64_t>>> rest;
@@ -377,11 +382,10 @@ TEST_CASE("store: group commit shares one transaction among queued deliveries", 
             }
         });
     }
-    // Wait until all are queued: the first transaction is done, the rest are waiting.
-    while (db->transactions_committed() == before) {
-        std::this_thread::yield();
+    // Wait until all are queued behind the first transaction.
+    while (committer.queued() < count) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     release.count_down();
     for (auto& thread : submitters) {
         thread.join();
