@@ -169,3 +169,37 @@ TEST_CASE("an accepted delivery survives kill -9 of the agent and runs after the
     CHECK(db->get_deployment(id)->state == agent::deployment_state::succeeded);
     CHECK(test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container}) != started_before);
 }
+
+TEST_CASE("deploy-agent deploy runs one deployment now, prints its steps and records it",
+          "[e2e][queue]") {
+    const std::string image = test::unique_name("da-e2e/cli") + ":v1";
+    test::scoped_images images;
+    images.add(image);
+    test::build_image(image, app_cmd);
+    const std::string container = test::unique_name("da-e2e-cli");
+    test::scoped_container guard(container);
+    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const std::string started_before =
+        test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container});
+
+    const std::string data_dir = temp_dir("da-cli-data");
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container, image));
+    auto [code, output] = test::run_agent_command({"deploy", "queue-app", "--manifest", manifest, "--wait"},
+                                                  {{"DATA_DIR", data_dir}});
+    INFO(output);
+    CHECK(code == 0);
+    CHECK_THAT(output, Catch::Contains("restarting container " + container));
+    CHECK_THAT(output, Catch::Contains("queue-app: succeeded"));
+    CHECK(test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container}) != started_before);
+    auto db = agent::store::open({.data_dir = data_dir});
+    auto d = db->list_deployments(std::string("queue-app"), 10);
+    REQUIRE(d.size() == 1);
+    CHECK(d.front().trigger == "cli");
+    CHECK(d.front().state == agent::deployment_state::succeeded);
+    CHECK_FALSE(db->steps(d.front().id).empty());
+
+    auto [unknown_code, unknown_output] =
+        test::run_agent_command({"deploy", "nope", "--manifest", manifest}, {{"DATA_DIR", data_dir}});
+    CHECK(unknown_code == 2);
+    CHECK_THAT(unknown_output, Catch::Contains("queue-app"));
+}
