@@ -19,7 +19,9 @@
 #include "docker_client/error.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
+#include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
+#include "metrics/agent_metrics.hpp"
 
 namespace agent {
 
@@ -151,7 +153,9 @@ int run_serve(const agent_settings& settings) {
 
     std::unique_ptr<store> db;
     try {
-        db = store::open(store_options{.data_dir = settings.data_dir});
+        db = store::open(store_options{
+            .data_dir = settings.data_dir,
+            .retention = std::chrono::hours(24 * static_cast<long>(settings.retention_days))});
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         return 1;
@@ -161,7 +165,8 @@ int run_serve(const agent_settings& settings) {
     net::io_context io;
     auto docker_options = docker_client::options_from_environment();
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
-    store_journal journal(*db);
+    store_journal store_records(*db);
+    metrics::counting_journal journal(store_records, metrics::process_metrics());
     deploy_executor runner(*docker, journal);
     steady_clock_source clock;
     deploy_queue queue(
@@ -177,12 +182,14 @@ int run_serve(const agent_settings& settings) {
         .record =
             [&committer](std::string source, std::string event, std::string delivery_id,
                          std::vector<planned_job> jobs) {
+                metrics::count_delivery(metrics::process_metrics(), source, "queued", "");
                 return record_accepted(committer, std::move(source), std::move(event),
                                        std::move(delivery_id), std::move(jobs));
             },
         .note =
             [&committer](std::string source, std::string event, std::string delivery_id,
                          std::string verdict, std::string reason) {
+                metrics::count_delivery(metrics::process_metrics(), source, verdict, reason);
                 record_noted(committer, std::move(source), std::move(event),
                              std::move(delivery_id), std::move(verdict), std::move(reason));
             },
@@ -204,6 +211,21 @@ int run_serve(const agent_settings& settings) {
     server_options http_options;
     http_options.address = settings.listen_address;
     http_options.port = settings.port;
+    http_options.metrics = &metrics::process_metrics();
+    try {
+        http_options = server_options_from_environment(http_options);
+    } catch (const std::invalid_argument& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    if (!http_options.trusted_proxies.empty()) {
+        spdlog::info("trusted proxies (CF-Connecting-IP / X-Forwarded-For believed): {}",
+                     http_options.trusted_proxies.describe());
+    }
+    for (const auto& rule : http_options.access_rules) {
+        spdlog::info("{}: only {} may call {}", rule.name, rule.allowed.describe(),
+                     fmt::format("{}", fmt::join(rule.paths, ", ")));
+    }
     http_server server(io.get_executor(), http_options,
                        [&routes](http_request request) { return routes.handle(std::move(request)); });
     unsigned short port = 0;

@@ -15,6 +15,9 @@ struct http_request {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;       ///< the raw bytes as received (signatures are computed over these)
     std::string peer;       ///< address of the TCP peer, e.g. "127.0.0.1"
+    /// Where the request comes from, for logs and allow-lists: CF-Connecting-IP or the
+    /// X-Forwarded-For client when the peer is a trusted proxy (TRUSTED_PROXIES), else the peer.
+    std::string client;
 
     /// The value of the first header named `name` (case-insensitive), or nullptr.
     const std::string* header(std::string_view name) const;

@@ -7,6 +7,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
+#include "metrics/agent_metrics.hpp"
 
 namespace agent {
 
@@ -62,7 +63,7 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
         if (method != "POST") {
             co_return method_not_allowed("POST");
         }
-        spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.peer, path,
+        spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.client, path,
                      request.body.size());
         co_return infisical_test_response(std::chrono::system_clock::now());
     }
@@ -78,10 +79,16 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
         }
         co_return co_await ready();
     }
+    if (path == "/metrics") {
+        if (method != "GET" && method != "HEAD") {
+            co_return method_not_allowed("GET, HEAD");
+        }
+        co_return metrics::exposition_response(metrics::process_metrics());
+    }
     if (path.starts_with("/api/") || path == "/api") {
         co_return json_error(503, "API not configured: set JWT_SECRET");
     }
-    spdlog::info("{} {} {} 404", request.peer, method, path);
+    spdlog::info("{} {} {} 404", request.client, method, path);
     co_return json_error(404, "not found");
 }
 
@@ -93,10 +100,10 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
         auto response = github_response(verdict);
         const bool refused = verdict.what == github_verdict::kind::refused;
         if (refused) {
-            spdlog::warn("{} POST {} {} github delivery {} refused: {}", request.peer, path,
+            spdlog::warn("{} POST {} {} github delivery {} refused: {}", request.client, path,
                          response.status, verdict.delivery_id, verdict.diagnosis);
         } else {
-            spdlog::info("{} POST {} {} github {} delivery {}: {}", request.peer, path,
+            spdlog::info("{} POST {} {} github {} delivery {}: {}", request.client, path,
                          response.status, verdict.event, verdict.delivery_id, verdict.reason);
         }
         note(s_, "github", verdict.event, verdict.delivery_id, refused ? "refused" : "ignored",
@@ -107,7 +114,7 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     if (!push.delivery_id.empty() && s_.already_accepted && s_.already_accepted(push.delivery_id)) {
         std::string reason = fmt::format("duplicate: delivery {} was already accepted", push.delivery_id);
         spdlog::info("{} POST {} 200 github push delivery {}: {} (redeploy through the API to force)",
-                     request.peer, path, push.delivery_id, reason);
+                     request.client, path, push.delivery_id, reason);
         note(s_, "github", "push", push.delivery_id, "duplicate", reason);
         co_return json_message(200, reason, "push");
     }
@@ -118,7 +125,7 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     });
     if (jobs.empty()) {
         std::string reason = fmt::format("ignored: no app deploys {} {}", push.repository, push.ref);
-        spdlog::info("{} POST {} 200 github push delivery {}: {} ({})", request.peer, path,
+        spdlog::info("{} POST {} 200 github push delivery {}: {} ({})", request.client, path,
                      push.delivery_id, reason, verdict.diagnosis);
         note(s_, "github", "push", push.delivery_id, "ignored", reason);
         co_return json_message(200, reason, "push");
@@ -136,7 +143,7 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     if (jobs.empty()) {
         std::string reason = fmt::format("duplicate: commit {} is already queued as deployment {}",
                                          push.commit.substr(0, 12), ids_text(already));
-        spdlog::info("{} POST {} 200 github push delivery {}: {}", request.peer, path,
+        spdlog::info("{} POST {} 200 github push delivery {}: {}", request.client, path,
                      push.delivery_id, reason);
         note(s_, "github", "push", push.delivery_id, "duplicate", reason);
         co_return json_message(200, reason, "push");
@@ -152,7 +159,7 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     }
     w.end_array().end_object();
     spdlog::info("{} POST {} 202 github push {} {} ({}) delivery {}: queued deployment(s) {}",
-                 request.peer, path, push.repository, push.ref, push.commit.substr(0, 12),
+                 request.client, path, push.repository, push.ref, push.commit.substr(0, 12),
                  push.delivery_id, ids_text(ids));
     co_return json_ok(202, w.take());
 }
@@ -167,10 +174,10 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     if (verdict.what != infisical_verdict::kind::change || !verdict.change) {
         const bool refused = verdict.what == infisical_verdict::kind::refused;
         if (refused) {
-            spdlog::warn("{} POST {} {} infisical delivery refused: {}", request.peer, path,
+            spdlog::warn("{} POST {} {} infisical delivery refused: {}", request.client, path,
                          verdict.response.status, verdict.diagnosis);
         } else {
-            spdlog::info("{} POST {} {} infisical {}: {}", request.peer, path,
+            spdlog::info("{} POST {} {} infisical {}: {}", request.client, path,
                          verdict.response.status, verdict.event, verdict.reason);
         }
         note(s_, "infisical", verdict.event, "", refused ? "refused" : "ignored",
@@ -190,7 +197,7 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
         }
     }
     spdlog::info("{} POST {} 200 infisical {} project {} environment {} path {}: cache cleared{}",
-                 request.peer, path, verdict.event, verdict.change->project,
+                 request.client, path, verdict.event, verdict.change->project,
                  verdict.change->environment, verdict.change->secret_path,
                  id_texts.empty() ? "" : ", queued deployment(s) " + fmt::format("{}", fmt::join(id_texts, ",")));
     co_return infisical_processed_response(verdict.event, id_texts);

@@ -1,0 +1,62 @@
+#include "http/server_settings.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace agent {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || *v == '\0') {
+        return std::nullopt;
+    }
+    return std::string(v);
+}
+
+cidr_list cidrs_from(const char* name, const std::string& text) {
+    try {
+        return cidr_list::parse(text);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(name) + ": " + e.what());
+    }
+}
+
+void add_rule(server_options& o, const char* name, std::vector<std::string> paths) {
+    if (auto text = env(name)) {
+        auto allowed = cidrs_from(name, *text);
+        if (!allowed.empty()) {
+            o.access_rules.push_back(endpoint_access_rule{name, std::move(paths), std::move(allowed)});
+        }
+    }
+}
+
+}  // namespace
+
+server_options server_options_from_environment(server_options base) {
+    if (auto text = env("MAX_CONNECTIONS")) {
+        std::size_t value = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+        if (ec != std::errc{} || end != text->data() + text->size() || value == 0) {
+            throw std::invalid_argument("MAX_CONNECTIONS: '" + *text +
+                                        "' is not a positive whole number");
+        }
+        base.max_connections = value;
+    }
+    if (auto text = env("TRUSTED_PROXIES")) {
+        base.trusted_proxies = cidrs_from("TRUSTED_PROXIES", *text);
+    }
+    // Specific lists first: the first matching rule decides.
+    add_rule(base, "GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/github"});
+    add_rule(base, "INFISICAL_WEBHOOK_ALLOWED_CIDRS",
+             {"/webhooks/infisical", "/webhooks/infisical/test"});
+    add_rule(base, "WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/"});
+    add_rule(base, "API_ALLOWED_CIDRS", {"/api", "/api/"});
+    add_rule(base, "METRICS_ALLOWED_CIDRS", {"/metrics"});
+    return base;
+}
+
+}  // namespace agent

@@ -1,0 +1,163 @@
+// CIDR parsing and matching, per-endpoint allow-lists, client address behind trusted proxies,
+// and the server settings read from the environment.
+#include <cstdlib>
+
+#include <catch2/catch.hpp>
+
+#include "http/access.hpp"
+#include "http/server_settings.hpp"
+
+using namespace agent;
+
+namespace {
+
+bool in(std::string_view cidr, std::string_view address) {
+    auto block = parse_cidr(cidr);
+    auto ip = parse_ip_address(address);
+    REQUIRE(block);
+    REQUIRE(ip);
+    return block->contains(*ip);
+}
+
+struct scoped_env {
+    std::string name;
+    scoped_env(std::string n, const char* value) : name(std::move(n)) {
+        ::setenv(name.c_str(), value, 1);
+    }
+    ~scoped_env() { ::unsetenv(name.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("IPv4 blocks match their addresses only", "[access]") {
+    CHECK(in("10.0.0.0/8", "10.255.1.2"));
+    CHECK_FALSE(in("10.0.0.0/8", "11.0.0.1"));
+    CHECK(in("192.168.1.0/24", "192.168.1.254"));
+    CHECK_FALSE(in("192.168.1.0/24", "192.168.2.1"));
+    CHECK(in("172.16.0.0/12", "172.31.255.255"));
+    CHECK_FALSE(in("172.16.0.0/12", "172.32.0.0"));
+    CHECK(in("0.0.0.0/0", "8.8.8.8"));
+    CHECK(in("127.0.0.1", "127.0.0.1"));
+    CHECK_FALSE(in("127.0.0.1", "127.0.0.2"));
+    // Host bits below the prefix are cleared, not an error.
+    CHECK(in("10.1.2.3/8", "10.9.9.9"));
+    // Odd prefix lengths.
+    CHECK(in("10.0.0.128/25", "10.0.0.200"));
+    CHECK_FALSE(in("10.0.0.128/25", "10.0.0.127"));
+}
+
+TEST_CASE("IPv6 blocks, and IPv4-mapped addresses count as IPv4", "[access]") {
+    CHECK(in("2001:db8::/32", "2001:db8:ffff::1"));
+    CHECK_FALSE(in("2001:db8::/32", "2001:db9::1"));
+    CHECK(in("::1", "::1"));
+    CHECK(in("::/0", "fe80::1"));
+    CHECK(in("fe80::/10", "febf::1"));
+    CHECK_FALSE(in("fe80::/10", "fec0::1"));
+    CHECK(in("10.0.0.0/8", "::ffff:10.1.2.3"));
+    CHECK(in("::ffff:10.0.0.0/104", "10.200.0.1"));
+    CHECK_FALSE(in("::/0", "10.0.0.1"));  // an IPv6 block never holds an IPv4 address
+    CHECK_FALSE(in("0.0.0.0/0", "::1"));
+    CHECK(in("[2001:db8::1]", "2001:db8::1"));
+    CHECK(in("fe80::1%eth0", "fe80::1"));
+}
+
+TEST_CASE("malformed addresses and blocks are refused", "[access]") {
+    for (const char* bad : {"", "10.0.0.0/33", "10.0.0.0/", "10.0.0/8", "10.0.0.0/8x", "::1/129",
+                            "example.com", "1.2.3.4.5", "10.0.0.0/-1", "::ffff:1.2.3.4/95",
+                            "256.0.0.1"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_cidr(bad));
+    }
+    CHECK_FALSE(parse_ip_address("not an address"));
+    CHECK_FALSE(parse_ip_address("1.2.3.4, 5.6.7.8"));
+    CHECK_THROWS_WITH(cidr_list::parse("10.0.0.0/8, bogus"), Catch::Contains("'bogus'"));
+}
+
+TEST_CASE("a cidr list parses commas and spaces and describes itself", "[access]") {
+    auto list = cidr_list::parse(" 10.0.0.0/8,192.168.0.0/16  ::1 ,");
+    CHECK(list.contains("10.1.1.1"));
+    CHECK(list.contains("192.168.3.4"));
+    CHECK(list.contains("::1"));
+    CHECK_FALSE(list.contains("172.16.0.1"));
+    CHECK_FALSE(list.contains("garbage"));
+    CHECK(list.describe() == "10.0.0.0/8, 192.168.0.0/16, ::1/128");
+    CHECK(cidr_list::parse("").empty());
+}
+
+TEST_CASE("the first access rule whose path matches decides", "[access]") {
+    std::vector<endpoint_access_rule> rules{
+        {"GITHUB", {"/webhook", "/webhooks/github"}, cidr_list::parse("192.30.252.0/22")},
+        {"ALL_WEBHOOKS", {"/webhook", "/webhooks/"}, cidr_list::parse("10.0.0.0/8")},
+    };
+    REQUIRE(find_access_rule(rules, "/webhook") != nullptr);
+    CHECK(find_access_rule(rules, "/webhook")->name == "GITHUB");
+    CHECK(find_access_rule(rules, "/webhooks/github")->name == "GITHUB");
+    CHECK(find_access_rule(rules, "/webhooks/infisical")->name == "ALL_WEBHOOKS");
+    CHECK(find_access_rule(rules, "/healthz") == nullptr);
+    CHECK(find_access_rule(rules, "/webhooksx") == nullptr);
+    CHECK(find_access_rule(rules, "/webhook/") == nullptr);
+}
+
+TEST_CASE("forwarding headers are believed only from trusted proxies", "[access]") {
+    const auto trusted = cidr_list::parse("172.18.0.0/16, 127.0.0.1");
+    const std::string cf = "203.0.113.7";
+    const std::string xff = "198.51.100.9, 203.0.113.8, 172.18.0.5";
+    // Untrusted peer: headers ignored.
+    CHECK(resolve_client_address("192.0.2.1", trusted, &cf, &xff) == "192.0.2.1");
+    // No trusted proxies configured: headers ignored.
+    CHECK(resolve_client_address("127.0.0.1", cidr_list{}, &cf, &xff) == "127.0.0.1");
+    // Trusted peer: CF-Connecting-IP first.
+    CHECK(resolve_client_address("172.18.0.2", trusted, &cf, &xff) == "203.0.113.7");
+    // Then the right-most X-Forwarded-For hop that is not a trusted proxy (the left-most are
+    // whatever the client wrote).
+    CHECK(resolve_client_address("172.18.0.2", trusted, nullptr, &xff) == "203.0.113.8");
+    const std::string one = "198.51.100.1";
+    CHECK(resolve_client_address("127.0.0.1", trusted, nullptr, &one) == "198.51.100.1");
+    // Garbage in the headers: the peer.
+    const std::string junk = "not-an-ip";
+    CHECK(resolve_client_address("172.18.0.2", trusted, &junk, &junk) == "172.18.0.2");
+    CHECK(resolve_client_address("172.18.0.2", trusted, nullptr, nullptr) == "172.18.0.2");
+    const std::string all_trusted = "172.18.0.9, 127.0.0.1";
+    CHECK(resolve_client_address("172.18.0.2", trusted, nullptr, &all_trusted) == "172.18.0.2");
+}
+
+TEST_CASE("server options come from the environment", "[access]") {
+    SECTION("defaults") {
+        auto o = server_options_from_environment({});
+        CHECK(o.max_connections == 512);
+        CHECK(o.trusted_proxies.empty());
+        CHECK(o.access_rules.empty());
+    }
+    SECTION("set") {
+        scoped_env a("MAX_CONNECTIONS", "64");
+        scoped_env b("TRUSTED_PROXIES", "172.18.0.0/16");
+        scoped_env c("WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8");
+        scoped_env d("GITHUB_WEBHOOK_ALLOWED_CIDRS", "192.30.252.0/22,2620:112:3000::/44");
+        scoped_env e("METRICS_ALLOWED_CIDRS", "127.0.0.1");
+        auto o = server_options_from_environment({});
+        CHECK(o.max_connections == 64);
+        CHECK(o.trusted_proxies.contains("172.18.1.1"));
+        REQUIRE(o.access_rules.size() == 3);
+        CHECK(find_access_rule(o.access_rules, "/webhook")->name == "GITHUB_WEBHOOK_ALLOWED_CIDRS");
+        CHECK(find_access_rule(o.access_rules, "/webhooks/infisical")->name ==
+              "WEBHOOK_ALLOWED_CIDRS");
+        CHECK(find_access_rule(o.access_rules, "/metrics")->allowed.contains("127.0.0.1"));
+    }
+    SECTION("malformed values name the variable") {
+        {
+            scoped_env a("MAX_CONNECTIONS", "lots");
+            CHECK_THROWS_WITH(server_options_from_environment({}),
+                              Catch::StartsWith("MAX_CONNECTIONS:"));
+        }
+        {
+            scoped_env b("TRUSTED_PROXIES", "10.0.0.0/40");
+            CHECK_THROWS_WITH(server_options_from_environment({}),
+                              Catch::StartsWith("TRUSTED_PROXIES:"));
+        }
+        {
+            scoped_env c("API_ALLOWED_CIDRS", "localhost");
+            CHECK_THROWS_WITH(server_options_from_environment({}),
+                              Catch::StartsWith("API_ALLOWED_CIDRS:"));
+        }
+    }
+}
