@@ -61,11 +61,32 @@ void check_container_ref(std::string_view name) {
 void check_image_ref(std::string_view reference) {
     bool ok = !reference.empty() && reference.size() <= 512 && is_alnum(reference.front());
     for (char c : reference) {
-        ok = ok && (is_alnum(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == ':' ||
-                    c == '@');
+        ok = ok &&
+             (is_alnum(c) || c == '_' || c == '.' || c == '-' || c == '/' || c == ':' || c == '@');
     }
     if (!ok) {
         throw error(0, "", "invalid image reference '" + std::string(reference) + "'");
+    }
+}
+
+void check_signal(std::string_view signal) {
+    bool ok = !signal.empty() && signal.size() <= 32;
+    for (char c : signal) {
+        ok = ok && (is_alnum(c) || c == '+');
+    }
+    if (!ok) {
+        throw error(0, "", "invalid signal '" + std::string(signal) + "'");
+    }
+}
+
+void check_object_name(std::string_view name, const char* what) {
+    bool ok = !name.empty() && name.size() <= 128 && is_alnum(name.front());
+    for (char c : name) {
+        ok = ok && (is_alnum(c) || c == '_' || c == '.' || c == '-');
+    }
+    if (!ok) {
+        throw error(0, "",
+                    std::string("invalid ") + what + " name or id '" + std::string(name) + "'");
     }
 }
 
@@ -74,7 +95,8 @@ int compare_api_versions(std::string_view a, std::string_view b) {
         int major = 0;
         int minor = 0;
         auto dot = v.find('.');
-        std::from_chars(v.data(), v.data() + (dot == std::string_view::npos ? v.size() : dot), major);
+        std::from_chars(v.data(), v.data() + (dot == std::string_view::npos ? v.size() : dot),
+                        major);
         if (dot != std::string_view::npos) {
             std::from_chars(v.data() + dot + 1, v.data() + v.size(), minor);
         }

@@ -16,6 +16,12 @@ void check_container_ref(std::string_view name);
 /// Throws docker_client::error (status 0) unless `reference` is a plausible image reference.
 void check_image_ref(std::string_view reference);
 
+/// Throws docker_client::error (status 0) unless `signal` is a signal name or number ("SIGTERM",
+/// "9").
+void check_signal(std::string_view signal);
+/// Throws docker_client::error (status 0) unless `name` is a plausible network or service name/id.
+void check_object_name(std::string_view name, const char* what);
+
 /// "1.41" < "1.47"; versions are "MAJOR.MINOR".
 int compare_api_versions(std::string_view a, std::string_view b);
 

@@ -1,6 +1,8 @@
 #include "json_util.hpp"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "docker_client/error.hpp"
 
@@ -10,9 +12,10 @@ rapidjson::Document parse_json(std::string_view text, const std::string& what) {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
-        throw error(0, "", "the Docker Engine sent malformed JSON for " + what + " at offset " +
-                               std::to_string(doc.GetErrorOffset()) + ": " +
-                               rapidjson::GetParseError_En(doc.GetParseError()));
+        throw error(0, "",
+                    "the Docker Engine sent malformed JSON for " + what + " at offset " +
+                        std::to_string(doc.GetErrorOffset()) + ": " +
+                        rapidjson::GetParseError_En(doc.GetParseError()));
     }
     return doc;
 }
@@ -89,6 +92,55 @@ std::map<std::string, std::string> string_map_member(const rapidjson::Value& obj
         }
     }
     return out;
+}
+
+std::int64_t int64_member(const rapidjson::Value& object, const char* key, std::int64_t fallback) {
+    if (!object.IsObject()) {
+        return fallback;
+    }
+    auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsInt64()) {
+        return fallback;
+    }
+    return it->value.GetInt64();
+}
+
+std::uint64_t uint64_member(const rapidjson::Value& object, const char* key,
+                            std::uint64_t fallback) {
+    if (!object.IsObject()) {
+        return fallback;
+    }
+    auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || !it->value.IsUint64()) {
+        return fallback;
+    }
+    return it->value.GetUint64();
+}
+
+std::string to_json(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string filters_json(const std::map<std::string, std::vector<std::string>>& filters) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    for (const auto& [name, values] : filters) {
+        if (values.empty()) {
+            continue;
+        }
+        w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        w.StartArray();
+        for (const auto& v : values) {
+            w.String(v);
+        }
+        w.EndArray();
+    }
+    w.EndObject();
+    return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string daemon_message(std::string_view body) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -23,7 +24,20 @@ const rapidjson::Value* object_member(const rapidjson::Value& object, const char
 /// String array member, skipping non-strings.
 std::vector<std::string> string_array_member(const rapidjson::Value& object, const char* key);
 /// String-to-string map member (labels), skipping non-string values.
-std::map<std::string, std::string> string_map_member(const rapidjson::Value& object, const char* key);
+std::map<std::string, std::string> string_map_member(const rapidjson::Value& object,
+                                                     const char* key);
+
+/// Member `key` as a 64-bit integer, or `fallback`.
+std::int64_t int64_member(const rapidjson::Value& object, const char* key, std::int64_t fallback);
+/// Member `key` as an unsigned 64-bit integer, or `fallback`.
+std::uint64_t uint64_member(const rapidjson::Value& object, const char* key,
+                            std::uint64_t fallback);
+
+/// `value` written as compact JSON text.
+std::string to_json(const rapidjson::Value& value);
+
+/// The `filters` query value Docker expects: {"label":["a=b"],"name":["x"]} (empty groups dropped).
+std::string filters_json(const std::map<std::string, std::vector<std::string>>& filters);
 
 /// The daemon's `message` from an error body, or the body itself (trimmed, bounded).
 std::string daemon_message(std::string_view body);

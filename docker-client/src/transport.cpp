@@ -1,6 +1,8 @@
 // The only translation unit of docker-client that includes Beast.
 #include "transport.hpp"
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -46,17 +48,22 @@ engine_address parse_address(const std::string& host) {
         }
         return {false, {}, std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
     }
-    throw std::invalid_argument("docker host must be unix:///path or tcp://host:port, got '" + host +
-                                "'");
+    throw std::invalid_argument("docker host must be unix:///path or tcp://host:port, got '" +
+                                host + "'");
 }
 
-std::string describe(const http_call& c) { return c.method + " " + c.target; }
+std::string describe(const http_call& c) {
+    return c.method + " " + c.target;
+}
 
-[[noreturn]] void fail(const beast::error_code& ec, const std::string& what, const std::string& host) {
+[[noreturn]] void fail(const beast::error_code& ec, const std::string& what,
+                       const std::string& host) {
     if (ec == beast::error::timeout) {
-        throw error(0, "", "the Docker Engine at " + host + " did not answer in time (" + what + ")");
+        throw error(0, "",
+                    "the Docker Engine at " + host + " did not answer in time (" + what + ")");
     }
-    throw error(0, ec.message(), "talking to the Docker Engine at " + host + " failed (" + what + ")");
+    throw error(0, ec.message(),
+                "talking to the Docker Engine at " + host + " failed (" + what + ")");
 }
 
 http::request<http::string_body> make_request(const http_call& c) {
@@ -98,7 +105,8 @@ net::awaitable<void> connect(Stream& stream, const engine_address& address,
         }
     } else {
         net::ip::tcp::resolver resolver(stream.get_executor());
-        auto [rec, results] = co_await resolver.async_resolve(address.host, address.port, use_nothrow);
+        auto [rec, results] =
+            co_await resolver.async_resolve(address.host, address.port, use_nothrow);
         if (rec) {
             fail(rec, "resolve " + address.host, options.host);
         }
@@ -135,79 +143,158 @@ net::awaitable<http_reply> do_call(Stream stream, engine_address address, client
 
 // Splits a byte stream into lines; Docker's progress streams are one JSON object per line.
 class line_splitter {
-public:
+  public:
     explicit line_splitter(line_callback& on_line) : on_line_(on_line) {}
-    void feed(std::string_view bytes) {
+    /// False once the callback asked to stop.
+    bool feed(std::string_view bytes) {
         pending_.append(bytes);
         std::size_t start = 0;
-        for (;;) {
+        bool go_on = true;
+        while (go_on) {
             auto nl = pending_.find('\n', start);
             if (nl == std::string::npos) {
                 break;
             }
-            emit(std::string_view(pending_).substr(start, nl - start));
+            go_on = emit(std::string_view(pending_).substr(start, nl - start));
             start = nl + 1;
         }
         pending_.erase(0, start);
+        return go_on;
     }
-    void finish() {
-        emit(pending_);
+    bool finish() {
+        bool go_on = emit(pending_);
         pending_.clear();
+        return go_on;
     }
 
-private:
-    void emit(std::string_view line) {
+  private:
+    bool emit(std::string_view line) {
         if (!line.empty() && line.back() == '\r') {
             line.remove_suffix(1);
         }
-        if (!line.empty()) {
-            on_line_(line);
+        if (line.empty()) {
+            return true;
         }
+        return on_line_(line);
     }
     line_callback& on_line_;
     std::string pending_;
 };
 
+bool is_cancellation(const beast::error_code& ec) {
+    return ec == net::error::operation_aborted;
+}
+
+// Sends the request head with chunked encoding, then each piece of `upload` as one chunk.
+// Returns the first write error; the caller still tries to read the reply, because the daemon
+// may answer (and close) before it has read the whole body, e.g. a 400 for a bad parameter.
+template <class Stream>
+net::awaitable<beast::error_code> write_chunked(Stream& stream, const http_call& c,
+                                                body_source& upload,
+                                                std::chrono::milliseconds idle) {
+    http::request<http::empty_body> req{http::string_to_verb(c.method), c.target, 11};
+    req.set(http::field::host, "docker");
+    req.set(http::field::user_agent, "deploy-agent");
+    if (!c.content_type.empty()) {
+        req.set(http::field::content_type, c.content_type);
+    }
+    for (const auto& [k, v] : c.headers) {
+        req.set(k, v);
+    }
+    req.chunked(true);
+    http::request_serializer<http::empty_body> sr{req};
+    stream.expires_after(idle);
+    auto [hec, hn] = co_await http::async_write_header(stream, sr, use_nothrow);
+    if (hec) {
+        co_return hec;
+    }
+    for (;;) {
+        std::string piece = upload();
+        stream.expires_after(idle);
+        if (piece.empty()) {
+            auto [lec, ln] =
+                co_await net::async_write(stream, http::make_chunk_last(), use_nothrow);
+            co_return lec;
+        }
+        auto [cec, cn] =
+            co_await net::async_write(stream, http::make_chunk(net::buffer(piece)), use_nothrow);
+        if (cec) {
+            co_return cec;
+        }
+    }
+}
+
 template <class Stream>
 net::awaitable<http_reply> do_stream(Stream stream, engine_address address, client_options options,
-                                     http_call c, line_callback on_line) {
+                                     http_call c, line_callback on_line, stream_settings settings) {
     co_await connect(stream, address, options);
-    auto req = make_request(c);
-    stream.expires_after(options.call_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
-    if (wec) {
-        fail(wec, describe(c), options.host);
+    const auto idle =
+        settings.idle_timeout.count() > 0 ? settings.idle_timeout : options.stream_idle_timeout;
+    beast::error_code write_error;
+    if (settings.upload) {
+        write_error = co_await write_chunked(stream, c, settings.upload, idle);
+    } else {
+        auto req = make_request(c);
+        stream.expires_after(options.call_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, req, use_nothrow);
+        write_error = wec;
+    }
+    if (write_error && (is_cancellation(write_error) || write_error == beast::error::timeout)) {
+        fail(write_error, describe(c), options.host);
     }
     beast::flat_buffer buffer;
     http::response_parser<http::buffer_body> parser;
     parser.body_limit(boost::none);
-    stream.expires_after(options.stream_idle_timeout);
+    stream.expires_after(idle);
     auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
     if (hec) {
-        fail(hec, describe(c), options.host);
+        if (settings.idle_ends && hec == beast::error::timeout && !write_error) {
+            http_reply idle_reply;
+            idle_reply.status = 200;
+            idle_reply.idle_ended = true;
+            co_return idle_reply;
+        }
+        fail(write_error ? write_error : hec, describe(c), options.host);
     }
     http_reply reply{parser.get().result_int(), {}, copy_headers(parser.get().base())};
     const bool ok = reply.status / 100 == 2;
+    if (ok && write_error) {
+        // A success status before the whole body was accepted: the upload did not complete.
+        fail(write_error, describe(c), options.host);
+    }
     line_splitter splitter(on_line);
     std::array<char, 16384> chunk{};
-    while (!parser.is_done()) {
+    bool go_on = true;
+    while (go_on && !parser.is_done()) {
         parser.get().body().data = chunk.data();
         parser.get().body().size = chunk.size();
-        stream.expires_after(options.stream_idle_timeout);
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_nothrow);
-        if (ec && ec != http::error::need_buffer) {
-            fail(ec, describe(c) + " (stream)", options.host);
-        }
+        stream.expires_after(idle);
+        // read_some: hand over what has arrived now (an event, a progress line), not when the
+        // buffer is full.
+        auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_nothrow);
+        // Lines that arrived before a failure are still delivered: they tell what happened.
         std::string_view got(chunk.data(), chunk.size() - parser.get().body().size);
         if (ok) {
-            splitter.feed(got);
+            go_on = splitter.feed(got);
         } else if (reply.body.size() < options.response_body_limit) {
             reply.body.append(got);
         }
+        if (ec && ec != http::error::need_buffer) {
+            if (ok && settings.idle_ends && ec == beast::error::timeout) {
+                reply.idle_ended = true;
+                co_return reply;
+            }
+            if (ok && is_cancellation(ec)) {
+                reply.cancelled = true;
+                co_return reply;
+            }
+            fail(ec, describe(c) + " (stream)", options.host);
+        }
     }
-    if (ok) {
-        splitter.finish();
+    if (ok && go_on) {
+        go_on = splitter.finish();
     }
+    reply.stopped = !go_on;
     beast::error_code ignored;
     stream.socket().shutdown(net::socket_base::shutdown_both, ignored);
     co_return reply;
@@ -240,13 +327,18 @@ net::awaitable<http_reply> transport::call(http_call request, std::chrono::milli
 }
 
 net::awaitable<http_reply> transport::stream(http_call request, line_callback on_line) {
+    co_return co_await stream(std::move(request), std::move(on_line), stream_settings{});
+}
+
+net::awaitable<http_reply> transport::stream(http_call request, line_callback on_line,
+                                             stream_settings settings) {
     auto address = parse_address(options_.host);
     if (address.is_unix) {
         co_return co_await do_stream(unix_stream(executor_), std::move(address), options_,
-                                     std::move(request), std::move(on_line));
+                                     std::move(request), std::move(on_line), std::move(settings));
     }
     co_return co_await do_stream(tcp_stream(executor_), std::move(address), options_,
-                                 std::move(request), std::move(on_line));
+                                 std::move(request), std::move(on_line), std::move(settings));
 }
 
 }  // namespace docker_client::detail

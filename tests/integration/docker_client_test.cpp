@@ -40,7 +40,8 @@ TEST_CASE("ping negotiates the API version from the daemon", "[docker]") {
 TEST_CASE("a missing container inspects as empty, not as an error", "[docker]") {
     auto info = run_async([](auto ex) -> dc::net::awaitable<std::optional<dc::container_info>> {
         auto client = dc::make_client(ex, options());
-        co_return co_await client->inspect_container("da-no-such-container-" + test::unique_name("x"));
+        co_return co_await client->inspect_container("da-no-such-container-" +
+                                                     test::unique_name("x"));
     });
     CHECK_FALSE(info.has_value());
 }
@@ -159,10 +160,11 @@ TEST_CASE("pulling a tag the registry does not have is an error, not a success",
 TEST_CASE("names that could escape the path are refused before any request", "[docker]") {
     for (std::string bad : {"../../containers/x", "a/b", "", "x?all=1", "x y"}) {
         CAPTURE(bad);
-        CHECK_THROWS_AS(run_async([&](auto ex) -> dc::net::awaitable<std::optional<dc::container_info>> {
-                            auto client = dc::make_client(ex, options());
-                            co_return co_await client->inspect_container(bad);
-                        }),
-                        dc::error);
+        CHECK_THROWS_AS(
+            run_async([&](auto ex) -> dc::net::awaitable<std::optional<dc::container_info>> {
+                auto client = dc::make_client(ex, options());
+                co_return co_await client->inspect_container(bad);
+            }),
+            dc::error);
     }
 }

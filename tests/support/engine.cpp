@@ -1,5 +1,10 @@
 #include "support/engine.hpp"
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -123,6 +129,137 @@ scoped_container::~scoped_container() { docker({"rm", "-f", "-v", name_}); }
 scoped_images::~scoped_images() {
     for (const auto& r : refs_) {
         docker({"rmi", "-f", r});
+    }
+}
+
+scoped_context::scoped_context(const std::string& dockerfile) {
+    dir_ = make_context(dockerfile).string();
+}
+
+scoped_context::~scoped_context() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+void scoped_context::write(const std::string& relative_path, const std::string& content) const {
+    fs::path p = fs::path(dir_) / relative_path;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << content;
+}
+
+namespace {
+
+int free_loopback_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+bool registry_answers(const std::string& address) {
+    std::string cmd = "curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://" + address + "/v2/";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    if (pipe == nullptr) {
+        return false;
+    }
+    std::array<char, 16> buf{};
+    std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe);
+    ::pclose(pipe);
+    std::string code(buf.data(), n);
+    return code == "401" || code == "200";
+}
+
+}  // namespace
+
+auth_registry::auth_registry() {
+    dir_ = (fs::temp_directory_path() / unique_name("da-authreg")).string();
+    fs::create_directories(fs::path(dir_) / "data");
+    // bcrypt (cost 4) of `password`, precomputed so that no htpasswd tool is needed.
+    std::ofstream(fs::path(dir_) / "htpasswd")
+        << username << ":$2b$04$aqnVyE4W6SjJ5Mjjv9W2UeiVlwqd.gD5HE9UmsY52TzGlqnzM30Le\n";
+    address_ = "127.0.0.1:" + std::to_string(free_loopback_port());
+    std::ofstream(fs::path(dir_) / "config.yml")
+        << "version: 0.1\nlog: { level: warn }\n"
+        << "storage:\n  filesystem: { rootdirectory: " << dir_ << "/data }\n"
+        << "http:\n  addr: " << address_ << "\n"
+        << "auth:\n  htpasswd:\n    realm: da-test\n    path: " << dir_ << "/htpasswd\n";
+    std::string config = dir_ + "/config.yml";
+    std::string log = dir_ + "/registry.log";
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+            ::close(fd);
+        }
+        ::execlp("docker-registry", "docker-registry", "serve", config.c_str(), nullptr);
+        ::_exit(127);
+    }
+    pid_ = pid;
+    bool up = false;
+    for (int i = 0; i < 80 && !up; ++i) {
+        up = registry_answers(address_);
+        if (!up) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    REQUIRE(up);
+    cli_config_ = dir_ + "/cli";
+    fs::create_directories(cli_config_);
+    docker_ok({"--config", cli_config_, "login", "-u", username, "-p", password, address_});
+}
+
+auth_registry::~auth_registry() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+swarm_session::swarm_session() {
+    lock_fd_ = ::open("/tmp/da-test-swarm.lock", O_RDWR | O_CREAT, 0666);
+    REQUIRE(lock_fd_ >= 0);
+    REQUIRE(::flock(lock_fd_, LOCK_EX) == 0);
+    std::string state = docker_ok({"info", "--format", "{{.Swarm.LocalNodeState}}"});
+    if (state != "active") {
+        docker_ok({"swarm", "init", "--advertise-addr", "127.0.0.1"});
+        initialised_here_ = true;
+    }
+}
+
+swarm_session::~swarm_session() {
+    if (initialised_here_) {
+        docker({"swarm", "leave", "--force"});
+        // swarm init made it; leaving does not remove it.
+        docker({"network", "rm", "docker_gwbridge"});
+    }
+    if (lock_fd_ >= 0) {
+        ::flock(lock_fd_, LOCK_UN);
+        ::close(lock_fd_);
+    }
+}
+
+scoped_services::~scoped_services() {
+    for (const auto& n : names_) {
+        docker({"service", "rm", n});
+    }
+}
+
+scoped_networks::~scoped_networks() {
+    for (const auto& n : names_) {
+        docker({"network", "rm", n});
     }
 }
 

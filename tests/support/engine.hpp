@@ -59,4 +59,83 @@ private:
     std::vector<std::string> refs_;
 };
 
+/// A directory with a busybox binary and `dockerfile` as its Dockerfile, removed when the
+/// object goes out of scope. Add files with write().
+class scoped_context {
+public:
+    explicit scoped_context(const std::string& dockerfile);
+    ~scoped_context();
+    scoped_context(const scoped_context&) = delete;
+    scoped_context& operator=(const scoped_context&) = delete;
+    /// Writes `content` to `relative_path` (creating parent directories).
+    void write(const std::string& relative_path, const std::string& content) const;
+    std::string path() const { return dir_; }
+
+private:
+    std::string dir_;
+};
+
+/// A docker-registry on 127.0.0.1 (a free port) that demands basic auth from an htpasswd file
+/// (bcrypt) with one user; stopped and its storage removed when it goes out of scope.
+class auth_registry {
+public:
+    static constexpr const char* username = "da-user";
+    static constexpr const char* password = "da-secret-pw";
+    auth_registry();
+    ~auth_registry();
+    auth_registry(const auth_registry&) = delete;
+    auth_registry& operator=(const auth_registry&) = delete;
+    /// "127.0.0.1:PORT"
+    const std::string& address() const { return address_; }
+    /// A docker CLI config directory logged in to this registry (for pushes in test setup).
+    const std::string& cli_config() const { return cli_config_; }
+
+private:
+    std::string dir_;
+    std::string address_;
+    std::string cli_config_;
+    int pid_ = -1;
+};
+
+/// Holds the engine in swarm mode for one test: takes a machine-wide lock (so two test
+/// processes never init and leave under each other), inits a single-node swarm on 127.0.0.1
+/// unless one is already active, and leaves it at the end only when it made it.
+class swarm_session {
+public:
+    swarm_session();
+    ~swarm_session();
+    swarm_session(const swarm_session&) = delete;
+    swarm_session& operator=(const swarm_session&) = delete;
+
+private:
+    int lock_fd_ = -1;
+    bool initialised_here_ = false;
+};
+
+/// Removes the Swarm services when it goes out of scope.
+class scoped_services {
+public:
+    scoped_services() = default;
+    ~scoped_services();
+    scoped_services(const scoped_services&) = delete;
+    scoped_services& operator=(const scoped_services&) = delete;
+    void add(std::string name) { names_.push_back(std::move(name)); }
+
+private:
+    std::vector<std::string> names_;
+};
+
+/// Removes the networks when it goes out of scope.
+class scoped_networks {
+public:
+    scoped_networks() = default;
+    ~scoped_networks();
+    scoped_networks(const scoped_networks&) = delete;
+    scoped_networks& operator=(const scoped_networks&) = delete;
+    void add(std::string name) { names_.push_back(std::move(name)); }
+
+private:
+    std::vector<std::string> names_;
+};
+
 }  // namespace test

@@ -14,8 +14,10 @@ namespace docker_client {
 struct client_options {
     std::string host = "unix:///var/run/docker.sock";  ///< unix:///path or tcp://host:port
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{5}};
-    std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};     ///< plain request/response calls
-    std::chrono::milliseconds stream_idle_timeout{std::chrono::minutes{5}};  ///< pull/build: reset on every byte
+    std::chrono::milliseconds call_timeout{
+        std::chrono::seconds{30}};  ///< plain request/response calls
+    std::chrono::milliseconds stream_idle_timeout{
+        std::chrono::minutes{5}};  ///< pull/build: reset on every byte
     std::size_t response_body_limit = 64u * 1024u * 1024u;
 };
 

@@ -1,0 +1,98 @@
+// Networks: inspect, connect and disconnect with aliases, and a create with several networks on
+// an engine below API 1.44 (create on one, connect the others).
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "docker_client/client.hpp"
+#include "docker_client/error.hpp"
+#include "support/engine.hpp"
+#include "support/run_async.hpp"
+
+namespace dc = docker_client;
+using test::run_async;
+
+namespace {
+
+dc::client_options options() {
+    dc::client_options o;
+    o.host = test::docker_host();
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("networks: create on several, inspect, connect and disconnect with aliases", "[docker]") {
+    const std::string front = test::unique_name("da-front");
+    const std::string back = test::unique_name("da-back");
+    const std::string extra = test::unique_name("da-extra");
+    test::scoped_networks networks;
+    for (const auto& n : {front, back, extra}) {
+        test::docker_ok({"network", "create", "--label", "io.deploy-agent.test=1", n});
+        networks.add(n);
+    }
+    const std::string name = test::unique_name("da-net");
+    test::scoped_container guard(name);
+    struct seen {
+        std::vector<std::string> networks_after_create;
+        std::optional<dc::network_info> extra_info;
+        std::vector<std::string> networks_after_disconnect;
+        bool missing_network_empty = false;
+        bool back_alias_set = false;
+        std::string connect_missing_message;
+        unsigned connect_missing_status = 0;
+    };
+    auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
+        auto client = dc::make_client(ex, options());
+        seen r;
+        std::string body =
+            R"({"Image":")" + test::busybox_base_image() +
+            R"(","Cmd":["sleep","3600"],"StopSignal":"SIGKILL","Labels":{"io.deploy-agent.test":"1"},)"
+            R"("HostConfig":{"NetworkMode":")" +
+            front +
+            R"("},)"
+            R"("NetworkingConfig":{"EndpointsConfig":{")" +
+            front + R"(":{"Aliases":["web"]},")" + back + R"(":{"Aliases":["web-back"]}}}})";
+        auto id = co_await client->create_container(name, body);
+        co_await client->start_container(id);  // a network lists running endpoints only
+        auto info = co_await client->inspect_container(id);
+        r.networks_after_create = info ? info->networks : std::vector<std::string>{};
+        r.back_alias_set = info && info->raw_json.find("\"web-back\"") != std::string::npos;
+        dc::endpoint_options aliases;
+        aliases.aliases = {"first-alias", "second-alias"};
+        co_await client->connect_network(extra, id, aliases);
+        r.extra_info = co_await client->inspect_network(extra);
+        co_await client->disconnect_network(back, id, false);
+        auto after = co_await client->inspect_container(id);
+        r.networks_after_disconnect = after ? after->networks : std::vector<std::string>{};
+        auto missing = co_await client->inspect_network("da-no-such-network");
+        r.missing_network_empty = !missing.has_value();
+        try {
+            co_await client->connect_network("da-no-such-network", id, {});
+        } catch (const dc::error& e) {
+            r.connect_missing_status = e.status();
+            r.connect_missing_message = e.what();
+        }
+        co_return r;
+    });
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    CHECK(sorted(s.networks_after_create) == sorted({front, back}));
+    CHECK(s.back_alias_set);
+    REQUIRE(s.extra_info.has_value());
+    CHECK(s.extra_info->name == extra);
+    CHECK(s.extra_info->containers.size() == 1);
+    auto extra_aliases = test::docker_ok(
+        {"inspect", "--format",
+         "{{json (index .NetworkSettings.Networks \"" + extra + "\").Aliases}}", name});
+    CHECK_THAT(extra_aliases, Catch::Contains("first-alias") && Catch::Contains("second-alias"));
+    CHECK(sorted(s.networks_after_disconnect) == sorted({front, extra}));
+    CHECK(s.missing_network_empty);
+    INFO(s.connect_missing_message);
+    // 404, or 500 "…NotFound…" while the engine is in swarm mode (it asks the swarm too).
+    CHECK((s.connect_missing_status == 404 || s.connect_missing_status == 500));
+    CHECK_THAT(s.connect_missing_message, Catch::Contains("not found"));
+    test::docker({"rm", "-f", name});
+}
