@@ -60,6 +60,9 @@ agent_settings settings_from_environment() {
             throw std::invalid_argument("MAX_CONCURRENT_DEPLOYS: must be at least 1");
         }
     }
+    if (const char* v = env("RETENTION_DAYS")) {
+        s.retention_days = parse_unsigned(v, "RETENTION_DAYS", 36500);
+    }
     return s;
 }
 

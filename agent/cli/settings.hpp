@@ -13,6 +13,7 @@ struct agent_settings {
     std::string data_dir = "/var/lib/deploy-agent";                 ///< DATA_DIR
     unsigned debounce_ms = 300;           ///< DEPLOY_DEBOUNCE_MS: bursts for one app coalesce
     unsigned max_concurrent_deploys = 2;  ///< MAX_CONCURRENT_DEPLOYS: apps deploying at once
+    unsigned retention_days = 90;         ///< RETENTION_DAYS: finished history kept (0 = forever)
 };
 
 /// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR. Throws std::invalid_argument with
