@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "deploy/deploy_queue.hpp"
+#include "docker_client/docker_api.hpp"
+#include "http/message.hpp"
+#include "intake/events.hpp"
+#include "manifest/manifest_holder.hpp"
+#include "store/store.hpp"
+
+namespace agent {
+
+/// What /api needs from the rest of the agent. References must outlive the api_routes.
+struct api_services {
+    manifest_holder& manifests;
+    store& db;
+    /// Records a delivery with its jobs and returns their deployment ids, in order (the same
+    /// function as route_services::record; the store's ids, so GET /api/deployments/{id} finds
+    /// them).
+    std::function<boost::asio::awaitable<std::vector<std::int64_t>>(
+        std::string source, std::string event, std::string delivery_id,
+        std::vector<planned_job> jobs)>
+        record;
+    deploy_queue& queue;
+    docker_client::docker_api& docker;
+    /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api
+    /// request is answered 503 "API not configured: set JWT_SECRET".
+    std::optional<std::string> jwt_secret;
+};
+
+/// The limit of GET /api/deployments when none is given, and the largest honoured.
+inline constexpr std::size_t default_deployment_list_limit = 50;
+inline constexpr std::size_t max_deployment_list_limit = 500;
+
+/// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.
+/// In order: 503 when JWT_SECRET is not configured; 401 unless the Authorization header carries
+/// a valid HS256 bearer token (verify_token; the precise problem is logged, never the token);
+/// then 404 for an unknown path, 405 (with Allow) for a wrong method, 400 for an invalid app
+/// name, id or query value. Endpoints:
+///   GET  /api/apps                     {"apps":[{"name","container","image","state",
+///                                      "last_deployment"}]}, manifest order
+///   POST /api/apps/{app}/deploy[?force=1]  202 {"success":true,"deployment":{"id","app"}};
+///                                      404 when the manifest has no such app (nothing queued)
+///   GET  /api/deployments[?app=&limit=]    {"deployments":[…]} newest first, limit default 50,
+///                                      at most 500
+///   GET  /api/deployments/{id}         the deployment plus "steps":[{"at","message"}]; 404
+/// One log line per request.
+class api_routes {
+  public:
+    explicit api_routes(api_services services);
+
+    /// Answers one request whose path starts with "/api". `request` must stay alive until the
+    /// coroutine completes. Never throws: a store failure is 503, anything else unexpected 500.
+    boost::asio::awaitable<http_response> handle(const http_request& request);
+
+  private:
+    boost::asio::awaitable<http_response> route(const http_request& request,
+                                                const std::string& subject);
+    boost::asio::awaitable<http_response> list_apps(const http_request& request);
+    boost::asio::awaitable<http_response> deploy(const http_request& request,
+                                                 const std::string& app,
+                                                 const std::string& subject);
+    http_response list_deployments(const http_request& request);
+    http_response show_deployment(const http_request& request, std::string_view id_text);
+
+    api_services s_;
+};
+
+/// A deployment as the API shows it: {"id","app","state","trigger","commit","old_image",
+/// "new_image","created_at","started_at","finished_at","error"}; times as ISO-8601 UTC with
+/// milliseconds ("2024-05-01T12:00:00.000Z"), null when not yet; empty strings as null.
+std::string deployment_json(const deployment_record& d);
+
+/// "YYYY-MM-DDTHH:MM:SS.mmmZ" for Unix milliseconds.
+std::string iso8601_utc(std::int64_t unix_ms);
+
+}  // namespace agent

@@ -1,0 +1,310 @@
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <sstream>
+#include <string>
+
+#include "cli/token_command.hpp"
+#include "intake/bearer_token.hpp"
+
+using namespace agent;
+using std::chrono::seconds;
+using std::chrono::system_clock;
+
+namespace {
+
+system_clock::time_point at(std::int64_t unix_seconds) {
+    return system_clock::time_point{} + seconds{unix_seconds};
+}
+
+// base64url without padding through OpenSSL's own encoder, independent of the code under test.
+std::string openssl_b64url(const std::string& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()),
+                            static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    while (!out.empty() && out.back() == '=') {
+        out.pop_back();
+    }
+    for (char& c : out) {
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    }
+    return out;
+}
+
+std::string openssl_hs256(const std::string& key, const std::string& data) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size);
+    return std::string(reinterpret_cast<const char*>(mac), size);
+}
+
+// A token built by hand: any header and claims, signed with `key` (HS256) unless a signature
+// part is given.
+std::string hand_token(const std::string& header, const std::string& claims, const std::string& key,
+                       std::optional<std::string> signature_part = std::nullopt) {
+    std::string input = openssl_b64url(header) + "." + openssl_b64url(claims);
+    return input + "." + signature_part.value_or(openssl_b64url(openssl_hs256(key, input)));
+}
+
+const std::string hs256_header = R"({"alg":"HS256","typ":"JWT"})";
+const std::string secret = "a-test-secret-of-reasonable-length";
+
+std::string bearer(const std::string& token) {
+    return "Bearer " + token;
+}
+
+}  // namespace
+
+TEST_CASE("base64url round-trips and refuses padding, bad characters and stray bits", "[api]") {
+    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\xfd"}) {
+        CHECK(base64url_encode(s) == openssl_b64url(s));
+        CHECK(base64url_decode(base64url_encode(s)) == s);
+    }
+    CHECK(base64url_encode("\xfb\xff") == "-_8");
+    CHECK_FALSE(base64url_decode("Zg==").has_value());    // padding
+    CHECK_FALSE(base64url_decode("Zm9v+w").has_value());  // '+' is base64, not base64url
+    CHECK_FALSE(base64url_decode("Z").has_value());       // 4k+1 characters
+    CHECK_FALSE(base64url_decode("Zh").has_value());      // unused bits set ("Zg" is canonical)
+    CHECK(base64url_decode("Zg") == std::string("f"));
+}
+
+TEST_CASE("RFC 7515 appendix A.1: the published HS256 JWS verifies", "[api]") {
+    // Key and token from RFC 7515 A.1 (the key is the JWK "k", base64url).
+    const auto key = base64url_decode(
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
+    REQUIRE(key.has_value());
+    const std::string token =
+        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0"
+        "cnVlfQ."
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    auto ok = verify_token(bearer(token), *key, at(1300819370));
+    CHECK(ok.ok);
+    CHECK(ok.problem.empty());
+    CHECK(ok.subject.empty());  // the example has no "sub"
+    REQUIRE(ok.expires_at.has_value());
+    CHECK(*ok.expires_at == at(1300819380));
+    // exp is the first instant it is no longer valid (no leeway on expiry).
+    CHECK(verify_token(bearer(token), *key, at(1300819380)).problem == "expired");
+    CHECK(verify_token(bearer(token), "another key", at(1300819370)).problem == "bad signature");
+}
+
+TEST_CASE("issue_token matches an HS256 JWT computed independently with OpenSSL", "[api]") {
+    const auto now = at(1700000000);
+    const std::string claims = R"({"sub":"alice","iat":1700000000,"exp":1700003600})";
+    const std::string expected = hand_token(hs256_header, claims, secret);
+    CHECK(issue_token(secret, "alice", seconds{3600}, now) == expected);
+
+    auto check = verify_token(bearer(expected), secret, now + seconds{10});
+    CHECK(check.ok);
+    CHECK(check.subject == "alice");
+    CHECK(check.expires_at == at(1700003600));
+}
+
+TEST_CASE("issue_token refuses an empty secret and a non-positive lifetime", "[api]") {
+    CHECK_THROWS_AS(issue_token("", "x", seconds{60}, at(0)), std::invalid_argument);
+    CHECK_THROWS_AS(issue_token(secret, "x", seconds{0}, at(0)), std::invalid_argument);
+    CHECK_THROWS_AS(issue_token(secret, "x", seconds{-5}, at(0)), std::invalid_argument);
+}
+
+TEST_CASE("the Authorization header: scheme, spaces, absence", "[api]") {
+    const auto now = at(1700000000);
+    const std::string token = issue_token(secret, "bob", seconds{60}, now);
+    CHECK(verify_token("Bearer " + token, secret, now).ok);
+    CHECK(verify_token("bearer " + token, secret, now).ok);
+    CHECK(verify_token("  Bearer   " + token + "  ", secret, now).ok);
+    CHECK(verify_token("", secret, now).problem == "missing bearer token");
+    CHECK(verify_token("Bearer", secret, now).problem == "missing bearer token");
+    CHECK(verify_token("Bearer   ", secret, now).problem == "missing bearer token");
+    CHECK(verify_token("Basic dXNlcjpwYXNz", secret, now).problem == "missing bearer token");
+    CHECK(verify_token(token, secret, now).problem == "missing bearer token");  // no scheme
+}
+
+TEST_CASE("expired and not-yet-valid tokens", "[api]") {
+    const auto now = at(1700000000);
+    SECTION("expired an hour ago") {
+        auto check = verify_token(
+            bearer(issue_token(secret, "a", seconds{60}, now - seconds{3600})), secret, now);
+        CHECK_FALSE(check.ok);
+        CHECK(check.problem == "expired");
+        CHECK(check.detail.find("3540 s ago") != std::string::npos);
+    }
+    SECTION("one second before exp is still valid") {
+        auto token = issue_token(secret, "a", seconds{60}, now - seconds{59});
+        CHECK(verify_token(bearer(token), secret, now).ok);
+    }
+    SECTION("nbf within the leeway passes, beyond it does not") {
+        auto near = hand_token(hs256_header, R"({"exp":1700003600,"nbf":1700000020})", secret);
+        CHECK(verify_token(bearer(near), secret, now).ok);
+        auto far = hand_token(hs256_header, R"({"exp":1700003600,"nbf":1700000100})", secret);
+        CHECK(verify_token(bearer(far), secret, now).problem == "not yet valid");
+    }
+    SECTION("iat in the future beyond the leeway") {
+        auto token = issue_token(secret, "a", seconds{3600}, now + seconds{120});
+        CHECK(verify_token(bearer(token), secret, now).problem == "not yet valid");
+        auto skewed = issue_token(secret, "a", seconds{3600}, now + seconds{29});
+        CHECK(verify_token(bearer(skewed), secret, now).ok);
+    }
+    SECTION("fractional NumericDates are accepted") {
+        auto token = hand_token(hs256_header, R"({"exp":1700000000.5})", secret);
+        CHECK(verify_token(bearer(token), secret, now).ok);
+        CHECK(verify_token(bearer(token), secret, now + seconds{1}).problem == "expired");
+    }
+}
+
+TEST_CASE("a wrong signature is refused", "[api]") {
+    const auto now = at(1700000000);
+    const std::string token = issue_token(secret, "a", seconds{60}, now);
+    SECTION("signed with another secret") {
+        CHECK(verify_token(bearer(issue_token("other", "a", seconds{60}, now)), secret, now)
+                  .problem == "bad signature");
+    }
+    SECTION("claims altered after signing") {
+        auto dot1 = token.find('.');
+        auto dot2 = token.find('.', dot1 + 1);
+        std::string forged = token.substr(0, dot1 + 1) +
+                             openssl_b64url(R"({"sub":"root","iat":1700000000,"exp":1900000000})") +
+                             token.substr(dot2);
+        CHECK(verify_token(bearer(forged), secret, now).problem == "bad signature");
+    }
+    SECTION("signature truncated or empty") {
+        CHECK(verify_token(bearer(token.substr(0, token.size() - 3)), secret, now).problem ==
+              "bad signature");
+        CHECK(verify_token(bearer(token.substr(0, token.rfind('.') + 1)), secret, now).problem ==
+              "bad signature");
+    }
+    SECTION("an empty secret refuses everything") {
+        CHECK(verify_token(bearer(token), "", now).problem == "bad signature");
+    }
+}
+
+TEST_CASE("only HS256 is accepted: alg none, HS512, RS256, missing alg", "[api]") {
+    const auto now = at(1700000000);
+    const std::string claims = R"({"sub":"a","exp":1700003600})";
+    auto none = hand_token(R"({"alg":"none","typ":"JWT"})", claims, secret, std::string{});
+    CHECK(verify_token(bearer(none), secret, now).problem == "unsupported alg");
+    auto none_signed = hand_token(R"({"alg":"none"})", claims, secret);
+    CHECK(verify_token(bearer(none_signed), secret, now).problem == "unsupported alg");
+
+    // An HS512 token correctly signed with the same secret is still refused.
+    std::string input =
+        openssl_b64url(R"({"alg":"HS512","typ":"JWT"})") + "." + openssl_b64url(claims);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    HMAC(EVP_sha512(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &size);
+    auto hs512 = input + "." + openssl_b64url(std::string(reinterpret_cast<char*>(mac), size));
+    CHECK(verify_token(bearer(hs512), secret, now).problem == "unsupported alg");
+
+    CHECK(verify_token(bearer(hand_token(R"({"alg":"RS256"})", claims, secret)), secret, now)
+              .problem == "unsupported alg");
+    CHECK(verify_token(bearer(hand_token(R"({"alg":"hs256"})", claims, secret)), secret, now)
+              .problem == "unsupported alg");
+    CHECK(
+        verify_token(bearer(hand_token(R"({"typ":"JWT"})", claims, secret)), secret, now).problem ==
+        "unsupported alg");
+    CHECK(verify_token(bearer(hand_token(R"({"alg":256})", claims, secret)), secret, now).problem ==
+          "unsupported alg");
+}
+
+TEST_CASE("malformed tokens: base64, JSON, structure, claims", "[api]") {
+    const auto now = at(1700000000);
+    const std::string good_claims = R"({"exp":1700003600})";
+    auto problem = [&](const std::string& token) {
+        return verify_token(bearer(token), secret, now).problem;
+    };
+    const std::string token = issue_token(secret, "a", seconds{60}, now);
+
+    CHECK(problem("garbage") == "malformed token");
+    CHECK(problem("a.b") == "malformed token");
+    CHECK(problem("a.b.c.d") == "malformed token");
+    CHECK(problem("..") == "malformed token");
+    CHECK(problem(std::string(9000, 'a')) == "malformed token");
+    CHECK(problem("!!!." + token.substr(token.find('.') + 1)) == "malformed token");
+    // Padding in any part is not base64url-without-padding.
+    CHECK(problem(token + "=") == "malformed token");
+    std::string padded_header = openssl_b64url(hs256_header) + "=" + token.substr(token.find('.'));
+    CHECK(problem(padded_header) == "malformed token");
+
+    CHECK(problem(hand_token("not json", good_claims, secret)) == "malformed token");
+    CHECK(problem(hand_token(R"(["alg","HS256"])", good_claims, secret)) == "malformed token");
+    CHECK(problem(hand_token(R"({"alg":"HS256","alg":"none"})", good_claims, secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(R"({"alg":"HS256","typ":"JOSE+JSON"})", good_claims, secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(R"({"alg":"HS256","crit":["exp"]})", good_claims, secret)) ==
+          "malformed token");
+
+    // Claims are only read once the signature holds, so these are all correctly signed.
+    CHECK(problem(hand_token(hs256_header, R"({"sub":"a"})", secret)) == "malformed token");
+    CHECK(problem(hand_token(hs256_header, R"({"exp":"1700003600"})", secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"nbf":true})", secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"sub":7})", secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"exp":1})", secret)) ==
+          "malformed token");
+    CHECK(problem(hand_token(hs256_header, "[1700003600]", secret)) == "malformed token");
+    CHECK(problem(hand_token(hs256_header, "{\"exp\":", secret)) == "malformed token");
+    CHECK(problem(hand_token(hs256_header, std::string(5000, '['), secret)) == "malformed token");
+
+    // The detail for the log never repeats the token or its signature.
+    auto check = verify_token(bearer(token + "x"), secret, now);
+    CHECK_FALSE(check.ok);
+    CHECK(check.detail.find(token.substr(token.rfind('.') + 1)) == std::string::npos);
+}
+
+TEST_CASE("token --ttl values: seconds or one unit", "[api]") {
+    CHECK(parse_token_ttl("3600") == seconds{3600});
+    CHECK(parse_token_ttl("90s") == seconds{90});
+    CHECK(parse_token_ttl("90m") == seconds{5400});
+    CHECK(parse_token_ttl("12h") == seconds{43200});
+    CHECK(parse_token_ttl("7d") == seconds{604800});
+    for (auto bad : {"", "0", "0h", "h", "-5", "1.5h", "1h30m", " 1h", "1w", "1234567890"}) {
+        CHECK_FALSE(parse_token_ttl(bad).has_value());
+    }
+}
+
+TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRET", "[api]") {
+    std::ostringstream out;
+    std::ostringstream err;
+    SECTION("unset") {
+        ::unsetenv("JWT_SECRET");
+        CHECK(run_token_command(seconds{3600}, out, err) == 2);
+        CHECK(out.str().empty());
+        CHECK(err.str().find("JWT_SECRET") != std::string::npos);
+    }
+    SECTION("set (with the trailing newline a file or heredoc leaves)") {
+        ::setenv("JWT_SECRET", "token-command-secret\n", 1);
+        CHECK(run_token_command(seconds{7200}, out, err) == 0);
+        ::unsetenv("JWT_SECRET");
+        const std::string text = out.str();
+        REQUIRE(!text.empty());
+        CHECK(text.back() == '\n');
+        CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+        const std::string token = text.substr(0, text.size() - 1);
+        auto check = verify_token("Bearer " + token, "token-command-secret", system_clock::now());
+        CHECK(check.ok);
+        CHECK(check.subject == "operator");
+        REQUIRE(check.expires_at.has_value());
+        CHECK(*check.expires_at > system_clock::now() + seconds{7100});
+        CHECK(err.str().find(token) == std::string::npos);
+        CHECK(err.str().find("token-command-secret") == std::string::npos);
+    }
+    SECTION("a lifetime out of range") {
+        ::setenv("JWT_SECRET", "s", 1);
+        CHECK(run_token_command(seconds{0}, out, err) == 2);
+        CHECK(run_token_command(max_token_ttl + seconds{1}, out, err) == 2);
+        ::unsetenv("JWT_SECRET");
+        CHECK(out.str().empty());
+    }
+}
