@@ -8,6 +8,7 @@
 #include "cli/deploy_command.hpp"
 #include "cli/serve.hpp"
 #include "cli/settings.hpp"
+#include "cli/token_command.hpp"
 #include "common/log.hpp"
 #include "intake/verify_signature.hpp"
 #include "manifest/validate.hpp"
@@ -84,6 +85,10 @@ int run_cli(int argc, char** argv) {
                                                "File holding the secret");
     secret_env->excludes(secret_file);
 
+    std::string token_ttl = "1h";
+    auto* token = app.add_subcommand("token", "Print a signed bearer token for /api (needs JWT_SECRET)");
+    token->add_option("--ttl", token_ttl, "Lifetime: seconds, or 90s, 90m, 12h, 7d (default 1h)");
+
     try {
         app.parse(argc, argv);
         if (!listen.empty()) {
@@ -107,6 +112,15 @@ int run_cli(int argc, char** argv) {
     }
     if (verify_cmd->parsed()) {
         return run_verify_signature(verify, std::cout);
+    }
+    if (token->parsed()) {
+        auto ttl = parse_token_ttl(token_ttl);
+        if (!ttl) {
+            std::cerr << "deploy-agent token: --ttl " << token_ttl
+                      << ": expected seconds or a number with s, m, h or d (3600, 90m, 12h, 7d)\n";
+            return 2;
+        }
+        return run_token_command(*ttl, std::cout, std::cerr);
     }
     return 2;
 }

@@ -17,6 +17,7 @@
 #include "store/store.hpp"
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "http/api_routes.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "http/server_settings.hpp"
@@ -206,6 +207,21 @@ int run_serve(const agent_settings& settings) {
         .engine_ready = [&docker] { return engine_answers(*docker); },
     };
     warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);
+    auto jwt = read_secret_from_env("JWT_SECRET");
+    if (!jwt) {
+        spdlog::warn("JWT_SECRET is not set: /api answers 503");
+    } else {
+        spdlog::info("API bearer-token secret: {}", describe_secret(*jwt));
+    }
+    api_routes api(api_services{
+        .manifests = *manifests,
+        .db = *db,
+        .record = services.record,
+        .queue = queue,
+        .docker = *docker,
+        .jwt_secret = jwt ? std::optional<std::string>(jwt->value) : std::nullopt,
+    });
+    services.api = &api;
     router routes(std::move(services));
 
     server_options http_options;

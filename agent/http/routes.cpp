@@ -86,6 +86,10 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
         co_return metrics::exposition_response(metrics::process_metrics());
     }
     if (path.starts_with("/api/") || path == "/api") {
+        if (s_.api != nullptr) {
+            http_response r = co_await s_.api->handle(request);
+            co_return r;
+        }
         co_return json_error(503, "API not configured: set JWT_SECRET");
     }
     spdlog::info("{} {} {} 404", request.client, method, path);

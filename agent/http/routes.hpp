@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "deploy/deploy_queue.hpp"
+#include "http/api_routes.hpp"
 #include "http/message.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
@@ -38,6 +39,8 @@ struct route_services {
     std::optional<configured_secret> infisical_secret;
     std::chrono::milliseconds infisical_window{std::chrono::minutes{5}};
     auto_redeploy_policy auto_redeploy;
+    /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
+    api_routes* api = nullptr;
     /// True when the engine answers; /readyz uses it.
     std::function<boost::asio::awaitable<bool>()> engine_ready;
 };

@@ -2,6 +2,7 @@
 // recorded, and an accepted delivery survives `kill -9` of the agent.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -202,4 +203,53 @@ TEST_CASE("deploy-agent deploy runs one deployment now, prints its steps and rec
         test::run_agent_command({"deploy", "nope", "--manifest", manifest}, {{"DATA_DIR", data_dir}});
     CHECK(unknown_code == 2);
     CHECK_THAT(unknown_output, Catch::Contains("queue-app"));
+}
+
+TEST_CASE("the API through the binary: a token from 'deploy-agent token', history, manual deploy",
+          "[e2e][api]") {
+    const std::string image = test::unique_name("da-e2e/api") + ":v1";
+    test::scoped_images images;
+    images.add(image);
+    test::build_image(image, app_cmd);
+    const std::string container = test::unique_name("da-e2e-api");
+    test::scoped_container guard(container);
+    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+
+    const std::string jwt_secret = "api-e2e-jwt-secret";
+    auto [code, token_out] = test::run_agent_command({"token", "--ttl", "10m"}, {{"JWT_SECRET", jwt_secret}});
+    REQUIRE(code == 0);
+    std::string token = token_out.substr(0, token_out.find('\n'));
+    REQUIRE(std::count(token.begin(), token.end(), '.') == 2);
+
+    const std::string data_dir = temp_dir("da-api-data");
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container, image));
+    test::agent_process agent({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
+                              {{"WEBHOOK_SECRET", secret}, {"DATA_DIR", data_dir},
+                               {"JWT_SECRET", jwt_secret}, {"DEPLOY_DEBOUNCE_MS", "0"}});
+    const auto port = agent.port();
+    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + token}};
+
+    CHECK(test::http_request(port, "GET", "/api/apps").status == 401);
+    CHECK(test::http_request(port, "GET", "/api/apps", {{"Authorization", "Bearer " + token + "x"}}).status == 401);
+    auto apps = test::http_request(port, "GET", "/api/apps", auth);
+    CHECK(apps.status == 200);
+    CHECK_THAT(apps.body, Catch::Contains("\"name\":\"queue-app\""));
+    CHECK(test::http_request(port, "POST", "/api/apps/not-in-manifest/deploy", auth).status == 404);
+
+    auto deploy = test::http_request(port, "POST", "/api/apps/queue-app/deploy?force=1", auth);
+    INFO(deploy.body << "\n" << agent.log());
+    REQUIRE(deploy.status == 202);
+    auto db = agent::store::open({.data_dir = data_dir});
+    REQUIRE(eventually([&] {
+        auto d = db->list_deployments(std::string("queue-app"), 10);
+        return d.size() == 1 && terminal(d.front().state);
+    }));
+    auto id = db->list_deployments(std::string("queue-app"), 10).front().id;
+    auto one = test::http_request(port, "GET", "/api/deployments/" + std::to_string(id), auth);
+    CHECK(one.status == 200);
+    CHECK_THAT(one.body, Catch::Contains("\"state\":\"succeeded\""));
+    CHECK_THAT(one.body, Catch::Contains("\"steps\":["));
+    auto list = test::http_request(port, "GET", "/api/deployments?app=queue-app&limit=5", auth);
+    CHECK(list.status == 200);
+    CHECK_THAT(list.body, Catch::Contains("\"trigger\":\"api\""));
 }
