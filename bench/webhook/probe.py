@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Helpers for bench/webhook_bench.sh (standard library only).
+
+  probe.py startup PORT CMD...   start CMD, print ms until 127.0.0.1:PORT accepts and answers
+                                 (an HTTP request gets any status line); leave it running and
+                                 print its pid.
+  probe.py slow SECONDS NAME=PORT:PATH ...
+                                 for each server at once: two clients send a POST header, then
+                                 one body byte per second; a third sends a small request every
+                                 250 ms on a new connection. Prints, per server, when each slow
+                                 client was dropped (or "held") and the third client's answers
+                                 and worst latency.
+"""
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+
+def http_ok(port, path="/healthz", timeout=2.0):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.settimeout(timeout)
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            return s.recv(64).startswith(b"HTTP/1.")
+    except OSError:
+        return False
+
+
+def startup(port, cmd):
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while time.monotonic() - start < 20:
+        if http_ok(port, timeout=0.2):
+            ms = (time.monotonic() - start) * 1000
+            print(f"{ms:.1f} {proc.pid}")
+            return
+        time.sleep(0.002)
+    proc.kill()
+    print("timeout 0")
+
+
+def slow_client(port, path, seconds, out, idx):
+    start = time.monotonic()
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  f"X-GitHub-Event: push\r\nContent-Length: 7000\r\n\r\n{{".encode())
+        s.settimeout(1.0)
+        while time.monotonic() - start < seconds:
+            try:
+                data = s.recv(4096)
+                if not data:
+                    break  # closed by the server
+                # An answer (e.g. 408) also ends it once the server closes.
+                continue
+            except socket.timeout:
+                pass
+            try:
+                s.sendall(b" ")
+            except OSError:
+                break
+        else:
+            out[idx] = None
+            s.close()
+            return
+        out[idx] = time.monotonic() - start
+        s.close()
+    except OSError:
+        out[idx] = time.monotonic() - start
+
+
+def prompt_client(port, seconds, out):
+    start = time.monotonic()
+    ok = 0
+    total = 0
+    worst = 0.0
+    while time.monotonic() - start < seconds:
+        t0 = time.monotonic()
+        total += 1
+        if http_ok(port, "/healthz", timeout=5):
+            ok += 1
+            worst = max(worst, time.monotonic() - t0)
+        time.sleep(0.25)
+    out["ok"], out["total"], out["worst_ms"] = ok, total, worst * 1000
+
+
+def slow(seconds, targets):
+    threads = []
+    results = {}
+    for t in targets:
+        name, rest = t.split("=", 1)
+        port, path = rest.split(":", 1)
+        port = int(port)
+        res = {"slow": [None, None], "prompt": {}}
+        results[name] = res
+        for i in range(2):
+            threads.append(threading.Thread(target=slow_client,
+                                            args=(port, path, seconds, res["slow"], i)))
+        threads.append(threading.Thread(target=prompt_client, args=(port, seconds, res["prompt"])))
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for name, res in results.items():
+        drops = " ".join("held" if d is None else f"{d:.1f}" for d in res["slow"])
+        p = res["prompt"]
+        print(f"SLOW {name} drops={drops} prompt_ok={p['ok']}/{p['total']} "
+              f"prompt_worst_ms={p['worst_ms']:.1f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "startup":
+        startup(int(sys.argv[2]), sys.argv[3:])
+    elif sys.argv[1] == "slow":
+        slow(float(sys.argv[2]), sys.argv[3:])
+    else:
+        sys.exit(__doc__)
