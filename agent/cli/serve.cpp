@@ -195,10 +195,7 @@ int run_serve(const agent_settings& settings) {
                              std::move(delivery_id), std::move(verdict), std::move(reason));
             },
         .already_accepted =
-            [&db](std::string_view delivery_id) {
-                auto d = db->find_delivery(delivery_id);
-                return d && d->verdict == "accepted";
-            },
+            [&db](std::string_view delivery_id) { return db->delivery_accepted(delivery_id); },
         .secrets = environment_secret_source(),
         .github = {.allow_unsigned = env_flag("ALLOW_UNSIGNED_WEBHOOKS")},
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),

@@ -1,5 +1,6 @@
 // parse_manifest: YAML text → a validated manifest, or every problem as FILE:LINE:COL: message.
 
+#include <optional>
 #include "manifest/app_sections.hpp"
 #include "manifest/manifest.hpp"
 #include "manifest/syntax.hpp"
@@ -192,29 +193,60 @@ void parse_apps(problem_list& problems, const YAML::Node& root, const field* app
     check_targets_unique(problems, parsed_entries, result.apps);
 }
 
+// The position of a `---` line that starts a second document (one after content), if any.
+std::optional<YAML::Mark> second_document_marker(const std::string& text) {
+    bool seen_content = false;
+    int line = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find('\n', pos);
+        std::string_view l(text.data() + pos, (end == std::string::npos ? text.size() : end) - pos);
+        const bool marker = l.starts_with("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\r');
+        if (marker && seen_content) {
+            YAML::Mark mark = YAML::Mark::null_mark();
+            mark.pos = static_cast<int>(pos);
+            mark.line = line;
+            mark.column = 0;
+            return mark;
+        }
+        auto first = l.find_first_not_of(" \t\r");
+        if (!marker && first != std::string_view::npos && l[first] != '#' && l[first] != '%') {
+            seen_content = true;
+        }
+        if (end == std::string::npos) {
+            break;
+        }
+        pos = end + 1;
+        ++line;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 manifest parse_manifest(const std::string& yaml_text, const std::string& file_name) {
     problem_list problems(file_name);
-    std::vector<YAML::Node> documents;
+    // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll can loop forever on some malformed input
+    // (found by tests/fuzz; jbeder/yaml-cpp#1319). A second document is found by its marker.
+    YAML::Node document;
     try {
-        documents = YAML::LoadAll(yaml_text);
+        document = YAML::Load(yaml_text);
     } catch (const YAML::Exception& e) {
         problems.add(e.mark, "YAML syntax error: " + e.msg);
         throw manifest_error(problems.take());
     }
-    if (documents.empty() || documents.front().IsNull()) {
+    if (!document || document.IsNull()) {
         problems.add(YAML::Mark::null_mark(),
                      "the manifest is empty; it needs 'version: 1' and "
                      "'apps:'");
         throw manifest_error(problems.take());
     }
-    if (documents.size() > 1) {
-        problems.add(documents[1].Mark(),
+    if (auto second = second_document_marker(yaml_text)) {
+        problems.add(*second,
                      "a manifest is one YAML document; remove the '---' "
                      "and what follows, or merge it into the first");
     }
-    const YAML::Node& root = documents.front();
+    const YAML::Node& root = document;
     if (!root.IsMap()) {
         problems.add(root.Mark(), "the manifest must be a map with 'version: 1' and 'apps:'");
         throw manifest_error(problems.take());

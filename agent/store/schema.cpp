@@ -58,8 +58,14 @@ CREATE TABLE steps (
 ) WITHOUT ROWID;
 )sql";
 
+// Redelivery checks look up accepted deliveries by id; refused deliveries (which anyone can send
+// with any id) must not make that lookup scan.
+constexpr std::string_view schema_v2 = R"sql(
+CREATE INDEX deliveries_by_id_verdict ON deliveries(id, verdict, seq);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 1> migrations = {schema_v1};
+constexpr std::array<std::string_view, 2> migrations = {schema_v1, schema_v2};
 
 }  // namespace
 

@@ -144,6 +144,9 @@ public:
     /// For deduplicating redeliveries: the first delivery with this id that was accepted, else
     /// the most recent with this id, else nullopt.
     std::optional<delivery_record> find_delivery(std::string_view id);
+    /// Whether a delivery with this id was accepted (an index lookup: the redelivery check on
+    /// every push must not slow down as refused deliveries pile up).
+    bool delivery_accepted(std::string_view id);
     /// Newest first, at most `limit` (for diagnosing refused deliveries).
     std::vector<delivery_record> recent_deliveries(std::size_t limit);
     /// queued and running deployments, oldest first: what to resume at start.

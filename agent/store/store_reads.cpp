@@ -190,6 +190,17 @@ std::vector<step_record> store::steps(std::int64_t id) {
     return lines;
 }
 
+bool store::delivery_accepted(std::string_view id) {
+    if (id.empty()) {
+        return false;
+    }
+    std::lock_guard lock(impl_->read_mutex);
+    auto query = impl_->reader.cached(
+        "SELECT 1 FROM deliveries WHERE id = ?1 AND verdict = 'accepted' LIMIT 1");
+    query->bind(1, store_detail::bounded(id, store_detail::max_id));
+    return query->step();
+}
+
 std::optional<delivery_record> store::find_delivery(std::string_view id) {
     if (id.empty()) {
         return std::nullopt;

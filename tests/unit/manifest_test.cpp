@@ -584,3 +584,21 @@ TEST_CASE("durations, names and did-you-mean", "[manifest]") {
     CHECK_FALSE(closest_match("branches", keys));
     CHECK(edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("input that makes yaml-cpp's LoadAll loop forever is refused, not hung on", "[manifest]") {
+    // Found by tests/fuzz/manifest_fuzz.cpp; kept in tests/fuzz/known.
+    const std::string path = std::string(DA_SOURCE_DIR) + "/tests/fuzz/known/yaml_cpp_loadall_hang.yaml";
+    CHECK_THROWS_AS(agent::load_manifest(path), agent::manifest_error);
+}
+
+TEST_CASE("a second YAML document is reported at its marker", "[manifest]") {
+    const std::string text =
+        "version: 1\napps:\n  web:\n    strategy: restart\n"
+        "    triggers: {github: {repository: a/b, branches: [main]}}\n---\nfoo: 1\n";
+    try {
+        agent::parse_manifest(text, "m.yaml");
+        FAIL("a two-document manifest was accepted");
+    } catch (const agent::manifest_error& e) {
+        CHECK_THAT(e.what(), Catch::Contains("m.yaml:6:1: a manifest is one YAML document"));
+    }
+}

@@ -502,3 +502,18 @@ TEST_CASE("store: a full store fails the write with a store_error", "[store]") {
     // Nothing of the failed transaction remains, and reads still work.
     CHECK(db->list_deployments(std::nullopt, 10).empty());
 }
+
+TEST_CASE("delivery_accepted finds only accepted deliveries", "[store]") {
+    auto dir = std::filesystem::temp_directory_path() / ("da-store-accepted-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto db = agent::store::open({.data_dir = dir.string()});
+    db->record_delivery({"d-1", "github", "push", "refused", "bad_signature", 1}, {});
+    CHECK_FALSE(db->delivery_accepted("d-1"));
+    db->record_delivery({"d-1", "github", "push", "accepted", "1 queued", 2},
+                        {agent::planned_job{"web", "deploy", "github", "abc", "d-1", false}});
+    CHECK(db->delivery_accepted("d-1"));
+    CHECK_FALSE(db->delivery_accepted("d-2"));
+    CHECK_FALSE(db->delivery_accepted(""));
+    db.reset();
+    std::filesystem::remove_all(dir);
+}
