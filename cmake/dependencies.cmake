@@ -18,4 +18,4 @@ target_compile_definitions(rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
 # Boost.Asio in C++20 coroutine mode, with no deprecated interfaces.
 add_library(boost_asio INTERFACE)
 target_link_libraries(boost_asio INTERFACE Boost::headers Threads::Threads)
-target_compile_definitions(boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_compile_definitions(boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)

@@ -13,6 +13,7 @@
 #include "store/store.hpp"
 #include "support/agent_process.hpp"
 #include "support/engine.hpp"
+#include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string secret = "queue-e2e-secret";
-const std::string app_cmd = R"(CMD ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"])";
+const std::string app_cmd = test::quick_stop_cmd;
 
 std::string commit_id(int n) {
     std::string hex = std::to_string(n);
@@ -56,18 +57,6 @@ std::string temp_dir(const std::string& name) {
     return dir.string();
 }
 
-template <class Probe>
-bool eventually(Probe probe, std::chrono::seconds limit = 60s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (probe()) {
-            return true;
-        }
-        std::this_thread::sleep_for(200ms);
-    }
-    return probe();
-}
-
 bool terminal(agent::deployment_state s) { return agent::is_terminal(s); }
 
 }  // namespace
@@ -97,7 +86,7 @@ TEST_CASE("50 signed pushes in one second: at most 2 deploys, the last commit's 
 
     auto db = agent::store::open({.data_dir = data_dir});
     INFO("agent log:\n" << agent.log());
-    REQUIRE(eventually([&] {
+    REQUIRE(test::eventually([&] {
         auto all = db->list_deployments(std::string("queue-app"), 100);
         return all.size() == 50 &&
                std::all_of(all.begin(), all.end(), [](const auto& d) { return terminal(d.state); });
@@ -163,7 +152,7 @@ TEST_CASE("an accepted delivery survives kill -9 of the agent and runs after the
     restarted.port();
     INFO("agent log:\n" << restarted.log());
     auto db = agent::store::open({.data_dir = data_dir});
-    REQUIRE(eventually([&] {
+    REQUIRE(test::eventually([&] {
         auto d = db->get_deployment(id);
         return d && terminal(d->state);
     }));
@@ -240,7 +229,7 @@ TEST_CASE("the API through the binary: a token from 'deploy-agent token', histor
     INFO(deploy.body << "\n" << agent.log());
     REQUIRE(deploy.status == 202);
     auto db = agent::store::open({.data_dir = data_dir});
-    REQUIRE(eventually([&] {
+    REQUIRE(test::eventually([&] {
         auto d = db->list_deployments(std::string("queue-app"), 10);
         return d.size() == 1 && terminal(d.front().state);
     }));

@@ -8,6 +8,7 @@
 #include "intake/signature.hpp"
 #include "support/agent_process.hpp"
 #include "support/engine.hpp"
+#include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
@@ -18,8 +19,7 @@ using namespace std::chrono_literals;
 const std::string secret = "e2e-secret-It's a Secret to Everybody";
 const std::string push_fixture = "go-playground-webhooks/push.json";  // binkkatal/sample_app, master
 
-// A shell loop that ends at once on SIGTERM, so stops take no grace period.
-const std::string app_cmd = R"(CMD ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"])";
+const std::string app_cmd = test::quick_stop_cmd;
 
 std::string manifest_for(const std::string& container, const std::string& image,
                          const std::string& strategy) {
@@ -41,19 +41,6 @@ std::vector<std::pair<std::string, std::string>> push_headers(const std::string&
 
 std::string inspect(const std::string& container, const std::string& format) {
     return test::docker_ok({"inspect", "--format", format, container});
-}
-
-// Polls until `probe` returns true or `limit` passes; the deploy runs after the 202.
-template <class Probe>
-bool eventually(Probe probe, std::chrono::seconds limit = 60s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (probe()) {
-            return true;
-        }
-        std::this_thread::sleep_for(200ms);
-    }
-    return probe();
 }
 
 struct running_agent {
@@ -89,7 +76,7 @@ TEST_CASE("a signed push restarts the app's container", "[e2e]") {
     INFO("answer: " << res.body << "\nagent log:\n" << agent.process.log());
     REQUIRE(res.status == 202);
     CHECK_THAT(res.body, Catch::Contains("\"deployments\""));
-    CHECK(eventually([&] { return inspect(container, "{{.State.StartedAt}}") != started_before; }));
+    CHECK(test::eventually([&] { return inspect(container, "{{.State.StartedAt}}") != started_before; }));
     CHECK(inspect(container, "{{.State.Running}}") == "true");
     CHECK(agent.process.wait_for_log("succeeded", 30s));
 }
@@ -120,7 +107,7 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
                                   push_headers(body, secret, "e2e-pull-1"), body);
     INFO("answer: " << res.body << "\nagent log:\n" << agent.process.log());
     REQUIRE(res.status == 202);
-    CHECK(eventually([&] {
+    CHECK(test::eventually([&] {
         auto r = test::docker({"inspect", "--format", "{{.Image}}", container});
         return r.exit_code == 0 && r.output.find(v2) != std::string::npos;
     }));
