@@ -104,8 +104,9 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
         auto response = github_response(verdict);
         const bool refused = verdict.what == github_verdict::kind::refused;
         if (refused) {
-            spdlog::warn("{} POST {} {} github delivery {} refused: {}", request.client, path,
-                         response.status, verdict.delivery_id, verdict.diagnosis);
+            spdlog::warn("{} POST {} {} github delivery {}: {}", request.client, path,
+                         response.status, verdict.delivery_id.empty() ? "-" : verdict.delivery_id,
+                         verdict.diagnosis);
         } else {
             spdlog::info("{} POST {} {} github {} delivery {}: {}", request.client, path,
                          response.status, verdict.event, verdict.delivery_id, verdict.reason);
@@ -178,7 +179,7 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     if (verdict.what != infisical_verdict::kind::change || !verdict.change) {
         const bool refused = verdict.what == infisical_verdict::kind::refused;
         if (refused) {
-            spdlog::warn("{} POST {} {} infisical delivery refused: {}", request.client, path,
+            spdlog::warn("{} POST {} {} infisical delivery: {}", request.client, path,
                          verdict.response.status, verdict.diagnosis);
         } else {
             spdlog::info("{} POST {} {} infisical {}: {}", request.client, path,
