@@ -29,7 +29,9 @@ da_install_packages() {
     fi
     da_log "installing: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # With recommends, as ENGINE.md installs the engine: that is the set verified on this kind of
+    # machine (docker.io recommends apparmor, cgroupfs-mount, xz-utils, git).
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 da_build() {
