@@ -51,36 +51,36 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     }
 }
 
-net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
-    auto old = co_await docker_.inspect_container(app.container);
-    if (!old) {
+net::awaitable<docker_client::container_info> deploy_executor::existing_container(const app_spec& app) {
+    auto found = co_await docker_.inspect_container(app.container);
+    if (!found) {
         throw std::runtime_error(fmt::format(
             "container '{}' does not exist; create it first (docker run / docker compose up): "
-            "the agent restarts or recreates containers, it does not invent them",
+            "the agent restarts or recreates containers from their own configuration, it does "
+            "not invent them",
             app.container));
     }
-    journal_.started(job.id, app.name, old->image);
-    step(job, fmt::format("restarting container {} ({})", app.container, short_id(old->id)));
-    co_await docker_.restart_container(old->id, {});
-    std::string problem = co_await wait_healthy(app, job, old->id);
+    co_return std::move(*found);
+}
+
+net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
+    auto old = co_await existing_container(app);
+    journal_.started(job.id, app.name, old.image);
+    step(job, fmt::format("restarting container {} ({})", app.container, short_id(old.id)));
+    co_await docker_.restart_container(old.id, {});
+    std::string problem = co_await wait_healthy(app, job, old.id);
     if (!problem.empty()) {
-        journal_.finished(job.id, app.name, deploy_result::failed, old->image, problem);
+        journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
         co_return deploy_result::failed;
     }
     step(job, "restarted");
-    journal_.finished(job.id, app.name, deploy_result::succeeded, old->image, "");
+    journal_.finished(job.id, app.name, deploy_result::succeeded, old.image, "");
     co_return deploy_result::succeeded;
 }
 
 net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app, const deploy_job& job) {
-    auto old = co_await docker_.inspect_container(app.container);
-    if (!old) {
-        throw std::runtime_error(fmt::format(
-            "container '{}' does not exist; create it first (docker run / docker compose up) so "
-            "the agent has a configuration to recreate it from",
-            app.container));
-    }
-    journal_.started(job.id, app.name, old->image);
+    auto old = co_await existing_container(app);
+    journal_.started(job.id, app.name, old.image);
     step(job, fmt::format("pulling {}", app.image));
     std::string last_status;
     auto on_progress = [&](const docker_client::progress_event& e) {
@@ -96,13 +96,13 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its pull", app.image));
     }
-    if (image->id == old->image_id && !job.plan.force) {
+    if (image->id == old.image_id && !job.plan.force) {
         step(job, fmt::format("container already runs {} ({}); nothing to do", app.image,
                               short_id(image->id)));
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
     }
-    co_return co_await recreate(app, job, std::move(*old), image->id);
+    co_return co_await recreate(app, job, std::move(old), image->id);
 }
 
 net::awaitable<deploy_result> deploy_executor::recreate(const app_spec& app, const deploy_job& job,

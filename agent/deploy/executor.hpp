@@ -30,6 +30,8 @@ public:
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
 
 private:
+    /// The app's container; throws (with what to do) when it does not exist.
+    net::awaitable<docker_client::container_info> existing_container(const app_spec& app);
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> recreate(const app_spec& app, const deploy_job& job,

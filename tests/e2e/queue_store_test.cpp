@@ -22,7 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string secret = "queue-e2e-secret";
-const std::string app_cmd = test::quick_stop_cmd;
 
 std::string commit_id(int n) {
     std::string hex = std::to_string(n);
@@ -63,13 +62,9 @@ bool terminal(agent::deployment_state s) { return agent::is_terminal(s); }
 
 TEST_CASE("50 signed pushes in one second: at most 2 deploys, the last commit's ran, all recorded",
           "[e2e][queue]") {
-    const std::string image = test::unique_name("da-e2e/queue") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-queue");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("queue");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
 
     const std::string data_dir = temp_dir("da-queue-data");
     const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container, image));
@@ -117,13 +112,9 @@ TEST_CASE("50 signed pushes in one second: at most 2 deploys, the last commit's 
 
 TEST_CASE("an accepted delivery survives kill -9 of the agent and runs after the restart",
           "[e2e][queue]") {
-    const std::string image = test::unique_name("da-e2e/crash") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-crash");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("crash");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
     const std::string started_before =
         test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container});
 
@@ -162,13 +153,9 @@ TEST_CASE("an accepted delivery survives kill -9 of the agent and runs after the
 
 TEST_CASE("deploy-agent deploy runs one deployment now, prints its steps and records it",
           "[e2e][queue]") {
-    const std::string image = test::unique_name("da-e2e/cli") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-cli");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("cli");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
     const std::string started_before =
         test::docker_ok({"inspect", "--format", "{{.State.StartedAt}}", container});
 
@@ -196,13 +183,9 @@ TEST_CASE("deploy-agent deploy runs one deployment now, prints its steps and rec
 
 TEST_CASE("the API through the binary: a token from 'deploy-agent token', history, manual deploy",
           "[e2e][api]") {
-    const std::string image = test::unique_name("da-e2e/api") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-api");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("api");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
 
     const std::string jwt_secret = "api-e2e-jwt-secret";
     auto [code, token_out] = test::run_agent_command({"token", "--ttl", "10m"}, {{"JWT_SECRET", jwt_secret}});

@@ -19,7 +19,6 @@ using namespace std::chrono_literals;
 const std::string secret = "e2e-secret-It's a Secret to Everybody";
 const std::string push_fixture = "go-playground-webhooks/push.json";  // binkkatal/sample_app, master
 
-const std::string app_cmd = test::quick_stop_cmd;
 
 std::string manifest_for(const std::string& container, const std::string& image,
                          const std::string& strategy) {
@@ -60,13 +59,9 @@ struct running_agent {
 }  // namespace
 
 TEST_CASE("a signed push restarts the app's container", "[e2e]") {
-    const std::string image = test::unique_name("da-e2e/restart") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-restart");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("restart");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
     const std::string started_before = inspect(container, "{{.State.StartedAt}}");
 
     running_agent agent(manifest_for(container, image, "restart"), {{"WEBHOOK_SECRET", secret}});
@@ -86,7 +81,7 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
     const std::string ref = test::registry() + "/" + test::unique_name("da-e2e-pull") + ":latest";
     test::scoped_images images;
     images.add(ref);
-    const std::string v1 = test::build_image(ref, app_cmd);
+    const std::string v1 = test::build_image(ref, test::quick_stop_cmd);
     test::docker_ok({"push", ref});
     const std::string container = test::unique_name("da-e2e-pull");
     test::scoped_container guard(container);
@@ -96,7 +91,7 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
 
     // A new image is pushed under the same tag, and the local copy goes back to v1's id only
     // through the registry: the agent must pull to see v2.
-    const std::string v2 = test::build_image(ref, app_cmd);
+    const std::string v2 = test::build_image(ref, test::quick_stop_cmd);
     REQUIRE(v2 != v1);
     test::docker_ok({"push", ref});
     test::docker_ok({"tag", v1, ref});
@@ -122,13 +117,9 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
 }
 
 TEST_CASE("wrongly signed and unsigned pushes are refused and change nothing", "[e2e]") {
-    const std::string image = test::unique_name("da-e2e/refuse") + ":v1";
-    test::scoped_images images;
-    images.add(image);
-    test::build_image(image, app_cmd);
-    const std::string container = test::unique_name("da-e2e-refuse");
-    test::scoped_container guard(container);
-    test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
+    const test::test_app app("refuse");
+    const std::string& image = app.image;
+    const std::string& container = app.container;
     const std::string started_before = inspect(container, "{{.State.StartedAt}}");
 
     running_agent agent(manifest_for(container, image, "restart"), {{"WEBHOOK_SECRET", secret}});

@@ -1,4 +1,5 @@
 #include "support/engine.hpp"
+#include "support/eventually.hpp"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -261,6 +262,15 @@ scoped_networks::~scoped_networks() {
     for (const auto& n : names_) {
         docker({"network", "rm", n});
     }
+}
+
+test_app::test_app(const std::string& prefix)
+    : image(unique_name("da-e2e/" + prefix) + ":v1"),
+      container(unique_name("da-e2e-" + prefix)),
+      guard_(container) {
+    images_.add(image);
+    build_image(image, quick_stop_cmd);
+    docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1", image});
 }
 
 }  // namespace test

@@ -138,4 +138,17 @@ private:
     std::vector<std::string> names_;
 };
 
+/// A fresh busybox image (with quick_stop_cmd) and a labelled container running it, named from
+/// `prefix`; both are removed at scope exit (the container first).
+class test_app {
+public:
+    explicit test_app(const std::string& prefix);
+    const std::string image;
+    const std::string container;
+
+private:
+    scoped_images images_;
+    scoped_container guard_;
+};
+
 }  // namespace test

@@ -31,4 +31,14 @@ std::string write_temp_file(const std::string& name, const std::string& text) {
     return path.string();
 }
 
+temp_dir::temp_dir(const std::string& prefix)
+    : path(std::filesystem::temp_directory_path() / unique_name(prefix)) {
+    std::filesystem::create_directories(path);
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+}
+
 }  // namespace test

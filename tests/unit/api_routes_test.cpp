@@ -20,6 +20,7 @@
 #include "manifest/manifest.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "store/store.hpp"
+#include "support/fixtures.hpp"
 #include "support/run_async.hpp"
 
 using namespace agent;
@@ -81,20 +82,7 @@ class fake_docker final : public dc::docker_api {
     }
 };
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "da-api-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-};
+using test::temp_dir;
 
 manifest test_manifest() {
     return parse_manifest(

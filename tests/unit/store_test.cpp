@@ -19,26 +19,14 @@
 
 #include "store/group_commit.hpp"
 #include "store/store.hpp"
+#include "support/fixtures.hpp"
 
 namespace {
 
 namespace net = boost::asio;
 namespace fs = std::filesystem;
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "da-store-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-};
+using test::temp_dir;
 
 agent::store_options options_for(const temp_dir& dir) {
     agent::store_options options;
