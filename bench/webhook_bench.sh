@@ -5,18 +5,18 @@
 # Signed 7 KB GitHub push deliveries, valid and invalid signatures, at 16 and 64 connections
 # (wrk); CPU per request, idle and peak RSS, start-up time, and two slow clients.
 # Prints every number and the agent's ratio to each peer. Takes about 90 s. Asserts nothing.
-#   AGENT=path/to/deploy-agent (default build/bench/agent/deploy-agent, a Release build)
+#   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
 #   BENCH_SECONDS per wrk run (default 4)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-agent=${AGENT:-$root/build/bench/agent/deploy-agent}
+agent=${AGENT:-$root/build-release/agent/deploy-agent}
 seconds=${BENCH_SECONDS:-4}
 here=$root/bench/webhook
 for tool in wrk webhook node python3 openssl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk webhook nodejs)" >&2; exit 2; }
 done
-[[ -x $agent ]] || { echo "no agent binary at $agent: cmake -B build/bench -DCMAKE_BUILD_TYPE=Release && cmake --build build/bench --target deploy-agent" >&2; exit 2; }
+[[ -x $agent ]] || { echo "no agent binary at $agent: cmake -B build-release -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF && cmake --build build-release --target deploy-agent -j2" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/da-webhook-bench.XXXXXX)
 pids=()
@@ -116,6 +116,22 @@ for n in "${names[@]}"; do
     done
 done
 
+# Servers keep working after a run (Go's collector on webhook's large heap, Node's backlog):
+# before each measured run, wait until every server is idle so none is measured beside
+# another's leftovers (at most 60 s).
+settle() {
+    local waited=0 before after n
+    while ((waited < 120)); do
+        before=0 after=0
+        for n in "${names[@]}"; do before=$((before + $(cpu_ticks "${pid[$n]}"))); done
+        sleep 0.5
+        for n in "${names[@]}"; do after=$((after + $(cpu_ticks "${pid[$n]}"))); done
+        ((after - before <= 1)) && return 0
+        waited=$((waited + 1))
+    done
+    echo "settle: servers still busy after 60 s; measuring anyway" >&2
+}
+
 declare -A result
 hz=$(getconf CLK_TCK)
 for conns in 16 64; do
@@ -123,6 +139,7 @@ for conns in 16 64; do
         for n in "${names[@]}"; do
             port=$(case $n in agent) echo $port_agent;; webhook) echo $port_webhook;; node) echo $port_node;; esac)
             export BENCH_PATH=${path[$n]} BENCH_BODY=$work/push.json BENCH_HEADERS=$work/$kind.headers
+            settle
             wrk -t2 -c"$conns" -d1s -s "$here/post.lua" "http://127.0.0.1:$port" >/dev/null  # warm-up
             before=$(cpu_ticks "${pid[$n]}")
             line=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "$here/post.lua" "http://127.0.0.1:$port" | grep '^BENCH')

@@ -61,7 +61,8 @@ net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& commi
     co_return co_await record_delivery_async(committer, std::move(delivery), std::move(jobs));
 }
 
-// Deliveries that queued nothing are recorded too, without making the caller wait for the disk.
+// Deliveries that queued nothing are recorded too, without making the caller wait for the disk
+// and without an fsync of their own (a flood of refused requests must not cost one per burst).
 void record_noted(group_committer& committer, std::string source, std::string event,
                   std::string delivery_id, std::string verdict, std::string reason) {
     struct ignore_completion final : delivery_completion {
@@ -77,7 +78,7 @@ void record_noted(group_committer& committer, std::string source, std::string ev
     };
     committer.submit(delivery_record{std::move(delivery_id), std::move(source), std::move(event),
                                      std::move(verdict), std::move(reason), unix_millis_now()},
-                     {}, std::make_unique<ignore_completion>());
+                     {}, std::make_unique<ignore_completion>(), durability::relaxed);
 }
 
 // Deployments a previous run left behind: interrupted ones are marked, queued ones run now.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/json_writer.hpp"
+#include "intake/json_peek.hpp"
 #include "intake/signature_diagnosis.hpp"
 
 namespace agent {
@@ -266,14 +267,17 @@ github_verdict classify_github_delivery(const http_request& request, const manif
     v.event = *event;
 
     // Unverified: the repository picks candidate secrets and nothing else.
-    const std::optional<std::string> json_text =
-        is_form ? form_payload(request.body) : std::optional<std::string>(request.body);
-    rapidjson::Document doc;
+    const std::optional<std::string> decoded =
+        is_form ? form_payload(request.body) : std::optional<std::string>();
+    const std::optional<std::string_view> json_text =
+        is_form ? (decoded ? std::optional<std::string_view>(*decoded) : std::nullopt)
+                : std::optional<std::string_view>(request.body);
+    // Read without parsing the whole body: a refused delivery never needs more than this.
     std::optional<std::string> repo;
     if (json_text) {
-        doc.Parse<rapidjson::kParseIterativeFlag>(json_text->data(), json_text->size());
-        if (!doc.HasParseError()) {
-            repo = repository_of(doc);
+        repo = peek_string_member(*json_text, "repository", "full_name");
+        if (repo && !valid_repository(*repo)) {
+            repo.reset();
         }
     }
     if (repo) {
@@ -363,6 +367,8 @@ github_verdict classify_github_delivery(const http_request& request, const manif
         return refuse(v, 400, "missing_payload", "missing payload field",
                       "form body without a 'payload' field", facts);
     }
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(json_text->data(), json_text->size());
     if (doc.HasParseError()) {
         const std::string where =
             "malformed JSON at offset " + std::to_string(doc.GetErrorOffset());

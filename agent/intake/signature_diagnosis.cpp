@@ -57,6 +57,50 @@ std::string strip_json_whitespace(std::string_view text) {
     return out;
 }
 
+// Where a JSON text has whitespace outside its strings. One pass, no copy: it runs on every
+// refused delivery.
+struct json_spacing {
+    bool leading = false;  // before the first token
+    bool between = false;  // between two tokens: the text was pretty-printed
+    bool trailing = false; // after the last token
+};
+
+json_spacing scan_json_spacing(std::string_view text) {
+    json_spacing found;
+    bool in_string = false;
+    bool escaped = false;
+    bool seen_token = false;
+    bool pending = false;  // whitespace since the last token
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (seen_token) {
+                pending = true;
+            } else {
+                found.leading = true;
+            }
+            continue;
+        }
+        if (pending) {
+            found.between = true;
+            pending = false;
+        }
+        seen_token = true;
+        in_string = c == '"';
+    }
+    found.trailing = pending;
+    return found;
+}
+
 bool looks_like_json(std::string_view body) {
     const auto first = body.find_first_not_of(" \t\r\n");
     return first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
@@ -225,11 +269,19 @@ std::vector<std::string> body_reencoding_hints(std::string_view body,
     }
     if (body.back() == '\n') {
         hints.emplace_back("ends with a newline, which GitHub's and Infisical's bodies do not");
+    } else if (body.back() == ' ' || body.back() == '\t' || body.back() == '\r') {
+        hints.emplace_back("ends with whitespace, which GitHub's and Infisical's bodies do not");
     }
-    if (looks_like_json(body) && strip_json_whitespace(body).size() != body.size()) {
-        hints.emplace_back(
-            "is pretty-printed JSON, while GitHub and Infisical send compact JSON: it looks "
-            "re-formatted");
+    if (looks_like_json(body)) {
+        const json_spacing spacing = scan_json_spacing(body);
+        if (spacing.leading) {
+            hints.emplace_back("starts with whitespace, which GitHub's and Infisical's bodies do not");
+        }
+        if (spacing.between) {
+            hints.emplace_back(
+                "is pretty-printed JSON, while GitHub and Infisical send compact JSON: it looks "
+                "re-formatted");
+        }
     }
     return hints;
 }
@@ -242,7 +294,7 @@ std::optional<std::string> find_variant_match(mac_algorithm algorithm,
 }
 
 bool looks_pretty_printed(std::string_view body) {
-    return looks_like_json(body) && strip_json_whitespace(body).size() != body.size();
+    return looks_like_json(body) && scan_json_spacing(body).between;
 }
 
 }  // namespace agent

@@ -80,18 +80,30 @@ struct initiate_record {
 
 }  // namespace
 
-group_committer::group_committer(store& db, std::size_t max_batch)
-    : db_(db), max_batch_(std::max<std::size_t>(max_batch, 1)), writer_([this] { run(); }) {}
+group_committer::group_committer(store& db, std::size_t max_batch,
+                                 std::chrono::milliseconds relaxed_delay)
+    : db_(db),
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
+      relaxed_delay_(relaxed_delay),
+      writer_([this] { run(); }) {}
 
 group_committer::~group_committer() { stop(); }
 
 void group_committer::submit(delivery_record delivery, std::vector<planned_job> jobs,
-                             std::unique_ptr<delivery_completion> done) {
+                             std::unique_ptr<delivery_completion> done, durability d) {
     {
         std::lock_guard lock(mutex_);
         if (!stopping_) {
-            queue_.push_back({{std::move(delivery), std::move(jobs)}, std::move(done)});
-            wake_.notify_one();
+            const bool was_empty = queue_.empty();
+            queue_.push_back({{std::move(delivery), std::move(jobs)}, std::move(done), d});
+            if (d == durability::durable) {
+                ++durable_queued_;
+            }
+            // A relaxed record joining others that are already gathering needs no wake-up: a
+            // futex call and a context switch per refused request would cost more than its row.
+            if (d == durability::durable || was_empty || queue_.size() >= max_batch_) {
+                wake_.notify_one();
+            }
             return;
         }
     }
@@ -133,32 +145,43 @@ std::size_t group_committer::queued() const {
 void group_committer::run() {
     for (;;) {
         std::vector<pending> batch;
+        durability d = durability::relaxed;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) {
                 return;  // stopping, and the queue is drained
             }
-            // No waiting for more: whatever arrived during the last fsync is the batch.
+            if (durable_queued_ == 0) {
+                // Only relaxed records: gather more of them, unless a durable one comes.
+                wake_.wait_for(lock, relaxed_delay_, [this] {
+                    return stopping_ || durable_queued_ > 0 || queue_.size() >= max_batch_;
+                });
+            }
+            // No waiting for durable ones: whatever arrived during the last fsync is the batch.
             auto count = std::min(queue_.size(), max_batch_);
             batch.reserve(count);
             for (std::size_t i = 0; i < count; ++i) {
+                if (queue_.front().promised == durability::durable) {
+                    d = durability::durable;
+                    --durable_queued_;
+                }
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
         }
-        commit(batch);
+        commit(batch, d);
     }
 }
 
-void group_committer::commit(std::vector<pending>& batch) {
+void group_committer::commit(std::vector<pending>& batch, durability d) {
     std::vector<delivery_submission> submissions;
     submissions.reserve(batch.size());
     for (auto& item : batch) {
         submissions.push_back(std::move(item.submission));
     }
     try {
-        auto ids = db_.record_deliveries(submissions);
+        auto ids = db_.record_deliveries(submissions, d);
         ++transactions_;
         deliveries_ += batch.size();
         if (batch.size() > largest_batch_.load()) {
@@ -179,7 +202,7 @@ void group_committer::commit(std::vector<pending>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
         ++transactions_;
         try {
-            auto ids = db_.record_deliveries(std::span(&submissions[i], 1));
+            auto ids = db_.record_deliveries(std::span(&submissions[i], 1), batch[i].promised);
             ++deliveries_;
             complete_quietly(*batch[i].done, nullptr, std::move(ids.front()));
         } catch (...) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -39,20 +40,27 @@ struct group_commit_stats {
 /// fsync), then completes each caller with its own ids. Throughput then grows with concurrency
 /// instead of being capped at one fsync per delivery, with the same durability. If a batch
 /// fails, its deliveries are retried one transaction each, so one bad delivery fails only itself.
+///
+/// Relaxed submissions (refused and ignored deliveries: nobody waits for them) are committed
+/// without an fsync of their own and gathered for up to `relaxed_delay`, so a flood of
+/// unauthenticated requests costs one WAL append per interval, not one fsync per burst. A
+/// durable submission arriving meanwhile is committed at once, with them.
 class group_committer {
 public:
     /// Starts the writer thread. `db` must outlive this object. `max_batch` bounds how many
     /// deliveries share one transaction (and so the latency of the largest commit).
-    explicit group_committer(store& db, std::size_t max_batch = 512);
+    explicit group_committer(store& db, std::size_t max_batch = 512,
+                             std::chrono::milliseconds relaxed_delay = std::chrono::milliseconds(50));
     /// stop().
     ~group_committer();
     group_committer(const group_committer&) = delete;
     group_committer& operator=(const group_committer&) = delete;
 
     /// Queues one delivery with its jobs; `done` is called once, on the writer thread, when they
-    /// are durable or have failed. After stop() it is completed at once with a store_error.
+    /// are recorded as `d` promises, or have failed. After stop() it is completed at once with a
+    /// store_error.
     void submit(delivery_record delivery, std::vector<planned_job> jobs,
-                std::unique_ptr<delivery_completion> done);
+                std::unique_ptr<delivery_completion> done, durability d = durability::durable);
     /// Blocking face for threads: returns the deployment ids once durable; throws store_error.
     std::vector<std::int64_t> record_delivery(delivery_record delivery,
                                               std::vector<planned_job> jobs);
@@ -67,15 +75,18 @@ private:
     struct pending {
         delivery_submission submission;
         std::unique_ptr<delivery_completion> done;
+        durability promised = durability::durable;
     };
     void run();
-    void commit(std::vector<pending>& batch);
+    void commit(std::vector<pending>& batch, durability d);
 
     store& db_;
     std::size_t max_batch_;
-    mutable std::mutex mutex_;  // guards queue_ and stopping_
+    std::chrono::milliseconds relaxed_delay_;
+    mutable std::mutex mutex_;  // guards queue_, durable_queued_ and stopping_
     std::condition_variable wake_;
     std::deque<pending> queue_;
+    std::size_t durable_queued_ = 0;
     bool stopping_ = false;
     std::atomic<std::uint64_t> transactions_{0};
     std::atomic<std::uint64_t> deliveries_{0};

@@ -160,8 +160,8 @@ std::vector<std::int64_t> store::record_delivery(const delivery_record& delivery
 }
 
 std::vector<std::vector<std::int64_t>> store::record_deliveries(
-    std::span<const delivery_submission> submissions) {
-    return store_detail::write_transaction(*impl_, [&](sqlite::connection& db) {
+    std::span<const delivery_submission> submissions, durability d) {
+    return store_detail::write_transaction(*impl_, d, [&](sqlite::connection& db) {
         std::vector<std::vector<std::int64_t>> all;
         all.reserve(submissions.size());
         for (const auto& submission : submissions) {
@@ -241,23 +241,12 @@ std::vector<deployment_record> store::mark_interrupted(std::int64_t now_ms) {
 }
 
 void store::append_step(std::int64_t id, std::int64_t at_ms, std::string_view message) {
-    auto& s = *impl_;
-    std::lock_guard lock(s.write_mutex);
     // Progress lines can come by the dozen per second during a pull; an fsync each would stall
     // the executor and the webhook path. The next durable commit's fsync covers them too.
-    s.writer.exec("PRAGMA synchronous=NORMAL");
-    try {
-        store_detail::run_transaction(s, [&](sqlite::connection& db) {
-            return insert_step(db, s.options.max_steps_per_deployment, id, at_ms, message);
-        });
-    } catch (...) {
-        try {
-            s.writer.exec("PRAGMA synchronous=FULL");
-        } catch (...) {
-        }
-        throw;
-    }
-    s.writer.exec("PRAGMA synchronous=FULL");
+    auto& s = *impl_;
+    store_detail::write_transaction(s, durability::relaxed, [&](sqlite::connection& db) {
+        return insert_step(db, s.options.max_steps_per_deployment, id, at_ms, message);
+    });
 }
 
 std::size_t store::prune(std::int64_t now_ms) {

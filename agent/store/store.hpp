@@ -60,6 +60,12 @@ struct step_record {
     std::string message;
 };
 
+/// What a commit promises once it returns. `durable`: on disk (fsync), as an accepted delivery
+/// must be before it is answered. `relaxed`: written to the WAL without an fsync of its own;
+/// consistent after a crash, and made durable by the next durable commit or checkpoint; a power
+/// cut may lose it. For records nobody waits on: refused and ignored deliveries, step lines.
+enum class durability { durable, relaxed };
+
 /// One delivery with the jobs planned for it, as recorded together.
 struct delivery_submission {
     delivery_record delivery;
@@ -113,7 +119,7 @@ public:
     /// Records many deliveries in ONE transaction (group commit); returns each submission's
     /// deployment ids, in order. All or nothing: throws store_error and records none on failure.
     std::vector<std::vector<std::int64_t>> record_deliveries(
-        std::span<const delivery_submission> submissions);
+        std::span<const delivery_submission> submissions, durability d = durability::durable);
 
     /// queued → running. Returns false (and changes nothing) when the deployment is not queued,
     /// e.g. it was superseded meanwhile.

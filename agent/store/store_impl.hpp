@@ -74,5 +74,27 @@ auto write_transaction(store::impl& s, Body&& body) {
     return run_transaction(s, std::forward<Body>(body));
 }
 
+/// write_transaction() with `d`: a relaxed one runs with synchronous=NORMAL (no fsync at its
+/// COMMIT; in WAL mode the next FULL commit's fsync covers it), and the writer is back to FULL
+/// afterwards whatever happens.
+template <class Body>
+auto write_transaction(store::impl& s, durability d, Body&& body) {
+    std::lock_guard lock(s.write_mutex);
+    if (d == durability::durable) {
+        return run_transaction(s, std::forward<Body>(body));
+    }
+    s.writer.exec("PRAGMA synchronous=NORMAL");
+    struct restore_full {
+        sqlite::connection& writer;
+        ~restore_full() {
+            try {
+                writer.exec("PRAGMA synchronous=FULL");
+            } catch (...) {
+            }
+        }
+    } restore{s.writer};
+    return run_transaction(s, std::forward<Body>(body));
+}
+
 }  // namespace store_detail
 }  // namespace agent

@@ -395,6 +395,61 @@ TEST_CASE("store: group commit shares one transaction among queued deliveries", 
     CHECK(stats.largest_batch == count);
 }
 
+// Completes a promise; for relaxed submissions, which nobody awaits in the agent.
+class promise_completion final : public agent::delivery_completion {
+public:
+    std::future<std::vector<std::int64_t>> future() { return promise_.get_future(); }
+    void complete(std::exception_ptr error, std::vector<std::int64_t> ids) override {
+        if (error) {
+            promise_.set_exception(error);
+        } else {
+            promise_.set_value(std::move(ids));
+        }
+    }
+
+private:
+    std::promise<std::vector<std::int64_t>> promise_;
+};
+
+TEST_CASE("store: relaxed deliveries wait for company; a durable one takes them along",
+          "[store]") {
+    temp_dir dir;
+    auto db = agent::store::open(options_for(dir));
+    // An hour: nothing below may depend on the delay running out.
+    agent::group_committer committer(*db, 512, std::chrono::hours(1));
+    auto before = db->transactions_committed();
+
+    std::vector<std::future<std::vector<std::int64_t>>> refused;
+    for (int i = 0; i < 30; ++i) {
+        auto done = std::make_unique<promise_completion>();
+        refused.push_back(done->future());
+        committer.submit(delivery("r-" + std::to_string(i), 1, "refused"), {}, std::move(done),
+                         agent::durability::relaxed);
+    }
+    CHECK(refused.front().wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+    CHECK(committer.queued() == 30);
+
+    // An accepted delivery is not held back by them, and they share its transaction.
+    auto ids = committer.record_delivery(delivery("accepted-1", 2), {job("web")});
+    REQUIRE(ids.size() == 1);
+    for (auto& f : refused) {
+        REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+        CHECK(f.get().empty());
+    }
+    CHECK(db->transactions_committed() - before == 1);
+    CHECK(committer.stats().largest_batch == 31);
+    CHECK(db->find_delivery("r-29").has_value());
+
+    // stop() records what is still gathering at once.
+    auto last = std::make_unique<promise_completion>();
+    auto last_done = last->future();
+    committer.submit(delivery("r-last", 3, "refused"), {}, std::move(last),
+                     agent::durability::relaxed);
+    committer.stop();
+    REQUIRE(last_done.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+    CHECK(db->find_delivery("r-last").has_value());
+}
+
 TEST_CASE("store: group commit from many threads returns each caller its own ids", "[store]") {
     temp_dir dir;
     auto db = agent::store::open(options_for(dir));

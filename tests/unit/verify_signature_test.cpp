@@ -198,4 +198,29 @@ TEST_CASE("body re-encoding hints", "[intake]") {
                    "does not start with 'payload='"));
     CHECK(body_reencoding_hints(compact, "application/json").empty());
     CHECK(body_reencoding_hints("", "")[0] == "is empty");
+
+    // Spaces inside strings are the payload's own; only whitespace between tokens is re-formatting.
+    CHECK(body_reencoding_hints(R"({"message":"fix: a b  c"})", "application/json").empty());
+}
+
+TEST_CASE("body hints tell a stray trailing byte from pretty-printing", "[intake]") {
+    auto trailing_space = body_reencoding_hints(R"({"a":1} )", "application/json");
+    REQUIRE(trailing_space.size() == 1);
+    CHECK(trailing_space[0] == "ends with whitespace, which GitHub's and Infisical's bodies do not");
+    CHECK_FALSE(looks_pretty_printed(R"({"a":1} )"));
+
+    auto trailing_newline = body_reencoding_hints("{\"a\":1}\n", "application/json");
+    REQUIRE(trailing_newline.size() == 1);
+    CHECK(contains(trailing_newline[0], "ends with a newline"));
+
+    auto leading = body_reencoding_hints(R"(  {"a":1})", "application/json");
+    REQUIRE(leading.size() == 1);
+    CHECK(contains(leading[0], "starts with whitespace"));
+
+    auto pretty = body_reencoding_hints("{\n  \"a\": [1, 2]\n}", "application/json");
+    REQUIRE(pretty.size() == 1);
+    CHECK(contains(pretty[0], "pretty-printed JSON"));
+    CHECK(looks_pretty_printed("{\n  \"a\": [1, 2]\n}"));
+    // An escaped quote does not end the string: the spaces after it are still inside.
+    CHECK_FALSE(looks_pretty_printed(R"({"a":"say \" hi  "})"));
 }
