@@ -1,11 +1,14 @@
 # Every third-party library the project uses, as an imported target.
 find_package(Boost 1.81 REQUIRED CONFIG)
-find_package(OpenSSL 3 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)  # tests: an independent oracle for the HMACs
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(SQLite3 REQUIRED)
-find_package(LibArchive REQUIRED)
+find_package(LibArchive REQUIRED)  # headers only: docker-client loads it with dlopen
+find_package(PkgConfig REQUIRED)
+# Nettle: HMAC and SHA for the intake (see agent/intake/signature.hpp), base64 for the client.
+pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 
@@ -19,3 +22,35 @@ target_compile_definitions(rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
 add_library(boost_asio INTERFACE)
 target_link_libraries(boost_asio INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)
+
+# How the agent links spdlog, fmt, yaml-cpp, SQLite and libstdc++: statically by default, for
+# start-up time and resident memory (deps/README.md); shared with DA_STATIC_DEPS=OFF, and in
+# sanitizer builds, whose runtime expects the shared libstdc++.
+if(DA_SANITIZE)
+    set(da_static_default OFF)
+else()
+    set(da_static_default ON)
+endif()
+option(DA_STATIC_DEPS "Link spdlog, fmt, yaml-cpp, SQLite and libstdc++ into the agent" ${da_static_default})
+
+add_library(da_logging INTERFACE)     # spdlog + fmt
+add_library(da_yaml INTERFACE)        # yaml-cpp
+add_library(da_sqlite INTERFACE)      # SQLite 3
+add_library(da_static_runtime INTERFACE)  # link options for executables
+if(DA_STATIC_DEPS)
+    add_library(da_logging_build STATIC ${PROJECT_SOURCE_DIR}/deps/spdlog_build.cpp
+                                        ${PROJECT_SOURCE_DIR}/deps/fmt_build.cpp)
+    target_compile_definitions(da_logging_build PUBLIC SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL)
+    target_link_libraries(da_logging_build PUBLIC Threads::Threads)
+    target_link_libraries(da_logging INTERFACE da_logging_build)
+
+    find_library(DA_YAML_CPP_ARCHIVE NAMES libyaml-cpp.a REQUIRED)
+    target_link_libraries(da_yaml INTERFACE ${DA_YAML_CPP_ARCHIVE})
+    find_library(DA_SQLITE_ARCHIVE NAMES libsqlite3.a REQUIRED)
+    target_link_libraries(da_sqlite INTERFACE ${DA_SQLITE_ARCHIVE} ${CMAKE_DL_LIBS} m Threads::Threads)
+    target_link_options(da_static_runtime INTERFACE -static-libstdc++ -static-libgcc)
+else()
+    target_link_libraries(da_logging INTERFACE spdlog::spdlog fmt::fmt)
+    target_link_libraries(da_yaml INTERFACE yaml-cpp)
+    target_link_libraries(da_sqlite INTERFACE SQLite::SQLite3)
+endif()

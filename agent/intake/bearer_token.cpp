@@ -1,8 +1,5 @@
 #include "intake/bearer_token.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <climits>
@@ -14,6 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "common/json_writer.hpp"
+#include "intake/signature.hpp"
 
 namespace agent {
 
@@ -42,25 +40,6 @@ int sextet(char c) {
         return 63;
     }
     return -1;
-}
-
-std::array<unsigned char, 32> hs256(std::string_view key, std::string_view data) {
-    // OpenSSL wants non-null pointers even for empty inputs.
-    static const unsigned char empty[1] = {0};
-    if (key.size() > static_cast<std::size_t>(INT_MAX)) {
-        throw std::runtime_error("HMAC key too long");
-    }
-    std::array<unsigned char, 32> mac{};
-    unsigned int size = 0;
-    const void* key_bytes = key.empty() ? static_cast<const void*>(empty) : key.data();
-    const auto* data_bytes =
-        data.empty() ? empty : reinterpret_cast<const unsigned char*>(data.data());
-    if (HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), data_bytes, data.size(),
-             mac.data(), &size) == nullptr ||
-        size != mac.size()) {
-        throw std::runtime_error("OpenSSL HMAC failed");
-    }
-    return mac;
 }
 
 token_check refuse(std::string problem, std::string detail) {
@@ -275,7 +254,7 @@ std::string issue_token(std::string_view secret, std::string subject, std::chron
     claims.key("exp").integer(iat + ttl.count()).end_object();
     std::string signing_input =
         base64url_encode(header.take()) + "." + base64url_encode(claims.take());
-    auto mac = hs256(secret, signing_input);
+    auto mac = hmac_sha256(secret, signing_input);
     std::string_view mac_bytes(reinterpret_cast<const char*>(mac.data()), mac.size());
     return signing_input + "." + base64url_encode(mac_bytes);
 }
@@ -353,12 +332,14 @@ token_check verify_token(std::string_view authorization_header_value, std::strin
         if (secret.empty()) {
             return refuse("bad signature", "no secret configured");
         }
-        auto expected = hs256(secret, token.substr(0, dot2));
+        auto expected = hmac_sha256(secret, token.substr(0, dot2));
         if (signature->size() != expected.size()) {
             return refuse("bad signature", fmt::format("signature is {} bytes, HS256 gives {}",
                                                        signature->size(), expected.size()));
         }
-        if (CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+        const std::string_view expected_bytes(reinterpret_cast<const char*>(expected.data()),
+                                              expected.size());
+        if (!constant_time_equal(*signature, expected_bytes)) {
             return refuse("bad signature",
                           "signature does not match (signed with another secret, or altered)");
         }

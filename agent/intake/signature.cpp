@@ -1,8 +1,9 @@
 #include "intake/signature.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
 
 #include <cerrno>
 #include <climits>
@@ -26,21 +27,8 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
     return out;
 }
 
-std::string hmac_hex(const EVP_MD* md, std::string_view key, std::string_view data) {
-    // OpenSSL wants a non-null key pointer even for an empty key.
-    static const unsigned char empty_key[1] = {0};
-    if (key.size() > static_cast<std::size_t>(INT_MAX)) {
-        throw std::runtime_error("HMAC key too long");
-    }
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int mac_size = 0;
-    const void* key_bytes = key.empty() ? static_cast<const void*>(empty_key) : key.data();
-    const auto* data_bytes = reinterpret_cast<const unsigned char*>(data.data());
-    if (HMAC(md, key_bytes, static_cast<int>(key.size()), data.empty() ? empty_key : data_bytes,
-             data.size(), mac, &mac_size) == nullptr) {
-        throw std::runtime_error("OpenSSL HMAC failed");
-    }
-    return to_hex(mac, mac_size);
+const std::uint8_t* bytes(std::string_view s) {
+    return reinterpret_cast<const std::uint8_t*>(s.data());
 }
 
 bool is_space(char c) {
@@ -103,33 +91,45 @@ std::string hex_problem(std::string_view digits, std::size_t expected, std::stri
 
 }  // namespace
 
+std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data) {
+    hmac_sha256_ctx ctx;
+    hmac_sha256_set_key(&ctx, key.size(), bytes(key));
+    hmac_sha256_update(&ctx, data.size(), bytes(data));
+    std::array<unsigned char, SHA256_DIGEST_SIZE> mac{};
+    hmac_sha256_digest(&ctx, mac.size(), mac.data());
+    return mac;
+}
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-    return hmac_hex(EVP_sha256(), key, data);
+    const auto mac = hmac_sha256(key, data);
+    return to_hex(mac.data(), mac.size());
 }
 
 std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
-    return hmac_hex(EVP_sha1(), key, data);
+    hmac_sha1_ctx ctx;
+    hmac_sha1_set_key(&ctx, key.size(), bytes(key));
+    hmac_sha1_update(&ctx, data.size(), bytes(data));
+    std::array<unsigned char, SHA1_DIGEST_SIZE> mac{};
+    hmac_sha1_digest(&ctx, mac.size(), mac.data());
+    return to_hex(mac.data(), mac.size());
 }
 
 std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_size = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &md_size, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("OpenSSL SHA-256 failed");
-    }
-    return to_hex(md, md_size);
+    sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, data.size(), bytes(data));
+    std::array<unsigned char, SHA256_DIGEST_SIZE> digest{};
+    sha256_digest(&ctx, digest.size(), digest.data());
+    return to_hex(digest.data(), digest.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         // Spend comparable time anyway; only the length difference is revealed.
-        (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
+        (void)nettle_memeql_sec(a.data(), a.data(), a.size());
         return false;
     }
-    if (a.empty()) {
-        return true;
-    }
-    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+    return a.empty() || nettle_memeql_sec(a.data(), b.data(), a.size()) != 0;
 }
 
 std::string secret_fingerprint(std::string_view secret) {
@@ -139,12 +139,14 @@ std::string secret_fingerprint(std::string_view secret) {
 configured_secret make_configured_secret(std::string raw, std::string origin) {
     configured_secret s;
     s.origin = std::move(origin);
+    std::size_t newline = 0;
     if (raw.size() >= 2 && raw.compare(raw.size() - 2, 2, "\r\n") == 0) {
-        s.removed_newline = "\r\n";
+        newline = 2;
     } else if (!raw.empty() && raw.back() == '\n') {
-        s.removed_newline = "\n";
+        newline = 1;
     }
-    raw.resize(raw.size() - s.removed_newline.size());
+    s.removed_newline = raw.substr(raw.size() - newline);
+    raw.resize(raw.size() - newline);
     s.leading_whitespace = !raw.empty() && is_space(raw.front());
     s.trailing_whitespace = !raw.empty() && is_space(raw.back());
     s.value = std::move(raw);

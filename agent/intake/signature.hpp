@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -7,8 +8,14 @@
 
 namespace agent {
 
-/// Lower-case hex of HMAC-SHA256(key, data) (64 characters). Throws std::runtime_error only if
-/// OpenSSL itself fails.
+// Hashes and MACs come from Nettle: direct functions with no start-up work, where OpenSSL 3
+// initialises its provider machinery on first use (about 2 MB of resident memory and a few
+// milliseconds at start, for three algorithms). The tests check them against OpenSSL.
+
+/// HMAC-SHA256(key, data), raw bytes.
+std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data);
+
+/// Lower-case hex of HMAC-SHA256(key, data) (64 characters).
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 /// Lower-case hex of HMAC-SHA1(key, data) (40 characters), for GitHub's legacy X-Hub-Signature.
@@ -17,8 +24,8 @@ std::string hmac_sha1_hex(std::string_view key, std::string_view data);
 /// Lower-case hex of SHA-256(data) (64 characters).
 std::string sha256_hex(std::string_view data);
 
-/// Compares in time that depends only on the lengths (CRYPTO_memcmp). Different lengths are
-/// unequal; nothing but the length difference leaks.
+/// Compares in time that depends only on the lengths (nettle's memeql_sec). Different lengths
+/// are unequal; nothing but the length difference leaks.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
 /// The first 8 hex digits of SHA-256(secret): lets an operator check which secret is configured

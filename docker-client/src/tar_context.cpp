@@ -1,9 +1,7 @@
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <fstream>
 #include <system_error>
 
+#include "archive_api.hpp"
 #include "build_context.hpp"
 #include "docker_client/error.hpp"
 
@@ -17,6 +15,7 @@ constexpr std::size_t piece_size = 256u * 1024u;
 }  // namespace
 
 struct tar_context::state {
+    const archive_api& la = libarchive();
     fs::path root;
     std::string dockerfile;
     std::unique_ptr<dockerignore> ignore;
@@ -39,7 +38,7 @@ struct tar_context::state {
 
     void check(int rc, const char* what) const {
         if (rc < ARCHIVE_WARN) {
-            fail(std::string(what) + ": " + archive_error_string(writer));
+            fail(std::string(what) + ": " + la.error_string(writer));
         }
     }
 
@@ -70,21 +69,21 @@ struct tar_context::state {
             if (skip) {
                 continue;
             }
-            archive_entry* e = archive_entry_new();
-            archive_entry_copy_sourcepath(e, entry.path().c_str());
-            archive_entry_copy_pathname(e, rel.c_str());
-            if (archive_read_disk_entry_from_file(disk, e, -1, nullptr) != ARCHIVE_OK) {
-                std::string why = archive_error_string(disk);
-                archive_entry_free(e);
+            archive_entry* e = la.entry_new();
+            la.entry_copy_sourcepath(e, entry.path().c_str());
+            la.entry_copy_pathname(e, rel.c_str());
+            if (la.read_disk_entry_from_file(disk, e, -1, nullptr) != ARCHIVE_OK) {
+                std::string why = la.error_string(disk);
+                la.entry_free(e);
                 fail("cannot read " + rel + ": " + why);
             }
-            archive_entry_set_uid(e, 0);
-            archive_entry_set_gid(e, 0);
-            archive_entry_set_uname(e, nullptr);
-            archive_entry_set_gname(e, nullptr);
-            const bool regular = archive_entry_filetype(e) == AE_IFREG;
-            int rc = archive_write_header(writer, e);
-            archive_entry_free(e);
+            la.entry_set_uid(e, 0);
+            la.entry_set_gid(e, 0);
+            la.entry_set_uname(e, nullptr);
+            la.entry_set_gname(e, nullptr);
+            const bool regular = la.entry_filetype(e) == AE_IFREG;
+            int rc = la.write_header(writer, e);
+            la.entry_free(e);
             check(rc, "tar header");
             if (regular) {
                 file.open(entry.path(), std::ios::binary);
@@ -103,8 +102,8 @@ struct tar_context::state {
         file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto n = static_cast<std::size_t>(file.gcount());
         if (n > 0) {
-            if (archive_write_data(writer, buffer.data(), n) < 0) {
-                fail("tar data: " + std::string(archive_error_string(writer)));
+            if (la.write_data(writer, buffer.data(), n) < 0) {
+                fail("tar data: " + std::string(la.error_string(writer)));
             }
         }
         if (file.eof() || n == 0) {
@@ -133,21 +132,21 @@ tar_context::tar_context(fs::path dir, std::string dockerfile) : state_(std::mak
     if (ec) {
         s.fail("cannot list: " + ec.message());
     }
-    s.disk = archive_read_disk_new();
-    archive_read_disk_set_symlink_physical(s.disk);
-    archive_read_disk_set_standard_lookup(s.disk);
-    s.writer = archive_write_new();
-    archive_write_set_format_pax_restricted(s.writer);
-    archive_write_set_bytes_in_last_block(s.writer, 1);
-    s.check(archive_write_open(s.writer, &s, nullptr, &state::on_write, nullptr), "tar open");
+    s.disk = s.la.read_disk_new();
+    s.la.read_disk_set_symlink_physical(s.disk);
+    s.la.read_disk_set_standard_lookup(s.disk);
+    s.writer = s.la.write_new();
+    s.la.write_set_format_pax_restricted(s.writer);
+    s.la.write_set_bytes_in_last_block(s.writer, 1);
+    s.check(s.la.write_open(s.writer, &s, nullptr, &state::on_write, nullptr), "tar open");
 }
 
 tar_context::~tar_context() {
     if (state_->writer != nullptr) {
-        archive_write_free(state_->writer);
+        state_->la.write_free(state_->writer);
     }
     if (state_->disk != nullptr) {
-        archive_read_free(state_->disk);
+        state_->la.read_free(state_->disk);
     }
 }
 
@@ -157,7 +156,7 @@ std::string tar_context::next() {
         if (s.file.is_open()) {
             s.copy_some_of_file();
         } else if (!s.add_next_entry()) {
-            s.check(archive_write_close(s.writer), "tar close");
+            s.check(s.la.write_close(s.writer), "tar close");
             s.closed = true;
         }
     }
