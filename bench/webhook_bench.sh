@@ -4,7 +4,7 @@
 # rule) and a Node server using only `http` and `crypto` (bench/webhook/node_server.js).
 # Signed 7 KB GitHub push deliveries, valid and invalid signatures, at 16 and 64 connections
 # (wrk); CPU per request, idle and peak RSS, start-up time, and two slow clients.
-# Prints every number and the agent's ratio to each peer. Takes about 90 s. Asserts nothing.
+# Prints every number and the agent's ratio to each peer. Takes about 2-3 min. Asserts nothing.
 #   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
 #   BENCH_SECONDS per wrk run (default 4)
 set -euo pipefail
@@ -154,6 +154,7 @@ for conns in 16 64; do
 done
 for n in "${names[@]}"; do peak_rss[$n]=$(rss_kb "${pid[$n]}" VmHWM); done
 
+settle
 slow=$(python3 "$here/probe.py" slow 12 "agent=$port_agent:/webhook" \
     "webhook=$port_webhook:/hooks/webhook" "node=$port_node:/webhook")
 echo "$slow" >&2
@@ -191,7 +192,7 @@ row "idle RSS KiB" "" lower "${idle_rss[agent]}" "${idle_rss[webhook]}" "${idle_
 row "peak RSS KiB" "" lower "${peak_rss[agent]}" "${peak_rss[webhook]}" "${peak_rss[node]}"
 row "start-up ms" "" lower "${startup_ms[agent]}" "${startup_ms[webhook]}" "${startup_ms[node]}"
 echo
-echo "Two clients sending one body byte per second for 12 s, a third asking every 250 ms:"
+echo "Two clients sending one body byte per second for 12 s, a third asking every 250 ms from 0.5 s on (one server at a time):"
 echo "$slow" | sed 's/^SLOW /  /'
 echo
 echo "Answer checks and non-2xx counts (invalid runs must be all non-2xx):"

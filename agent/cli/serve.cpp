@@ -195,6 +195,11 @@ int run_serve(const agent_settings& settings) {
                 record_noted(committer, std::move(source), std::move(event),
                              std::move(delivery_id), std::move(verdict), std::move(reason));
             },
+        .count_refused =
+            [](std::string source, std::string reason) {
+                metrics::count_delivery(metrics::process_metrics(), source, "refused", reason);
+            },
+        .refusals_per_second = settings.refusals_per_second,
         .already_accepted =
             [&db](std::string_view delivery_id) { return db->delivery_accepted(delivery_id); },
         .secrets = environment_secret_source(),

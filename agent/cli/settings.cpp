@@ -63,6 +63,12 @@ agent_settings settings_from_environment() {
     if (const char* v = env("RETENTION_DAYS")) {
         s.retention_days = parse_unsigned(v, "RETENTION_DAYS", 36500);
     }
+    if (const char* v = env("REFUSALS_LOGGED_PER_SECOND")) {
+        s.refusals_per_second = parse_unsigned(v, "REFUSALS_LOGGED_PER_SECOND", 1000000);
+        if (s.refusals_per_second == 0) {
+            throw std::invalid_argument("REFUSALS_LOGGED_PER_SECOND: must be at least 1");
+        }
+    }
     return s;
 }
 

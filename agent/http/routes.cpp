@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
@@ -42,7 +46,46 @@ void note(const route_services& s, std::string source, std::string event, std::s
     }
 }
 
+// Logs and records the summary of held-back refusals each second while a flood lasts.
+template <class Flood, class Note>
+boost::asio::awaitable<void> sum_up_refusals(std::shared_ptr<Flood> flood, std::string source,
+                                             Note note, std::size_t per_second) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    do {
+        timer.expires_after(std::chrono::seconds(1));
+        co_await timer.async_wait(boost::asio::use_awaitable);
+        if (auto summary = flood->gate.take_summary(std::chrono::steady_clock::now())) {
+            spdlog::warn("{} webhook flood: {} were not logged or recorded one by one (at most {} "
+                         "a second are; /metrics counts every one)",
+                         source, *summary, per_second);
+            if (note) {
+                note(source, "", "", "refused", "flood: " + *summary);
+            }
+        }
+    } while (flood->gate.holding());
+    flood->summing_up = false;
+}
+
 }  // namespace
+
+boost::asio::awaitable<bool> router::admit_refusal(const std::shared_ptr<refusal_flood>& flood,
+                                                   const std::string& source,
+                                                   const std::string& code) {
+    if (flood->gate.admit(std::chrono::steady_clock::now(), code)) {
+        co_return true;
+    }
+    if (s_.count_refused) {
+        s_.count_refused(source, code);
+    }
+    if (!flood->summing_up) {
+        flood->summing_up = true;
+        auto executor = co_await boost::asio::this_coro::executor;
+        boost::asio::co_spawn(executor,
+                              sum_up_refusals(flood, source, s_.note, s_.refusals_per_second),
+                              boost::asio::detached);
+    }
+    co_return false;
+}
 
 boost::asio::awaitable<http_response> router::handle(http_request request) {
     const std::string path(request.path());
@@ -104,6 +147,11 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
         auto response = github_response(verdict);
         const bool refused = verdict.what == github_verdict::kind::refused;
         if (refused) {
+            const bool in_full =
+                co_await admit_refusal(github_refusals_, "github", verdict.refusal_code);
+            if (!in_full) {
+                co_return response;
+            }
             spdlog::warn("{} POST {} {} github delivery {}: {}", request.client, path,
                          response.status, verdict.delivery_id.empty() ? "-" : verdict.delivery_id,
                          verdict.diagnosis);
@@ -179,6 +227,11 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     if (verdict.what != infisical_verdict::kind::change || !verdict.change) {
         const bool refused = verdict.what == infisical_verdict::kind::refused;
         if (refused) {
+            const bool in_full =
+                co_await admit_refusal(infisical_refusals_, "infisical", verdict.refusal_code);
+            if (!in_full) {
+                co_return verdict.response;
+            }
             spdlog::warn("{} POST {} {} infisical delivery: {}", request.client, path,
                          verdict.response.status, verdict.diagnosis);
         } else {

@@ -10,6 +10,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "http/api_routes.hpp"
 #include "http/message.hpp"
+#include "http/refusal_gate.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
 #include "manifest/manifest_holder.hpp"
@@ -31,6 +32,11 @@ struct route_services {
     std::function<void(std::string source, std::string event, std::string delivery_id,
                        std::string verdict, std::string reason)>
         note;
+    /// Counts a refusal that the flood gate kept out of the log and the history (metrics count
+    /// every refusal; `note` counts the others). Must not throw.
+    std::function<void(std::string source, std::string reason)> count_refused;
+    /// Refusals logged and recorded one by one per second and source (refusal_gate).
+    std::size_t refusals_per_second = refusal_gate::default_per_second;
     /// Whether a delivery with this id was already accepted (GitHub redeliveries).
     std::function<bool(std::string_view delivery_id)> already_accepted;
     secret_source secrets;
@@ -48,7 +54,10 @@ struct route_services {
 /// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.
 class router {
 public:
-    explicit router(route_services services) : s_(std::move(services)) {}
+    explicit router(route_services services)
+        : s_(std::move(services)),
+          github_refusals_(std::make_shared<refusal_flood>(s_.refusals_per_second)),
+          infisical_refusals_(std::make_shared<refusal_flood>(s_.refusals_per_second)) {}
 
     /// Answers one request. Never throws.
     boost::asio::awaitable<http_response> handle(http_request request);
@@ -58,7 +67,19 @@ private:
     boost::asio::awaitable<http_response> infisical(const http_request& request);
     boost::asio::awaitable<http_response> ready();
 
+    struct refusal_flood {
+        explicit refusal_flood(std::size_t per_second) : gate(per_second) {}
+        refusal_gate gate;
+        bool summing_up = false;  // a flush_refusals coroutine is running
+    };
+    /// True: log and record this refusal. False: the flood gate holds it back (counted), and a
+    /// summary is logged and recorded once its second is over.
+    boost::asio::awaitable<bool> admit_refusal(const std::shared_ptr<refusal_flood>& flood,
+                                               const std::string& source, const std::string& code);
+
     route_services s_;
+    std::shared_ptr<refusal_flood> github_refusals_;
+    std::shared_ptr<refusal_flood> infisical_refusals_;
 };
 
 }  // namespace agent

@@ -65,37 +65,52 @@ struct json_spacing {
     bool trailing = false; // after the last token
 };
 
+// The end of the string whose opening quote is at `open`: the index of its closing quote, or
+// npos when it is not closed. memchr does the walking: strings are most of a payload's bytes.
+std::size_t string_end(std::string_view text, std::size_t open) {
+    std::size_t from = open + 1;
+    for (;;) {
+        const auto quote = text.find('"', from);
+        if (quote == std::string_view::npos) {
+            return quote;
+        }
+        std::size_t backslashes = 0;
+        while (quote - backslashes > open + 1 && text[quote - backslashes - 1] == '\\') {
+            ++backslashes;
+        }
+        if (backslashes % 2 == 0) {
+            return quote;
+        }
+        from = quote + 1;
+    }
+}
+
 json_spacing scan_json_spacing(std::string_view text) {
     json_spacing found;
-    bool in_string = false;
-    bool escaped = false;
     bool seen_token = false;
     bool pending = false;  // whitespace since the last token
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (seen_token) {
-                pending = true;
-            } else {
-                found.leading = true;
-            }
-            continue;
-        }
-        if (pending) {
-            found.between = true;
-            pending = false;
-        }
+    auto token = [&] {
+        found.between = found.between || pending;
+        pending = false;
         seen_token = true;
-        in_string = c == '"';
+    };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            (seen_token ? pending : found.leading) = true;
+            ++i;
+        } else if (c == '"') {
+            token();
+            const auto close = string_end(text, i);
+            if (close == std::string_view::npos) {
+                return found;  // an unterminated string runs to the end
+            }
+            i = close + 1;
+        } else {
+            token();
+            ++i;
+        }
     }
     found.trailing = pending;
     return found;

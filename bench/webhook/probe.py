@@ -5,9 +5,9 @@
                                  (an HTTP request gets any status line); leave it running and
                                  print its pid.
   probe.py slow SECONDS NAME=PORT:PATH ...
-                                 for each server at once: two clients send a POST header, then
-                                 one body byte per second; a third sends a small request every
-                                 250 ms on a new connection. Prints, per server, when each slow
+                                 for each server in turn: two clients send a POST header, then
+                                 one body byte per second; from 0.5 s on, a third sends a small
+                                 request every 250 ms on a new connection. Prints, per server, when each slow
                                  client was dropped (or "held") and the third client's answers
                                  and worst latency.
 """
@@ -87,27 +87,27 @@ def prompt_client(port, seconds, out):
 
 
 def slow(seconds, targets):
-    threads = []
-    results = {}
+    # One server at a time, so that the clients of one do not compete with another's for the
+    # interpreter; the prompt client starts once the slow ones are connected and sending.
     for t in targets:
         name, rest = t.split("=", 1)
         port, path = rest.split(":", 1)
         port = int(port)
         res = {"slow": [None, None], "prompt": {}}
-        results[name] = res
-        for i in range(2):
-            threads.append(threading.Thread(target=slow_client,
-                                            args=(port, path, seconds, res["slow"], i)))
-        threads.append(threading.Thread(target=prompt_client, args=(port, seconds, res["prompt"])))
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    for name, res in results.items():
+        threads = [threading.Thread(target=slow_client, args=(port, path, seconds, res["slow"], i))
+                   for i in range(2)]
+        for th in threads:
+            th.start()
+        time.sleep(0.5)
+        prompt = threading.Thread(target=prompt_client, args=(port, seconds - 0.5, res["prompt"]))
+        prompt.start()
+        prompt.join()
+        for th in threads:
+            th.join()
         drops = " ".join("held" if d is None else f"{d:.1f}" for d in res["slow"])
         p = res["prompt"]
         print(f"SLOW {name} drops={drops} prompt_ok={p['ok']}/{p['total']} "
-              f"prompt_worst_ms={p['worst_ms']:.1f}")
+              f"prompt_worst_ms={p['worst_ms']:.1f}", flush=True)
 
 
 if __name__ == "__main__":

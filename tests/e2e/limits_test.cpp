@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <regex>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -332,4 +333,40 @@ TEST_CASE("a per-endpoint source allow-list refuses other sources with 403", "[e
     auto outside = test::http_request(port, "POST", "/webhooks/github",
                                       {{"CF-Connecting-IP", "192.0.2.1"}}, "{}");
     CHECK(outside.status == 403);
+}
+
+TEST_CASE("a flood of refused deliveries is answered in full and logged in part, then summed up",
+          "[e2e][limits]") {
+    limits_agent agent(env_map{{"REFUSALS_LOGGED_PER_SECOND", "5"}});
+    const auto port = agent.port();
+    const std::string body = R"({"ref":"refs/heads/release","repository":{"full_name":"octo/web"}})";
+    auto headers = signed_headers(body);
+    headers.back().second = "sha256=" + agent::hmac_sha256_hex("not-the-secret", body);
+    constexpr int sent = 60;
+    for (int i = 0; i < sent; ++i) {
+        REQUIRE(test::http_request(port, "POST", "/webhook", headers, body).status == 401);
+    }
+    REQUIRE(agent.process.wait_for_log("webhook flood", 10s));
+    std::this_thread::sleep_for(2500ms);  // the last second's summary comes after it ends
+
+    const std::string log = agent.process.log();
+    INFO(log);
+    std::size_t in_full = 0;
+    for (auto at = log.find("refused (bad_signature)"); at != std::string::npos;
+         at = log.find("refused (bad_signature)", at + 1)) {
+        ++in_full;
+    }
+    std::size_t summed = 0;
+    const std::regex summary(R"((\d+) more refused deliveries \(bad_signature (\d+)\))");
+    for (std::sregex_iterator it(log.begin(), log.end(), summary), end; it != end; ++it) {
+        CHECK((*it)[1] == (*it)[2]);
+        summed += std::stoul((*it)[1]);
+    }
+    CHECK(in_full >= 5);
+    CHECK(summed > 0);
+    CHECK(in_full + summed == sent);
+
+    auto metrics = test::http_request(port, "GET", "/metrics");
+    CHECK_THAT(metrics.body, Catch::Contains("deploy_agent_deliveries_total{source=\"github\","
+                                             "outcome=\"refused\",reason=\"bad_signature\"} 60"));
 }
