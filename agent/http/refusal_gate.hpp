@@ -24,6 +24,12 @@ public:
     /// summary of its second.
     bool admit(std::chrono::steady_clock::time_point now, std::string_view code);
 
+    /// Whether a refusal at `now` would be admitted: when not, there is no point in computing
+    /// its explanation.
+    bool would_admit(std::chrono::steady_clock::time_point now) const {
+        return now - window_start_ >= std::chrono::seconds(1) || admitted_ < per_second_;
+    }
+
     /// "1234 more refused deliveries (bad_signature 1200, missing_signature 34)" for the refusals
     /// held back in seconds that ended by `now`, once; nothing when there were none.
     std::optional<std::string> take_summary(std::chrono::steady_clock::time_point now);

@@ -141,7 +141,9 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
 
 boost::asio::awaitable<http_response> router::github(const http_request& request) {
     auto m = s_.manifests.current();
-    github_verdict verdict = classify_github_delivery(request, *m, s_.secrets, s_.github);
+    github_intake_options options = s_.github;
+    options.explain_refusals = github_refusals_->gate.would_admit(std::chrono::steady_clock::now());
+    github_verdict verdict = classify_github_delivery(request, *m, s_.secrets, options);
     const std::string path(request.path());
     if (verdict.what != github_verdict::kind::push || !verdict.push) {
         auto response = github_response(verdict);
@@ -222,6 +224,8 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     options.window = s_.infisical_window;
     options.allow_unsigned = s_.github.allow_unsigned;
     options.now = [] { return std::chrono::system_clock::now(); };
+    options.explain_refusals =
+        infisical_refusals_->gate.would_admit(std::chrono::steady_clock::now());
     infisical_verdict verdict = classify_infisical_delivery(request, s_.infisical_secret, options);
     const std::string path(request.path());
     if (verdict.what != infisical_verdict::kind::change || !verdict.change) {

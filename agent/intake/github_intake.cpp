@@ -313,6 +313,10 @@ github_verdict classify_github_delivery(const http_request& request, const manif
                 v.verified_secret_envs.push_back(env);
             } else {
                 tried += (tried.empty() ? "" : "; ") + env + " (" + describe_secret(secret);
+                if (!options.explain_refusals) {
+                    tried += ")";
+                    continue;
+                }
                 if (auto hint = secret_variant_hint(algorithm, secret, request.body, parsed.hex)) {
                     tried += ": " + *hint;
                 }
@@ -325,8 +329,10 @@ github_verdict classify_github_delivery(const http_request& request, const manif
             if (!unset.empty()) {
                 d += "; unset: " + unset;
             }
-            for (const auto& hint : body_reencoding_hints(request.body, v.content_type)) {
-                d += "; body " + hint;
+            if (options.explain_refusals) {
+                for (const auto& hint : body_reencoding_hints(request.body, v.content_type)) {
+                    d += "; body " + hint;
+                }
             }
             return refuse(v, 401, "bad_signature", "invalid signature", d, facts);
         }

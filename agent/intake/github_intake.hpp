@@ -26,6 +26,9 @@ inline constexpr std::string_view default_github_secret_env = "WEBHOOK_SECRET";
 
 struct github_intake_options {
     bool allow_unsigned = false;  ///< ALLOW_UNSIGNED_WEBHOOKS=true: accept deliveries without one
+    /// False when a refusal would not be logged (a flood beyond REFUSALS_LOGGED_PER_SECOND): a
+    /// bad signature's diagnosis then skips the costly hints (secret variants, re-encoding).
+    bool explain_refusals = true;
 };
 
 /// What to do with one GitHub delivery.

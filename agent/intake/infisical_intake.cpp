@@ -230,6 +230,10 @@ infisical_verdict classify_infisical_delivery(const http_request& request,
             std::string d = "x-infisical-signature (" + scheme +
                             ", HMAC-SHA256 over the raw body) does not match " +
                             std::string(secret_env) + " (" + describe_secret(*secret);
+            if (!options.explain_refusals) {
+                d += ")";
+                return refuse(v, 401, "bad_signature", "Invalid webhook signature", d, facts);
+            }
             if (auto hint = secret_variant_hint(mac_algorithm::sha256, *secret, request.body,
                                                 parsed->hex)) {
                 d += ": " + *hint;

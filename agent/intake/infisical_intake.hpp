@@ -19,6 +19,8 @@ struct infisical_intake_options {
     /// replay.
     std::chrono::milliseconds window{std::chrono::minutes{5}};
     bool allow_unsigned = false;  ///< ALLOW_UNSIGNED_WEBHOOKS=true
+    /// False when a refusal would not be logged (github_intake_options::explain_refusals).
+    bool explain_refusals = true;
     /// The clock (a test seam); system_clock::now when empty.
     std::function<std::chrono::system_clock::time_point()> now;
 };

@@ -317,6 +317,20 @@ TEST_CASE("refusal: wrong secret, with a fingerprint and never the secret or the
     CHECK_FALSE(contains(v.diagnosis, sent.substr(7)));
 }
 
+TEST_CASE("refusal beyond the flood gate: the same verdict, the short diagnosis", "[intake]") {
+    const std::string body = fixture("go-playground-webhooks/push.json");
+    const std::string sent = "sha256=" + hmac_sha256_hex("what GitHub has", body);
+    github_intake_options quiet;
+    quiet.explain_refusals = false;
+    auto v = classify_github_delivery(
+        delivery("push", body, "application/json", {{"X-Hub-Signature-256", sent}}), hello_world,
+        secrets({{"WEBHOOK_SECRET", secret}}), quiet);
+    CHECK(v.status == 401);
+    CHECK(v.refusal_code == "bad_signature");
+    CHECK(contains(v.diagnosis, "WEBHOOK_SECRET (fingerprint 1922099a, 18 bytes"));
+    CHECK_FALSE(contains(v.diagnosis, "pretty-printed"));
+}
+
 TEST_CASE("secret with a trailing newline: stripped, and the diagnosis says so", "[intake]") {
     const std::string body = fixture("go-playground-webhooks/push.json");
     // The env var has a newline (echo >> .env); GitHub's secret does not: verified.

@@ -10,7 +10,9 @@ TEST_CASE("refusal gate: the first N a second in full, the rest summed up once",
     const auto t0 = clock_type::time_point{} + 100s;
     CHECK(gate.admit(t0, "bad_signature"));
     CHECK(gate.admit(t0 + 10ms, "bad_signature"));
+    CHECK(gate.would_admit(t0 + 15ms));
     CHECK(gate.admit(t0 + 20ms, "missing_signature"));
+    CHECK_FALSE(gate.would_admit(t0 + 25ms));
     CHECK_FALSE(gate.admit(t0 + 30ms, "bad_signature"));
     CHECK_FALSE(gate.admit(t0 + 40ms, "missing_signature"));
     CHECK_FALSE(gate.admit(t0 + 50ms, "bad_signature"));
@@ -25,6 +27,7 @@ TEST_CASE("refusal gate: the first N a second in full, the rest summed up once",
     CHECK_FALSE(gate.take_summary(t0 + 1200ms).has_value());
 
     // A new second admits again.
+    CHECK(gate.would_admit(t0 + 1300ms));
     CHECK(gate.admit(t0 + 1300ms, "bad_signature"));
 }
 
