@@ -249,6 +249,11 @@ infisical_verdict classify_infisical_delivery(const http_request& request,
         facts += ", verified (" + scheme + ")";
     }
 
+    // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
+    if (const auto nul = request.body.find('\0'); nul != std::string::npos) {
+        const std::string where = "malformed JSON at offset " + std::to_string(nul) + ": a NUL byte";
+        return refuse(v, 400, "bad_json", where, where, facts);
+    }
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(request.body.data(), request.body.size());
     if (doc.HasParseError()) {

@@ -317,6 +317,20 @@ TEST_CASE("refusal: wrong secret, with a fingerprint and never the secret or the
     CHECK_FALSE(contains(v.diagnosis, sent.substr(7)));
 }
 
+TEST_CASE("a signed body with a NUL byte is malformed JSON, wherever the byte is", "[intake]") {
+    const std::string body = fixture("go-playground-webhooks/push.json");
+    const std::string after = body + std::string(1, '\0') + "trailing";
+    auto v = classify(signed_delivery("push", after, "application/json", secret));
+    CHECK(v.status == 400);
+    CHECK(v.refusal_code == "bad_json");
+    CHECK(contains(v.reason, "offset " + std::to_string(body.size())));
+
+    const std::string inside = R"({"ref":"refs/heads/master",)" + std::string(1, '\0') + "}";
+    auto w = classify(signed_delivery("push", inside, "application/json", secret));
+    CHECK(w.status == 400);
+    CHECK(w.refusal_code == "bad_json");
+}
+
 TEST_CASE("refusal beyond the flood gate: the same verdict, the short diagnosis", "[intake]") {
     const std::string body = fixture("go-playground-webhooks/push.json");
     const std::string sent = "sha256=" + hmac_sha256_hex("what GitHub has", body);

@@ -225,6 +225,12 @@ TEST_CASE("Infisical malformed JSON is 400 with the parser's offset", "[intake]"
     const std::string no_event = R"({"timestamp":1})";
     CHECK(classify(delivery(no_event, hmac_sha256_hex(key, no_event)), key, 1).refusal_code ==
           "bad_payload");
+
+    // A NUL byte is not JSON, even after a complete document.
+    const std::string nul = R"({"event":"test","timestamp":1})" + std::string(1, '\0') + "x";
+    auto n = classify(delivery(nul, hmac_sha256_hex(key, nul)));
+    CHECK(n.status == 400);
+    CHECK(contains(n.reason, "malformed JSON at offset 30: a NUL byte"));
 }
 
 TEST_CASE("Infisical responses: processed with deployments, and the test endpoint", "[intake]") {
