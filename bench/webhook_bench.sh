@@ -6,12 +6,16 @@
 # (wrk); CPU per request, idle and peak RSS, start-up time, and two slow clients.
 # Prints every number and the agent's ratio to each peer. Takes about 2-3 min. Asserts nothing.
 #   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
-#   BENCH_SECONDS per wrk run (default 4)
+#   BENCH_SECONDS per wrk run (default 3)
+#   BENCH_ROUNDS: each line is measured this many times, the servers taking turns, and the
+#     median is shown (default 3): this VM's speed drifts by ±15 % over a minute, and one
+#     sample per server would compare them at different moments of that drift
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 agent=${AGENT:-$root/build-release/agent/deploy-agent}
-seconds=${BENCH_SECONDS:-4}
+seconds=${BENCH_SECONDS:-3}
+rounds=${BENCH_ROUNDS:-3}
 here=$root/bench/webhook
 for tool in wrk webhook node python3 openssl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk webhook nodejs)" >&2; exit 2; }
@@ -82,6 +86,10 @@ declare -A pid path
 start_server() {  # name port path cmd...
     local name=$1 port=$2 p=$3
     shift 3
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "port $port is already in use: stop what listens there (ss -ltnp)" >&2
+        exit 2
+    fi
     read -r ms id < <(python3 "$here/probe.py" startup "$port" "$@")
     pids+=("$id")
     pid[$name]=$id
@@ -134,21 +142,43 @@ settle() {
 
 declare -A result
 hz=$(getconf CLK_TCK)
+# The median of the rounds' values of one field ("rps=… p50_us=…"): $1 server, $2 line, $3 field.
+median_of() {
+    local r values=()
+    for ((r = 1; r <= rounds; r++)); do
+        values+=("$(sed -E "s/.*$3=([0-9.]+).*/\1/" <<<"${sample[$1,$2,$r]}")")
+    done
+    printf '%s\n' "${values[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+sum_of() {
+    local r total=0
+    for ((r = 1; r <= rounds; r++)); do
+        total=$((total + $(sed -E "s/.*$3=([0-9]+).*/\1/" <<<"${sample[$1,$2,$r]}")))
+    done
+    echo "$total"
+}
+declare -A sample
 for conns in 16 64; do
     for kind in valid invalid; do
+        for ((round = 1; round <= rounds; round++)); do
+            for n in "${names[@]}"; do
+                port=$(case $n in agent) echo $port_agent;; webhook) echo $port_webhook;; node) echo $port_node;; esac)
+                export BENCH_PATH=${path[$n]} BENCH_BODY=$work/push.json BENCH_HEADERS=$work/$kind.headers
+                settle
+                wrk -t2 -c"$conns" -d1s -s "$here/post.lua" "http://127.0.0.1:$port" >/dev/null  # warm-up
+                before=$(cpu_ticks "${pid[$n]}")
+                line=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "$here/post.lua" "http://127.0.0.1:$port" | grep '^BENCH')
+                after=$(cpu_ticks "${pid[$n]}")
+                requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+                cpu_us=$(awk -v a="$after" -v b="$before" -v r="$requests" -v hz="$hz" \
+                    'BEGIN { printf "%.1f", (a - b) * 1e6 / hz / (r > 0 ? r : 1) }')
+                sample[$n,$conns$kind,$round]="$line cpu_us=$cpu_us"
+                echo "$n c=$conns $kind round $round: $line cpu_us=$cpu_us" >&2
+            done
+        done
         for n in "${names[@]}"; do
-            port=$(case $n in agent) echo $port_agent;; webhook) echo $port_webhook;; node) echo $port_node;; esac)
-            export BENCH_PATH=${path[$n]} BENCH_BODY=$work/push.json BENCH_HEADERS=$work/$kind.headers
-            settle
-            wrk -t2 -c"$conns" -d1s -s "$here/post.lua" "http://127.0.0.1:$port" >/dev/null  # warm-up
-            before=$(cpu_ticks "${pid[$n]}")
-            line=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "$here/post.lua" "http://127.0.0.1:$port" | grep '^BENCH')
-            after=$(cpu_ticks "${pid[$n]}")
-            requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-            cpu_us=$(awk -v a="$after" -v b="$before" -v r="$requests" -v hz="$hz" \
-                'BEGIN { printf "%.1f", (a - b) * 1e6 / hz / (r > 0 ? r : 1) }')
-            result[$n,$conns,$kind]="$line cpu_us=$cpu_us"
-            echo "$n c=$conns $kind: $line cpu_us=$cpu_us" >&2
+            key=$conns$kind
+            result[$n,$conns,$kind]="rps=$(median_of "$n" "$key" rps) p50_us=$(median_of "$n" "$key" p50_us) p99_us=$(median_of "$n" "$key" p99_us) requests=$(sum_of "$n" "$key" requests) non2xx=$(sum_of "$n" "$key" non2xx) sockerr=$(sum_of "$n" "$key" sockerr) cpu_us=$(median_of "$n" "$key" cpu_us)"
         done
     done
 done
@@ -171,7 +201,7 @@ row() {  # label unit dir agent webhook node
         "$(ratio "$4" "$6" "$3")"
 }
 echo
-echo "7 KB signed push ($body_bytes bytes), wrk -t2, ${seconds}s per run, $(nproc) CPUs."
+echo "7 KB signed push ($body_bytes bytes), wrk -t2, ${seconds}s per run, median of $rounds rounds, $(nproc) CPUs."
 echo "Ratio: how many times better the agent is (>1.00x = agent ahead)."
 echo
 echo '| line | agent | webhook | node | vs webhook | vs node |'
@@ -195,7 +225,7 @@ echo
 echo "Two clients sending one body byte per second for 12 s, a third asking every 250 ms from 0.5 s on (one server at a time):"
 echo "$slow" | sed 's/^SLOW /  /'
 echo
-echo "Answer checks and non-2xx counts (invalid runs must be all non-2xx):"
+echo "Medians, and request and non-2xx counts over all rounds (invalid runs must be all non-2xx):"
 for n in "${names[@]}"; do
     for conns in 16 64; do
         for kind in valid invalid; do
