@@ -4,7 +4,7 @@
 # rule) and a Node server using only `http` and `crypto` (bench/webhook/node_server.js).
 # Signed 7 KB GitHub push deliveries, valid and invalid signatures, at 16 and 64 connections
 # (wrk); CPU per request, idle and peak RSS, start-up time, and two slow clients.
-# Prints every number and the agent's ratio to each peer. Takes about 2-3 min. Asserts nothing.
+# Prints every number and the agent's ratio to each peer. Takes about 6 min. Asserts nothing.
 #   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
 #   BENCH_SECONDS per wrk run (default 3)
 #   BENCH_ROUNDS: each line is measured this many times, the servers taking turns, and the
