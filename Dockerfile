@@ -9,6 +9,7 @@ RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY cmake cmake
+COPY deps deps
 COPY docker-client docker-client
 COPY agent agent
 COPY tests tests
