@@ -30,33 +30,6 @@ std::string media_type(std::string_view content_type) {
     return out;
 }
 
-// Drops whitespace between JSON tokens, keeping every token's bytes (escapes, number spelling)
-// exactly: this is the compact text a sender serialized before a viewer pretty-printed it.
-std::string strip_json_whitespace(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            out.push_back(c);
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-        } else if (c == '"') {
-            in_string = true;
-            out.push_back(c);
-        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 // Where a JSON text has whitespace outside its strings. One pass, no copy: it runs on every
 // refused delivery.
 struct json_spacing {
@@ -114,6 +87,29 @@ json_spacing scan_json_spacing(std::string_view text) {
     }
     found.trailing = pending;
     return found;
+}
+
+// Drops whitespace between JSON tokens, keeping every token's bytes (escapes, number spelling)
+// exactly: this is the compact text a sender serialized before a viewer pretty-printed it.
+std::string strip_json_whitespace(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '"') {
+            const auto close = string_end(text, i);
+            const auto stop = close == std::string_view::npos ? text.size() : close + 1;
+            out.append(text.substr(i, stop - i));
+            i = stop;
+        } else {
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                out.push_back(c);
+            }
+            ++i;
+        }
+    }
+    return out;
 }
 
 bool looks_like_json(std::string_view body) {
