@@ -12,8 +12,11 @@
 #include "common/log.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/executor.hpp"
+#include "deploy/graceful_stop.hpp"
+#include "deploy/recovery.hpp"
 #include "deploy/store_journal.hpp"
 #include "store/group_commit.hpp"
+#include "store/owner_lock.hpp"
 #include "store/store.hpp"
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
@@ -153,6 +156,10 @@ int run_serve(const agent_settings& settings) {
         return 1;
     }
 
+    auto owner = acquire_or_explain(settings.data_dir, "serve");  // one owner per DATA_DIR
+    if (!owner) {
+        return 1;
+    }
     std::unique_ptr<store> db;
     try {
         db = store::open(store_options{
@@ -258,6 +265,7 @@ int run_serve(const agent_settings& settings) {
     spdlog::info("deploy-agent {} listening on http://{}:{} (manifest {}: {} app(s); history {})",
                  DA_VERSION, settings.listen_address, port, settings.manifest_path, m->apps.size(),
                  db->path());
+    recover_interrupted_recreates_now(*db);  // before any new work, and before recover()
     recover(*db, queue);
     net::co_spawn(io, prune_periodically(*db), net::detached);
 
@@ -270,7 +278,11 @@ int run_serve(const agent_settings& settings) {
         if (!ec) {
             spdlog::info("signal {} received: stopping", signal);
             server.stop();
-            io.stop();
+            runner.request_stop();  // deploys reach a safe point; queued ones stay queued
+            net::co_spawn(io,
+                          stop_at_safe_point([&queue] { return queue.running_apps(); },
+                                             stop_grace_from_environment(), [&io] { io.stop(); }),
+                          net::detached);
         }
     });
     io.run();

@@ -8,6 +8,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
+#include "deploy/dry_run.hpp"
 #include "intake/bearer_token.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
@@ -338,6 +339,14 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
         spdlog::info("{} POST {} 404 api (sub \"{}\"): app {} is not in the manifest", request.peer,
                      path, subject, app);
         co_return json_error(404, "unknown app");
+    }
+    auto dry_run = parse_flag(request.query_param("dry_run"));
+    if (!dry_run) {
+        co_return json_error(400, "dry_run must be 0 or 1");
+    }
+    if (*dry_run) {
+        auto answer = co_await dry_run_answer(s_.docker, *m->find(app));
+        co_return json_ok(answer.first, std::move(answer.second));
     }
     // Whatever the token's subject says, a call through the API is an API deploy.
     job->trigger = "api";
