@@ -145,7 +145,9 @@ net::awaitable<deploy_result> run_recreate(recreate_context ctx, recreate_plan p
     const auto& app = plan.app;
     sequence s{ctx, plan,
                recreate_progress{plan.job.id, app.name, app.container, plan.old.id,
-                                 parked_name(app.container, plan.job.id), "", ""}};
+                                 parked_name(app.container, plan.job.id), "", ""},
+               false,
+               ""};
     std::string failure;
     try {
         failure = co_await switch_over(s);

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace agent {
 
@@ -17,7 +18,10 @@ public:
                                                  const std::string& role, std::string& holder);
     ~owner_lock();
     owner_lock(owner_lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-    owner_lock& operator=(owner_lock&&) = delete;
+    owner_lock& operator=(owner_lock&& other) noexcept {
+        std::swap(fd_, other.fd_);
+        return *this;
+    }
     owner_lock(const owner_lock&) = delete;
     owner_lock& operator=(const owner_lock&) = delete;
 

@@ -136,7 +136,7 @@ TEST_CASE("recreate: one owner per DATA_DIR, and the dry run touches nothing", "
                                   {{"Authorization", "Bearer " + token_for(jwt)}});
     INFO(api.body);
     CHECK(api.status == 200);
-    CHECK_THAT(api.body, Catch::Contains(R"({"field":"Env.ADDED","before":"(unset)","after":"yes"})"));
+    CHECK_THAT(api.body, Catch::Contains(R"j({"field":"Env.ADDED","before":"(unset)","after":"yes"})j"));
     CHECK(rig::inspect(app.name, "{{.Id}}") == id_before);
     CHECK(app.get() == "v1\n");
     auto db = agent::store::open({.data_dir = data.path.string()});
