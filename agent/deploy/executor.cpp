@@ -91,9 +91,8 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
     journal_.step(job.id, fmt::format("restarting container {} ({})", app.container,
                                       short_id(old.id)));
     co_await docker_.restart_container(old.id, {});
-    std::string problem =
-        co_await wait_healthy(recreate_context{docker_, journal_, stopping_}, app.health, job.id,
-                              old.id);
+    recreate_context context{docker_, journal_, stopping_};
+    std::string problem = co_await wait_healthy(context, app.health, job.id, old.id);
     if (!problem.empty()) {
         journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
         co_return deploy_result::failed;
@@ -140,12 +139,14 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
     }
-    spec_inputs inputs{old.raw_json, co_await old_image_json(docker_, old), image->raw_json,
-                       app.image, agent_labels(app, job.id), {}};
-    std::string spec = build_container_spec(inputs);
-    co_return co_await run_recreate(recreate_context{docker_, journal_, stopping_},
-                                    recreate_plan{app, job, std::move(old), std::move(*image),
-                                                  std::move(spec)});
+    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, job.id), {}};
+    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    recreate_context context{docker_, journal_, stopping_};
+    deploy_result result = co_await run_recreate(context, std::move(plan));
+    co_return result;
 }
 
 net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
@@ -164,8 +165,9 @@ net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
         co_return out;
     }
     out.compared_with = image->id;
-    spec_inputs inputs{old.raw_json, co_await old_image_json(docker_, old), image->raw_json,
-                       app.image, agent_labels(app, 0), {}};
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, 0), {}};
     out.changes = diff_container_spec(inputs, build_container_spec(inputs));
     // Which deployment id the container would carry is not known before it is queued.
     std::erase_if(out.changes, [](const spec_change& c) {

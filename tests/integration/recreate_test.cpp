@@ -60,7 +60,12 @@ TEST_CASE("recreate: anonymous- and named-volume data survive", "[recreate]") {
     CHECK(test::docker_ok({"exec", app.name, "cat", "/data/f", "/named/f", "/anon/f"}) ==
           "image-volume\nnamed\nanon");
     check_one_container(app);
+    // The old anonymous volumes are now mounted by name: `rm -v` keeps them, so name them.
+    std::string mounted = inspect(app.name, "{{range .Mounts}}{{.Name}} {{end}}");
     test::docker({"rm", "-f", "-v", app.name});
+    for (std::size_t pos = 0, end; (end = mounted.find(' ', pos)) != std::string::npos; pos = end + 1) {
+        test::docker({"volume", "rm", mounted.substr(pos, end - pos)});
+    }
     test::docker({"volume", "rm", volume});
 }
 
