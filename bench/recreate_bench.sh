@@ -63,7 +63,7 @@ prepare() {
     else
         docker run "${run_args[@]}" "$image" >/dev/null
     fi
-    until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.05; done
+    for ((i = 0; i < 600; i++)); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
     docker tag "$v2" "$image" && docker push -q "$image" >/dev/null
 }
 finish() {
@@ -77,7 +77,7 @@ deploy_curl() {
     api POST "/containers/$name/stop"
     api DELETE "/containers/$name"
     id=$(curl -sf --unix-socket "$sock" -H 'Content-Type: application/json' \
-        -d "{\"Image\":\"$image\",\"Labels\":{\"io.deploy-agent.test\":\"1\"},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$port\"}]}}}" \
+        -d "{\"Image\":\"$image\",\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"io.deploy-agent.test\":\"1\"},\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$port\"}]}}}" \
         "http://docker/v1.41/containers/create?name=$name" | sed 's/.*"Id":"\([0-9a-f]*\)".*/\1/')
     api POST "/containers/$id/start"
 }
@@ -89,7 +89,7 @@ deploy_compose() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '| line | total ms (median of %s) | downtime ms (median) |\n|---|---:|---:|\n' "$rounds"
-for method in agent curl cli compose; do
+for method in ${METHODS:-agent curl cli compose}; do
     totals=() downs=()
     for ((r = 0; r < rounds; r++)); do
         prepare $method
@@ -98,7 +98,7 @@ for method in agent curl cli compose; do
         t0=$(date +%s%N)
         deploy_$method
         t1=$(date +%s%N)
-        until curl -sf "http://127.0.0.1:$port/" >/dev/null; do sleep 0.01; done
+        for ((i = 0; i < 3000; i++)); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.01; done
         sleep 0.05
         kill -TERM $probe; wait $probe || true
         totals+=($(( (t1 - t0) / 1000000 ))) downs+=($(cat "$work/down"))
