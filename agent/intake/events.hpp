@@ -38,14 +38,4 @@ struct manual_request {
     std::string actor;         ///< who asked (token subject, "cli")
 };
 
-/// What a planner produces: one job per allow-listed app.
-struct planned_job {
-    std::string app;
-    std::string action;        ///< "deploy" (the app's strategy) | "restart"
-    std::string trigger;       ///< "github" | "infisical" | "api" | "cli"
-    std::string commit;        ///< may be empty
-    std::string delivery_id;   ///< may be empty
-    bool force = false;
-};
-
 }  // namespace agent

@@ -8,11 +8,13 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "api/bearer_token.hpp"
+#include "api/deployment_json.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/message.hpp"
-#include "intake/events.hpp"
 #include "manifest/manifest_holder.hpp"
+#include "planner/planned_job.hpp"
 #include "store/store.hpp"
 
 namespace agent {
@@ -33,6 +35,8 @@ struct api_services {
     /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api
     /// request is answered 503 "API not configured: set JWT_SECRET".
     std::optional<std::string> jwt_secret;
+    /// TOKEN_MAX_TTL: the longest lifetime a token may have.
+    std::chrono::seconds token_max_ttl = default_token_max_ttl;
 };
 
 /// The limit of GET /api/deployments when none is given, and the largest honoured.
@@ -73,12 +77,5 @@ class api_routes {
     api_services s_;
 };
 
-/// A deployment as the API shows it: {"id","app","state","trigger","commit","old_image",
-/// "new_image","created_at","started_at","finished_at","error"}; times as ISO-8601 UTC with
-/// milliseconds ("2024-05-01T12:00:00.000Z"), null when not yet; empty strings as null.
-std::string deployment_json(const deployment_record& d);
-
-/// "YYYY-MM-DDTHH:MM:SS.mmmZ" for Unix milliseconds.
-std::string iso8601_utc(std::int64_t unix_ms);
 
 }  // namespace agent
