@@ -14,6 +14,7 @@
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "http/answer.hpp"
+#include "http/line_budget.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
 
@@ -102,16 +103,23 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 
 }  // namespace
 
-api_routes::api_routes(api_services services) : s_(std::move(services)) {}
+api_routes::api_routes(api_services services)
+    : s_(std::move(services)),
+      refusals_(std::make_shared<line_budget>("API refusals", "api",
+                                              client_log_budget::default_per_second)) {}
 
 boost::asio::awaitable<http_response> api_routes::handle(const http_request& request) {
     const std::string path = escape_untrusted(request.path());
     const std::string method = escape_untrusted(request.method);
     http_response response;
     try {
+        // Anyone can send these by the thousand: their lines are budgeted (client_log_budget).
         if (!s_.jwt_secret || s_.jwt_secret->empty()) {
-            spdlog::warn("{} {} {} 503 api: JWT_SECRET is not set, the API is disabled",
-                         request.peer, method, path);
+            std::string code = "503";
+            if (co_await refusals_->admit(request.client, std::move(code))) {
+                spdlog::warn("{} {} {} 503 api: JWT_SECRET is not set, the API is disabled",
+                             request.peer, method, path);
+            }
             co_return error_answer(outcome::unavailable, "API not configured: set JWT_SECRET");
         }
         const std::string* authorization = request.header("Authorization");
@@ -119,8 +127,11 @@ boost::asio::awaitable<http_response> api_routes::handle(const http_request& req
                                          *s_.jwt_secret, std::chrono::system_clock::now(),
                                          s_.token_max_ttl);
         if (!check.ok) {
-            spdlog::warn("{} {} {} 401 api token refused: {}: {}", request.peer, method, path,
-                         check.problem, check.detail);
+            std::string code = check.problem;
+            if (co_await refusals_->admit(request.client, std::move(code))) {
+                spdlog::warn("{} {} {} 401 api token refused: {}: {}", request.peer, method, path,
+                             check.problem, check.detail);
+            }
             co_return unauthorized(check);
         }
         // The subject is the token's own text: escaped before any log line shows it.

@@ -12,6 +12,7 @@
 #include "api/deployment_json.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
+#include "http/line_budget.hpp"
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "planner/planned_job.hpp"
@@ -75,6 +76,7 @@ class api_routes {
     http_response show_deployment(const http_request& request, std::string_view id_text);
 
     api_services s_;
+    std::shared_ptr<line_budget> refusals_;  // 401 and 503 lines: anyone can cause them
 };
 
 

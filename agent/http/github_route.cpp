@@ -46,7 +46,7 @@ std::string duplicate_reason(const route_services& s, const github_push& push, b
 boost::asio::awaitable<http_response> router::github(const http_request& request) {
     auto m = s_.manifests.current();
     github_intake_options options = s_.github;
-    options.explain_refusals = github_refusals_->gate.would_admit(std::chrono::steady_clock::now());
+    options.explain_refusals = github_refusals_->would_admit(request.client);
     const github_verdict verdict = classify_github_delivery(
         delivery_view{request.headers, request.body}, *m, s_.secrets, options);
     if (verdict.what == github_verdict::kind::push && verdict.push) {
@@ -57,8 +57,9 @@ boost::asio::awaitable<http_response> router::github(const http_request& request
     http_response response = github_answer(verdict);
     const bool refused = verdict.what == github_verdict::kind::refused;
     if (refused) {
-        const bool in_full =
-            co_await admit_refusal(github_refusals_, "github", verdict.refusal_code);
+        std::string source = "github";
+        const bool in_full = co_await admit_refusal(github_refusals_, std::move(source),
+                                                    request.client, verdict.refusal_code);
         if (!in_full) {
             co_return response;
         }

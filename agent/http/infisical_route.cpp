@@ -24,8 +24,7 @@ void note(const route_services& s, std::string event, std::string verdict, std::
 
 boost::asio::awaitable<http_response> router::infisical(const http_request& request) {
     infisical_intake_options options = s_.infisical;
-    options.explain_refusals =
-        infisical_refusals_->gate.would_admit(std::chrono::steady_clock::now());
+    options.explain_refusals = infisical_refusals_->would_admit(request.client);
     const infisical_verdict verdict = classify_infisical_delivery(
         delivery_view{request.headers, request.body}, s_.infisical_secret, options);
     if (verdict.what == infisical_verdict::kind::change && verdict.change) {
@@ -36,8 +35,9 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
     http_response response = infisical_answer(verdict);
     const bool refused = verdict.what == infisical_verdict::kind::refused;
     if (refused) {
-        const bool in_full =
-            co_await admit_refusal(infisical_refusals_, "infisical", verdict.refusal_code);
+        std::string source = "infisical";
+        const bool in_full = co_await admit_refusal(infisical_refusals_, std::move(source),
+                                                    request.client, verdict.refusal_code);
         if (!in_full) {
             co_return response;
         }

@@ -1,11 +1,5 @@
 #include "http/routes.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "common/escape.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
@@ -17,24 +11,14 @@ namespace agent {
 
 namespace {
 
-// Logs and records the summary of held-back refusals each second while a flood lasts.
-template <class Flood, class Note>
-boost::asio::awaitable<void> sum_up_refusals(std::shared_ptr<Flood> flood, std::string source,
-                                             Note note, std::size_t per_second) {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-    do {
-        timer.expires_after(std::chrono::seconds(1));
-        co_await timer.async_wait(boost::asio::use_awaitable);
-        if (auto summary = flood->gate.take_summary(std::chrono::steady_clock::now())) {
-            spdlog::warn("{} flood: {} were not logged or recorded one by one (at most {} "
-                         "a second are; /metrics counts every one)",
-                         source, *summary, per_second);
-            if (note && source != "http") {
-                note(delivery_record{"", source, "", "refused", "flood: " + *summary, 0});
-            }
+// Records the summary of a flood of refused deliveries, as one history row.
+std::function<void(const std::string&)> record_summary(const route_services& s,
+                                                        std::string source) {
+    return [note = s.note, source = std::move(source)](const std::string& summary) {
+        if (note) {
+            note(delivery_record{"", source, "", "refused", "flood: " + summary, 0});
         }
-    } while (flood->gate.holding());
-    flood->summing_up = false;
+    };
 }
 
 bool get_or_head(const std::string& method) {
@@ -45,27 +29,22 @@ bool get_or_head(const std::string& method) {
 
 router::router(route_services services)
     : s_(std::move(services)),
-      github_refusals_(std::make_shared<refusal_flood>(s_.refusals_per_second)),
-      infisical_refusals_(std::make_shared<refusal_flood>(s_.refusals_per_second)),
-      unrouted_(std::make_shared<refusal_flood>(s_.refusals_per_second)) {}
+      github_refusals_(std::make_shared<line_budget>("refused deliveries", "github webhook",
+                                                     s_.refusals_per_second,
+                                                     record_summary(s_, "github"))),
+      infisical_refusals_(std::make_shared<line_budget>("refused deliveries",
+                                                        "infisical webhook", s_.refusals_per_second,
+                                                        record_summary(s_, "infisical"))),
+      unrouted_(std::make_shared<line_budget>("client errors", "http", s_.refusals_per_second)) {}
 
-boost::asio::awaitable<bool> router::admit_refusal(const std::shared_ptr<refusal_flood>& flood,
-                                                   const std::string& source,
-                                                   const std::string& code) {
-    if (flood->gate.admit(std::chrono::steady_clock::now(), code)) {
-        co_return true;
+boost::asio::awaitable<bool> router::admit_refusal(const std::shared_ptr<line_budget>& lines,
+                                                   std::string source, std::string client,
+                                                   std::string code) {
+    const bool in_full = co_await lines->admit(client, code);
+    if (!in_full && s_.count_refused) {
+        s_.count_refused(std::move(source), std::move(code));
     }
-    if (s_.count_refused && source != "http") {
-        s_.count_refused(source, code);
-    }
-    if (!flood->summing_up) {
-        flood->summing_up = true;
-        auto executor = co_await boost::asio::this_coro::executor;
-        boost::asio::co_spawn(executor,
-                              sum_up_refusals(flood, source, s_.note, s_.refusals_per_second),
-                              boost::asio::detached);
-    }
-    co_return false;
+    co_return in_full;
 }
 
 bool router::is_replay(const std::string& key, std::int64_t now_ms) const {
@@ -128,8 +107,8 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
 boost::asio::awaitable<http_response> router::unrouted(const http_request& request,
                                                        http_response answer) {
     // Anyone can send these by the thousand: the lines are budgeted, the path cut and escaped.
-    const std::string code = answer.status == 404 ? "not_found" : "method_not_allowed";
-    if (co_await admit_refusal(unrouted_, "http", code)) {
+    std::string code = answer.status == 404 ? "404" : "405";
+    if (co_await unrouted_->admit(request.client, std::move(code))) {
         spdlog::info("{} {} {} {}", request.client, escape_untrusted(request.method, 32),
                      escape_untrusted(request.path()), answer.status);
     }

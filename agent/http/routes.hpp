@@ -12,7 +12,8 @@
 #include "api/api_routes.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "http/message.hpp"
-#include "http/refusal_gate.hpp"
+#include "http/client_log_budget.hpp"
+#include "http/line_budget.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
 #include "intake/replay_memory.hpp"
@@ -37,8 +38,9 @@ struct route_services {
     /// Counts a refusal that the flood gate kept out of the log and the history (metrics count
     /// every refusal; `note` counts the others). Must not throw.
     std::function<void(std::string source, std::string reason)> count_refused;
-    /// Refusals logged and recorded one by one per second and source (refusal_gate).
-    std::size_t refusals_per_second = refusal_gate::default_per_second;
+    /// Refusals (and 404/405 lines) logged and recorded one by one per second and source; the
+    /// rest are summed up once a second (client_log_budget).
+    std::size_t refusals_per_second = client_log_budget::default_per_second;
     /// Whether a delivery with this id was already accepted (GitHub redeliveries).
     std::function<bool(std::string_view delivery_id)> already_accepted;
     /// Whether a delivery with this replay key was recorded and the key is still valid at
@@ -78,23 +80,19 @@ private:
     boost::asio::awaitable<http_response> unrouted(const http_request& request,
                                                    http_response answer);
 
-    struct refusal_flood {
-        explicit refusal_flood(std::size_t per_second) : gate(per_second) {}
-        refusal_gate gate;
-        bool summing_up = false;  // a flush_refusals coroutine is running
-    };
-    /// True: log and record this refusal. False: the flood gate holds it back (counted), and a
-    /// summary is logged and recorded once its second is over.
-    boost::asio::awaitable<bool> admit_refusal(const std::shared_ptr<refusal_flood>& flood,
-                                               const std::string& source, const std::string& code);
+    /// True: log and record this refusal. False: the budget holds it back (metrics count it),
+    /// and a summary is logged and recorded once its second is over.
+    boost::asio::awaitable<bool> admit_refusal(const std::shared_ptr<line_budget>& lines,
+                                               std::string source, std::string client,
+                                               std::string code);
     /// Whether `key` belongs to a delivery already accepted (in this process or, through the
     /// store, before a restart).
     bool is_replay(const std::string& key, std::int64_t now_ms) const;
 
     route_services s_;
-    std::shared_ptr<refusal_flood> github_refusals_;
-    std::shared_ptr<refusal_flood> infisical_refusals_;
-    std::shared_ptr<refusal_flood> unrouted_;  // 404 and 405 lines
+    std::shared_ptr<line_budget> github_refusals_;
+    std::shared_ptr<line_budget> infisical_refusals_;
+    std::shared_ptr<line_budget> unrouted_;  // 404 and 405 lines
     replay_memory replays_;
 };
 

@@ -498,3 +498,50 @@ TEST_CASE("a verified push no app may take says which secret the apps expect", "
     CHECK(v.authorized_apps.empty());
     CHECK(contains(v.diagnosis, "no app is authorized (web expects WEB_SECRET)"));
 }
+
+TEST_CASE("a push's replay key: repository, ref, before and after, not the delivery id",
+          "[intake]") {
+    const std::string a = "1111111111111111111111111111111111111111";
+    const std::string b = "2222222222222222222222222222222222222222";
+    auto push_body = [](const std::string& before, const std::string& after) {
+        return R"({"ref":"refs/heads/main","before":")" + before + R"(","after":")" + after +
+               R"(","repository":{"full_name":"octo/hello-world"}})";
+    };
+    auto key_of = [&](const std::string& body, const std::string& delivery_id) {
+        http_request r = signed_delivery("push", body, "application/json", secret);
+        for (auto& [name, value] : r.headers) {
+            if (name == "X-GitHub-Delivery") {
+                value = delivery_id;
+            }
+        }
+        auto v = classify(r);
+        REQUIRE(v.push);
+        return push_replay_key(*v.push);
+    };
+    const std::string first = key_of(push_body(a, b), "delivery-1");
+    CHECK(first.starts_with("github:"));
+    // The same push under a new X-GitHub-Delivery (the header is not signed): the same key.
+    CHECK(key_of(push_body(a, b), "delivery-2") == first);
+    // A force-push back to the older commit has another `before`: a new push.
+    CHECK(key_of(push_body(b, a), "delivery-3") != first);
+    github_push other_ref;
+    other_ref.repository = "octo/hello-world";
+    other_ref.ref = "refs/heads/dev";
+    other_ref.before = a;
+    other_ref.after = b;
+    CHECK(push_replay_key(other_ref) != first);
+}
+
+TEST_CASE("ill-formed UTF-8 in a verified ref is escaped in the answer and the diagnosis",
+          "[intake]") {
+    const std::string body = R"({"ref":"refs/heads/)" + std::string("\xff\xfe") +
+                             R"(x","after":"1111111111111111111111111111111111111111",)"
+                             R"("repository":{"full_name":"octo/hello-world"}})";
+    auto v = classify(signed_delivery("push", body, "application/json", secret));
+    REQUIRE(v.push);
+    CHECK(v.diagnosis.find("\xff") == std::string::npos);
+    CHECK(v.diagnosis.find("refs/heads/\\xff\\xfex") != std::string::npos);
+    const auto answer = github_message("ignored: no app deploys " + v.push->ref, "push", "d-1");
+    CHECK(answer.body.find("\xff") == std::string::npos);
+    CHECK(answer.body.find(R"(refs/heads/\\xff\\xfex)") != std::string::npos);
+}
