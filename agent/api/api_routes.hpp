@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "api/api_query.hpp"
 #include "api/bearer_token.hpp"
 #include "api/deployment_json.hpp"
 #include "deploy/deploy_queue.hpp"
@@ -40,9 +41,6 @@ struct api_services {
     std::chrono::seconds token_max_ttl = default_token_max_ttl;
 };
 
-/// The limit of GET /api/deployments when none is given, and the largest honoured.
-inline constexpr std::size_t default_deployment_list_limit = 50;
-inline constexpr std::size_t max_deployment_list_limit = 500;
 
 /// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.
 /// In order: 503 when JWT_SECRET is not configured; 401 unless the Authorization header carries

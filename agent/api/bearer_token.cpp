@@ -15,6 +15,31 @@ namespace agent {
 
 using token_detail::refuse;
 
+namespace {
+
+// The token of "Bearer <token>" in `token`, or the refusal (problem set).
+token_check bearer_token_of(std::string_view header_value, std::string_view& token) {
+    std::string_view value = trim(header_value);
+    if (value.empty()) {
+        return refuse("missing bearer token", "no Authorization header");
+    }
+    auto space = value.find_first_of(" \t");
+    std::string_view scheme = value.substr(0, space);
+    if (!iequals(scheme, "Bearer")) {
+        return refuse("missing bearer token",
+                      fmt::format("Authorization scheme is not Bearer ({} characters before the "
+                                  "first space)",
+                                  scheme.size()));
+    }
+    token = space == std::string_view::npos ? std::string_view{} : trim(value.substr(space));
+    if (token.empty()) {
+        return refuse("missing bearer token", "Authorization: Bearer without a token");
+    }
+    return {};
+}
+
+}  // namespace
+
 std::string issue_token(std::string_view secret, std::string subject, std::chrono::seconds ttl,
                         std::chrono::system_clock::time_point now) {
     if (secret.empty()) {
@@ -41,22 +66,10 @@ std::string issue_token(std::string_view secret, std::string subject, std::chron
 token_check verify_token(std::string_view authorization_header_value, std::string_view secret,
                          std::chrono::system_clock::time_point now, std::chrono::seconds max_ttl) {
     try {
-        std::string_view value = trim(authorization_header_value);
-        if (value.empty()) {
-            return refuse("missing bearer token", "no Authorization header");
-        }
-        auto space = value.find_first_of(" \t");
-        std::string_view scheme = value.substr(0, space);
-        if (!iequals(scheme, "Bearer")) {
-            return refuse("missing bearer token",
-                          fmt::format("Authorization scheme is not Bearer ({} characters before "
-                                      "the first space)",
-                                      scheme.size()));
-        }
-        std::string_view token =
-            space == std::string_view::npos ? std::string_view{} : trim(value.substr(space));
-        if (token.empty()) {
-            return refuse("missing bearer token", "Authorization: Bearer without a token");
+        std::string_view token;
+        if (token_check refused = bearer_token_of(authorization_header_value, token);
+            !refused.problem.empty()) {
+            return refused;
         }
         if (token.size() > max_token_length) {
             return refuse("malformed token", fmt::format("token is {} bytes (at most {})",

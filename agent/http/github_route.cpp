@@ -41,6 +41,16 @@ std::string duplicate_reason(const route_services& s, const github_push& push, b
     return {};
 }
 
+// The jobs the push plans for the apps whose secret verified it.
+std::vector<planned_job> authorized_jobs(const manifest& m, const github_verdict& verdict) {
+    std::vector<planned_job> jobs = plan_github_push(m, *verdict.push);
+    std::erase_if(jobs, [&](const planned_job& j) {
+        return std::find(verdict.authorized_apps.begin(), verdict.authorized_apps.end(), j.app) ==
+               verdict.authorized_apps.end();
+    });
+    return jobs;
+}
+
 }  // namespace
 
 boost::asio::awaitable<http_response> router::github(const http_request& request) {
@@ -88,12 +98,7 @@ boost::asio::awaitable<http_response> router::accept_push(const http_request& re
         note(s_, "push", push.delivery_id, "duplicate", reason);
         co_return github_message(reason, "push", push.delivery_id);
     }
-    auto m = s_.manifests.current();
-    std::vector<planned_job> jobs = plan_github_push(*m, push);
-    std::erase_if(jobs, [&](const planned_job& j) {
-        return std::find(verdict.authorized_apps.begin(), verdict.authorized_apps.end(), j.app) ==
-               verdict.authorized_apps.end();
-    });
+    std::vector<planned_job> jobs = authorized_jobs(*s_.manifests.current(), verdict);
     if (jobs.empty()) {
         std::string reason = fmt::format("ignored: no app deploys {} {}", push.repository,
                                          escape_untrusted(push.ref));

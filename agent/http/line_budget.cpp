@@ -13,7 +13,7 @@
 namespace agent {
 
 // Logs the summary of held-back lines each second while a flood lasts.
-boost::asio::awaitable<void> sum_up(std::shared_ptr<line_budget> self) {
+boost::asio::awaitable<void> sum_up_held_lines(std::shared_ptr<line_budget> self) {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
     do {
         timer.expires_after(std::chrono::seconds(1));
@@ -44,7 +44,8 @@ boost::asio::awaitable<bool> line_budget::admit(std::string client, std::string 
     if (!summing_up_) {
         summing_up_ = true;
         auto executor = co_await boost::asio::this_coro::executor;
-        boost::asio::co_spawn(executor, sum_up(shared_from_this()), boost::asio::detached);
+        boost::asio::co_spawn(executor, sum_up_held_lines(shared_from_this()),
+                              boost::asio::detached);
     }
     co_return false;
 }

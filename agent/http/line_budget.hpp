@@ -28,7 +28,7 @@ public:
     bool would_admit(const std::string& client) const;
 
 private:
-    friend boost::asio::awaitable<void> sum_up(std::shared_ptr<line_budget> self);
+    friend boost::asio::awaitable<void> sum_up_held_lines(std::shared_ptr<line_budget> self);
 
     client_log_budget lines_;
     std::string source_;

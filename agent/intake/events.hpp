@@ -31,6 +31,10 @@ struct infisical_change {
     std::optional<std::string> secret_key;
 };
 
+/// The change as a JSON object for logs and the store: event, project, environment, secretPath,
+/// secretKey; empty or absent fields are omitted, never null.
+std::string infisical_change_json(const infisical_change& change);
+
 /// A deploy asked for through the API or the CLI.
 struct manual_request {
     std::string app;

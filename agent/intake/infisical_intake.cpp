@@ -7,9 +7,8 @@
 #include <cstdio>
 #include <initializer_list>
 
-#include "common/iso8601.hpp"
 #include "common/escape.hpp"
-#include "common/json_writer.hpp"
+#include "common/iso8601.hpp"
 #include "common/text.hpp"
 #include "intake/signature_diagnosis.hpp"
 
@@ -296,26 +295,6 @@ infisical_verdict classify_infisical_delivery(const delivery_view& delivery,
     }
     classify_event(c, doc);
     return v;
-}
-
-std::string infisical_change_json(const infisical_change& change) {
-    json_writer w;
-    w.begin_object();
-    const std::pair<const char*, const std::string*> fields[] = {
-        {"event", &change.event},
-        {"project", &change.project},
-        {"environment", &change.environment},
-        {"secretPath", &change.secret_path}};
-    for (const auto& [name, value] : fields) {
-        if (!value->empty()) {
-            w.key(name).string(*value);
-        }
-    }
-    if (change.secret_key && !change.secret_key->empty()) {
-        w.key("secretKey").string(*change.secret_key);
-    }
-    w.end_object();
-    return w.take();
 }
 
 }  // namespace agent

@@ -59,8 +59,4 @@ infisical_verdict classify_infisical_delivery(const delivery_view& delivery,
                                               const std::optional<configured_secret>& secret,
                                               const infisical_intake_options& options);
 
-/// The change as a JSON object for logs and the store: event, project, environment, secretPath,
-/// secretKey; empty or absent fields are omitted, never null.
-std::string infisical_change_json(const infisical_change& change);
-
 }  // namespace agent
