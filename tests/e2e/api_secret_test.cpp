@@ -1,12 +1,15 @@
 // The API's key at start-up, through the built binary: a JWT_SECRET that is short or shared with
 // a webhook secret stops `serve` with the reason; `token` refuses the same and lifetimes beyond
 // TOKEN_MAX_TTL.
+#include <chrono>
 #include <filesystem>
 
 #include <catch2/catch.hpp>
 
+#include "api/bearer_token.hpp"
 #include "support/agent_process.hpp"
 #include "support/fixtures.hpp"
+#include "support/http_client.hpp"
 
 namespace {
 
@@ -64,4 +67,31 @@ TEST_CASE("deploy-agent token: key rules and TOKEN_MAX_TTL", "[e2e][api]") {
     CHECK(test::run_agent_command({"token", "--ttl", "2h"},
                                   {{"JWT_SECRET", key}, {"TOKEN_MAX_TTL", "1h"}})
               .first != 0);
+}
+
+TEST_CASE("a token's sub cannot forge a log line", "[e2e][api]") {
+    const std::string key(32, 'k');
+    const test::temp_dir data("da-api-sub");
+    test::agent_process agent(
+        {"serve", "--manifest", test::write_temp_file("manifest.yaml", manifest_text), "--listen",
+         "127.0.0.1:0"},
+        {{"JWT_SECRET", key}, {"DATA_DIR", data.path.string()}});
+    const auto port = agent.port();
+    const std::string sub = "ada\n2026-01-01T00:00:00.000Z INFO  FORGED-LINE";
+    const auto now = std::chrono::system_clock::now();
+    const std::vector<std::pair<std::string, std::string>> auth = {
+        {"Authorization", "Bearer " + agent::issue_token(key, sub, std::chrono::seconds{60}, now)}};
+    CHECK(test::http_request(port, "GET", "/api/nothing-here", auth).status == 404);
+    // An expired one is logged with its sub as well.
+    const std::vector<std::pair<std::string, std::string>> old = {
+        {"Authorization",
+         "Bearer " + agent::issue_token(key, sub, std::chrono::seconds{60},
+                                        now - std::chrono::hours{1})}};
+    CHECK(test::http_request(port, "GET", "/api/apps", old).status == 401);
+    REQUIRE(agent.wait_for_log("FORGED-LINE", std::chrono::seconds(5)));
+    const std::string log = agent.log();
+    INFO(log);
+    CHECK(log.find("\nFORGED-LINE") == std::string::npos);
+    CHECK(log.find("\n2026-01-01T00:00:00.000Z INFO  FORGED") == std::string::npos);
+    CHECK(log.find("ada\\x0a2026-01-01T00:00:00.000Z INFO  FORGED-LINE") != std::string::npos);
 }
