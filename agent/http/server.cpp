@@ -2,6 +2,7 @@
 // client-line budget's summaries. One connection's life is in session.cpp.
 #include "http/server.hpp"
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -132,6 +133,10 @@ http_server::~http_server() { stop(); }
 
 unsigned short http_server::listen() {
     raise_open_file_limit(state_->options.max_connections);
+    // Request bodies are large, short-lived buffers. glibc raises its mmap threshold to the size
+    // of each large block freed, after which the next bodies come from the heap and stay
+    // resident once freed; a fixed threshold gives every large body back to the system.
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     auto& a = state_->acceptor;
     tcp::endpoint endpoint{net::ip::make_address(state_->options.address), state_->options.port};
     a.open(endpoint.protocol());

@@ -77,7 +77,8 @@ net::awaitable<void> refuse_request(beast::tcp_stream& stream, http_server::stat
     if (r.status == 403 || r.status == 503) {
         s.count_refusal(r.code);
     }
-    co_await refuse(stream, s, c.path, c.start, json_error(r.status, r.reason), c.form);
+    const http_response answer = json_error(r.status, r.reason);
+    co_await refuse(stream, s, c.path, c.start, answer, c.form);
 }
 
 // A body that did not arrive whole: answered when the client can still read an answer.
@@ -87,15 +88,15 @@ net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::sta
     const auto& o = s.options;
     if (body == body_outcome::failed) {
         const auto& f = reader.failure();
-        co_await refuse_request(stream, s, c,
-                                head_refusal{f.status, f.reason, std::to_string(f.status), f.detail});
+        const head_refusal refusal{f.status, f.reason, std::to_string(f.status), f.detail};
+        co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::over_budget) {
-        co_await refuse_request(
-            stream, s, c,
-            head_refusal{503, "too many request bodies in flight", "inflight_body_budget",
-                         fmt::format("request bodies in flight would exceed "
-                                     "MAX_INFLIGHT_BODY_BYTES ({})",
-                                     o.max_inflight_body_bytes)});
+        const head_refusal refusal{503, "too many request bodies in flight",
+                                   "inflight_body_budget",
+                                   fmt::format("request bodies in flight would exceed "
+                                               "MAX_INFLIGHT_BODY_BYTES ({})",
+                                               o.max_inflight_body_bytes)};
+        co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::too_slow || body == body_outcome::timed_out) {
         if (s.may_log(c.client, "slow_client")) {
             spdlog::warn("{} {} dropped: request body {} ({} bytes in)", c.client, loggable(c.path),
@@ -111,7 +112,8 @@ net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::sta
 net::awaitable<http_response> call_handler(http_server::state& s, http_request request) {
     const std::string client = request.client;
     try {
-        co_return co_await s.handler(std::move(request));
+        http_response response = co_await s.handler(std::move(request));
+        co_return response;
     } catch (const std::exception& e) {
         spdlog::error("{} handler failed: {}", client, e.what());
     }
@@ -141,7 +143,8 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
         co_return false;
     }
     reader.set_body_limit(body_limit_for(c.path, o));
-    if (!co_await send_continue(stream, reader, c.form, o)) {
+    const bool continued = co_await send_continue(stream, reader, c.form, o);
+    if (!continued) {
         co_return false;
     }
     const body_outcome body = co_await read_body(stream, reader, reservation, o);
@@ -149,7 +152,8 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
         co_await on_body_failure(stream, s, c, reader, body);
         co_return false;
     }
-    const http_response response = co_await call_handler(s, reader.take_request(c.peer, c.client));
+    http_request request = reader.take_request(c.peer, c.client);
+    const http_response response = co_await call_handler(s, std::move(request));
     const bool written = co_await write_response(stream, response, c.form, o.write_timeout);
     s.count_request(c.path, response.status, c.start);
     co_return written && c.form.keep_alive;
@@ -171,7 +175,8 @@ net::awaitable<void> on_head_failure(beast::tcp_stream& stream, http_server::sta
         if (s.may_log(peer, std::to_string(f.status))) {
             spdlog::warn("{} refused ({}): {}", peer, f.status, loggable(f.detail));
         }
-        co_await refuse(stream, s, "", clock_type::now(), json_error(f.status, f.reason), {});
+        const http_response answer = json_error(f.status, f.reason);
+        co_await refuse(stream, s, "", clock_type::now(), answer, answer_form{});
     }
 }
 
@@ -187,7 +192,8 @@ net::awaitable<void> serve_connection(beast::tcp_stream& stream, http_server::st
             co_await on_head_failure(stream, s, reader, peer, head);
             co_return;
         }
-        if (!co_await serve_request(stream, s, reader, peer)) {
+        const bool more = co_await serve_request(stream, s, reader, peer);
+        if (!more) {
             co_return;
         }
     }
@@ -219,8 +225,8 @@ net::awaitable<void> run_session(tcp::socket socket, session_state s,
 net::awaitable<void> refuse_busy(tcp::socket socket, session_state s) {
     beast::tcp_stream stream(std::move(socket));
     try {
-        co_await write_response(stream, json_error(503, "too many connections"), {},
-                                s->options.write_timeout);
+        const http_response answer = json_error(503, "too many connections");
+        co_await write_response(stream, answer, answer_form{}, s->options.write_timeout);
         co_await linger_close(stream, *s);
     } catch (const std::exception&) {
         // The client is gone; nothing to tell anyone.

@@ -110,7 +110,10 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
     const std::uint64_t head_bytes = reader.consumed();
     for (;;) {
         const auto status = reader.parse();
-        if (!reservation.hold_at_least(reader.body_size())) {
+        // A chunked body grows by reallocation: while its string moves, old and new copies are
+        // both resident.
+        const std::size_t held = reader.chunked() ? 2 * reader.body_size() : reader.body_size();
+        if (!reservation.hold_at_least(held)) {
             co_return body_outcome::over_budget;
         }
         if (status == request_reader::status::complete) {

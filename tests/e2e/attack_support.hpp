@@ -77,27 +77,35 @@ public:
     ~prober() { stop(); }
     prober(const prober&) = delete;
     prober& operator=(const prober&) = delete;
+    /// Stops after at least one probe has been answered or failed (waiting at most 30 s).
     void stop() {
+        for (int i = 0; i < 300 && done_ == 0; ++i) {
+            std::this_thread::sleep_for(100ms);
+        }
         stop_ = true;
         if (thread_.joinable()) {
             thread_.join();
         }
     }
-    unsigned asked() const { return asked_; }
+    unsigned asked() const { return done_; }
     unsigned answered() const { return answered_; }
 
 private:
     std::atomic<bool> stop_{false};
-    std::atomic<unsigned> asked_{0};
     std::atomic<unsigned> answered_{0};
+    std::atomic<unsigned> done_{0};
     std::thread thread_;
 
     void run(unsigned short port) {
         while (!stop_) {
-            ++asked_;
-            if (test::http_request(port, "GET", "/healthz").status == 200) {
-                ++answered_;
+            try {
+                if (test::http_request(port, "GET", "/healthz").status == 200) {
+                    ++answered_;
+                }
+            } catch (const std::exception&) {
+                // Not answered: counted as asked only.
             }
+            ++done_;
             std::this_thread::sleep_for(200ms);
         }
     }

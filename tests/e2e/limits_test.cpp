@@ -188,7 +188,7 @@ TEST_CASE("two clients sending one byte a second are dropped while a third is an
                Catch::Contains("deploy_agent_connections_refused_total{reason=\"slow_client\"} 1"));
 }
 
-TEST_CASE("500 idle connections do not stop the agent answering; at MAX_CONNECTIONS a new "
+TEST_CASE("500 idle connections do not stop the agent answering: at MAX_CONNECTIONS a new "
           "connection evicts an idle one, and only when every one is busy gets a clean 503",
           "[e2e][limits]") {
     raise_open_files(2048);
