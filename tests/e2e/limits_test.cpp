@@ -101,7 +101,7 @@ void raise_open_files(rlim_t wanted) {
 
 }  // namespace
 
-TEST_CASE("a body over GitHub's 25 MB cap gets 413; one byte under is not refused for size",
+TEST_CASE("a body over GitHub's 25 MB cap gets 413, one byte under is not refused for size",
           "[e2e][limits]") {
     limits_agent agent(env_map{});
     const auto port = agent.port();
@@ -196,10 +196,10 @@ TEST_CASE("500 idle connections do not stop the agent answering: at MAX_CONNECTI
         limits_agent agent(env_map{{"MAX_CONNECTIONS", "520"}});
         const auto port = agent.port();
         std::vector<std::unique_ptr<raw_connection>> idle;
-        for (int i = 0; i < 500; ++i) {
+        for (int i = 0; i < 520; ++i) {
             idle.push_back(std::make_unique<raw_connection>(port));
         }
-        // 40 more than fit: each asks at once and is answered, idle ones making room.
+        // The agent is full: 40 more each ask at once and are answered, idle ones making room.
         unsigned answered = 0;
         for (int i = 0; i < 40; ++i) {
             answered += test::http_request(port, "GET", "/healthz").status == 200 ? 1 : 0;
