@@ -8,7 +8,7 @@ namespace agent {
 /// (MAX_INFLIGHT_BODY_BYTES): a request whose body would go beyond it is answered 503 before
 /// its bytes are read. Not thread-safe: the server uses it from its one io thread.
 class body_budget {
-public:
+  public:
     explicit body_budget(std::size_t capacity) : capacity_(capacity) {}
 
     /// Takes `bytes` from the budget; false (nothing taken) when they do not fit.
@@ -24,14 +24,14 @@ public:
     std::size_t used() const { return used_; }
     std::size_t capacity() const { return capacity_; }
 
-private:
+  private:
     std::size_t capacity_;
     std::size_t used_ = 0;
 };
 
 /// The part of a body_budget one request holds; gives it back when destroyed.
 class body_reservation {
-public:
+  public:
     explicit body_reservation(body_budget& budget) : budget_(&budget) {}
     ~body_reservation() { budget_->give_back(held_); }
     body_reservation(const body_reservation&) = delete;
@@ -50,7 +50,7 @@ public:
     }
     std::size_t held() const { return held_; }
 
-private:
+  private:
     body_budget* budget_;
     std::size_t held_ = 0;
 };

@@ -12,7 +12,7 @@ namespace agent {
 /// new one, so that idle connections cannot lock out a client that connects and asks at once.
 /// Not thread-safe: the server uses it from its one io thread.
 class connection_registry {
-public:
+  public:
     struct entry {
         std::function<void()> evict;  ///< closes the connection (set once its session runs)
         bool busy = false;
@@ -51,7 +51,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::list<entry> entries_;
     std::size_t open_ = 0;
 };

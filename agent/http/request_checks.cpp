@@ -25,7 +25,7 @@ head_refusal bad_framing(std::string detail) {
 
 std::size_t body_limit_for(std::string_view path, const server_options& options) {
     return path == "/webhook" || path == "/webhooks/github" ? options.webhook_body_limit
-                                                             : options.body_limit;
+                                                            : options.body_limit;
 }
 
 std::optional<head_refusal> check_framing(const request_reader& head) {
@@ -51,15 +51,16 @@ std::optional<head_refusal> check_admission(const request_reader& head, const se
     const auto path = head.path();
     if (const auto* rule = find_access_rule(o.access_rules, path);
         rule != nullptr && !rule->allowed.contains(client)) {
-        return head_refusal{403, "source address not allowed", "source_not_allowed",
-                            fmt::format("source {} is not in {} ({}){}", client, rule->name,
-                                        rule->allowed.describe(),
-                                        client == peer ? "" : " [via " + peer + "]")};
+        return head_refusal{
+            403, "source address not allowed", "source_not_allowed",
+            fmt::format("source {} is not in {} ({}){}", client, rule->name,
+                        rule->allowed.describe(), client == peer ? "" : " [via " + peer + "]")};
     }
     const std::size_t limit = body_limit_for(path, o);
     if (auto len = head.content_length(); len && *len > limit) {
-        return head_refusal{413, "payload too large", "payload_too_large",
-                            fmt::format("Content-Length {} exceeds the {} byte limit", *len, limit)};
+        return head_refusal{
+            413, "payload too large", "payload_too_large",
+            fmt::format("Content-Length {} exceeds the {} byte limit", *len, limit)};
     }
     return std::nullopt;
 }

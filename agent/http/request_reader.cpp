@@ -39,8 +39,7 @@ struct request_reader::state {
 };
 
 request_reader::request_reader(std::size_t header_limit)
-    : state_(std::make_unique<state>()),
-      capacity_(std::max<std::size_t>(header_limit, 1024)) {
+    : state_(std::make_unique<state>()), capacity_(std::max<std::size_t>(header_limit, 1024)) {
     state_->header_limit = capacity_;
     buffer_ = std::make_unique<char[]>(capacity_);
     start();
@@ -71,9 +70,13 @@ std::span<char> request_reader::space() {
     return {buffer_.get() + end_, capacity_ - end_};
 }
 
-void request_reader::commit(std::size_t n) { end_ = std::min(end_ + n, capacity_); }
+void request_reader::commit(std::size_t n) {
+    end_ = std::min(end_ + n, capacity_);
+}
 
-void request_reader::set_body_limit(std::uint64_t limit) { state_->parser->body_limit(limit); }
+void request_reader::set_body_limit(std::uint64_t limit) {
+    state_->parser->body_limit(limit);
+}
 
 request_reader::status request_reader::fail(unsigned code, std::string reason, std::string detail) {
     failure_ = failure_info{code, std::move(reason), std::move(detail)};
@@ -142,9 +145,15 @@ std::string_view request_reader::path() const {
     return t.substr(0, t.find('?'));
 }
 
-unsigned request_reader::version() const { return state_->parser->get().version(); }
-bool request_reader::keep_alive() const { return state_->parser->get().keep_alive(); }
-bool request_reader::chunked() const { return state_->parser->chunked(); }
+unsigned request_reader::version() const {
+    return state_->parser->get().version();
+}
+bool request_reader::keep_alive() const {
+    return state_->parser->get().keep_alive();
+}
+bool request_reader::chunked() const {
+    return state_->parser->chunked();
+}
 
 std::optional<std::uint64_t> request_reader::content_length() const {
     auto len = state_->parser->content_length();
@@ -164,7 +173,9 @@ std::size_t request_reader::field_count(std::string_view name) const {
     return state_->parser->get().count(beast::string_view(name.data(), name.size()));
 }
 
-std::size_t request_reader::body_size() const { return state_->parser->get().body().size(); }
+std::size_t request_reader::body_size() const {
+    return state_->parser->get().body().size();
+}
 
 http_request request_reader::take_request(std::string peer, std::string client) {
     auto req = state_->parser->release();

@@ -18,7 +18,7 @@ namespace agent {
 /// `header_limit`), the chunk extensions of a request together (also `header_limit`), and the
 /// body (the limit the caller sets once the head is known). It never throws for any input.
 class request_reader {
-public:
+  public:
     enum class status {
         need_more,  ///< read more bytes into space()
         head,       ///< the request head is complete (reported once per request): check it and
@@ -73,7 +73,7 @@ public:
     /// The complete request (after `complete`); `peer` and `client` as the server resolved them.
     http_request take_request(std::string peer, std::string client);
 
-private:
+  private:
     struct state;
     std::unique_ptr<state> state_;
     std::unique_ptr<char[]> buffer_;

@@ -71,10 +71,11 @@ net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s) 
         timer.expires_after(std::chrono::seconds(1));
         co_await timer.async_wait(use_nothrow);
         if (auto summary = s->log_budget->take_summary(clock_type::now())) {
-            spdlog::warn("{} were not logged one by one (at most {} lines a second, {} per client, "
-                         "are; /metrics counts every one)",
-                         *summary, client_log_budget::default_per_second,
-                         client_log_budget::default_per_client);
+            spdlog::warn(
+                "{} were not logged one by one (at most {} lines a second, {} per client, "
+                "are; /metrics counts every one)",
+                *summary, client_log_budget::default_per_second,
+                client_log_budget::default_per_client);
         }
     } while (s->log_budget->holding());
     s->summing_up = false;
@@ -92,11 +93,13 @@ void raise_open_file_limit(std::size_t max_connections) {
     const rlim_t wanted = static_cast<rlim_t>(max_connections + spare_descriptors);
     if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
         const rlim_t before = limit.rlim_cur;
-        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        limit.rlim_cur =
+            limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
         if (setrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < wanted) {
-            spdlog::warn("open-file limit is {} (hard limit, raised from {}): fewer than the {} "
-                         "MAX_CONNECTIONS need; raise it (ulimit -n / --ulimit nofile=)",
-                         limit.rlim_cur, before, max_connections);
+            spdlog::warn(
+                "open-file limit is {} (hard limit, raised from {}): fewer than the {} "
+                "MAX_CONNECTIONS need; raise it (ulimit -n / --ulimit nofile=)",
+                limit.rlim_cur, before, max_connections);
         }
     }
 }
@@ -115,9 +118,10 @@ bool make_room(http_server::state& s, const tcp::socket& socket) {
     const auto ep = socket.remote_endpoint(ec);
     const std::string peer = ec ? "unknown" : ep.address().to_string();
     if (s.may_log(peer, "503 max_connections")) {
-        spdlog::warn("{} connection refused: {} connections open, each with a request in "
-                     "progress (MAX_CONNECTIONS {})",
-                     peer, s.connections.open(), s.options.max_connections);
+        spdlog::warn(
+            "{} connection refused: {} connections open, each with a request in "
+            "progress (MAX_CONNECTIONS {})",
+            peer, s.connections.open(), s.options.max_connections);
     }
     s.count_refusal("max_connections");
     return false;
@@ -127,9 +131,12 @@ bool make_room(http_server::state& s, const tcp::socket& socket) {
 
 http_server::http_server(net::any_io_executor executor, server_options options,
                          request_handler handler)
-    : state_(std::make_shared<state>(std::move(executor), std::move(options), std::move(handler))) {}
+    : state_(std::make_shared<state>(std::move(executor), std::move(options), std::move(handler))) {
+}
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+    stop();
+}
 
 unsigned short http_server::listen() {
     raise_open_file_limit(state_->options.max_connections);

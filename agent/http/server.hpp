@@ -42,17 +42,18 @@ struct server_options {
     unsigned short port = 9000;
     std::size_t header_limit = 16 * 1024;
     std::size_t webhook_body_limit = 25 * 1024 * 1024;  ///< GitHub caps payloads at 25 MB
-    std::size_t body_limit = 16 * 1024;  ///< Infisical, /api and everything else
+    std::size_t body_limit = 16 * 1024;                 ///< Infisical, /api and everything else
     std::size_t max_inflight_body_bytes = 2 * 25 * 1024 * 1024;
     std::chrono::milliseconds first_byte_timeout{std::chrono::seconds{5}};
     std::chrono::milliseconds read_timeout{std::chrono::seconds{20}};
     std::chrono::milliseconds header_timeout{std::chrono::seconds{10}};
-    std::chrono::milliseconds idle_timeout{std::chrono::seconds{30}};  ///< between keep-alive requests
+    std::chrono::milliseconds idle_timeout{
+        std::chrono::seconds{30}};  ///< between keep-alive requests
     std::chrono::milliseconds write_timeout{std::chrono::seconds{20}};
     std::size_t min_body_rate = 1024;  ///< bytes per second, averaged from the end of the header
     std::chrono::milliseconds body_rate_grace{std::chrono::seconds{1}};
     std::size_t max_connections = 512;
-    cidr_list trusted_proxies;                  ///< peers whose forwarding headers are believed
+    cidr_list trusted_proxies;  ///< peers whose forwarding headers are believed
     std::vector<endpoint_access_rule> access_rules;  ///< first matching rule decides
     /// Counters for requests, connections and refusals; not owned, may be null.
     metrics::agent_metrics* metrics = nullptr;
@@ -71,7 +72,7 @@ using request_handler = std::function<net::awaitable<http_response>(http_request
 
 /// An HTTP/1.1 server: one coroutine per connection on the given executor.
 class http_server {
-public:
+  public:
     http_server(net::any_io_executor executor, server_options options, request_handler handler);
     ~http_server();
     http_server(const http_server&) = delete;
@@ -88,7 +89,7 @@ public:
 
     struct state;
 
-private:
+  private:
     std::shared_ptr<state> state_;
 };
 

@@ -29,7 +29,8 @@ void add_rule(server_options& o, const char* name, std::vector<std::string> path
     if (auto text = env(name)) {
         auto allowed = cidrs_from(name, *text);
         if (!allowed.empty()) {
-            o.access_rules.push_back(endpoint_access_rule{name, std::move(paths), std::move(allowed)});
+            o.access_rules.push_back(
+                endpoint_access_rule{name, std::move(paths), std::move(allowed)});
         }
     }
 }

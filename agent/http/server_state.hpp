@@ -41,7 +41,8 @@ net::awaitable<void> run_session(net::ip::tcp::socket socket, std::shared_ptr<ht
                                  connection_registry::handle slot);
 
 /// Answers 503 "too many connections" and closes; never throws.
-net::awaitable<void> refuse_busy(net::ip::tcp::socket socket, std::shared_ptr<http_server::state> s);
+net::awaitable<void> refuse_busy(net::ip::tcp::socket socket,
+                                 std::shared_ptr<http_server::state> s);
 
 /// Logs the summary of held-back client lines each second while they are held back.
 net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s);

@@ -91,8 +91,7 @@ net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::sta
         const head_refusal refusal{f.status, f.reason, std::to_string(f.status), f.detail};
         co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::over_budget) {
-        const head_refusal refusal{503, "too many request bodies in flight",
-                                   "inflight_body_budget",
+        const head_refusal refusal{503, "too many request bodies in flight", "inflight_body_budget",
                                    fmt::format("request bodies in flight would exceed "
                                                "MAX_INFLIGHT_BODY_BYTES ({})",
                                                o.max_inflight_body_bytes)};
@@ -156,7 +155,7 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     const http_response response = co_await call_handler(s, std::move(request));
     const bool written = co_await write_response(stream, response, c.form, o.write_timeout);
     s.count_request(c.path, response.status, c.start);
-    co_return written && c.form.keep_alive;
+    co_return written&& c.form.keep_alive;
 }
 
 // A head that could not be read: a silent or closed connection ends quietly, a trickled header

@@ -65,13 +65,12 @@ net::awaitable<void> linger_close(beast::tcp_stream& stream, http_server::state&
 // client trickling its header cannot hold the connection for longer.
 net::awaitable<head_outcome> read_head(beast::tcp_stream& stream, request_reader& reader,
                                        connection_registry::entry& entry,
-                                       std::chrono::milliseconds wait,
-                                       const server_options& o) {
+                                       std::chrono::milliseconds wait, const server_options& o) {
     if (reader.buffered() == 0) {
         stream.expires_after(wait);
         const auto space = reader.space();
-        auto [ec, n] = co_await stream.async_read_some(net::buffer(space.data(), space.size()),
-                                                       use_nothrow);
+        auto [ec, n] =
+            co_await stream.async_read_some(net::buffer(space.data(), space.size()), use_nothrow);
         if (ec) {
             co_return ec == beast::error::timeout ? head_outcome::silent : head_outcome::closed;
         }
@@ -88,8 +87,8 @@ net::awaitable<head_outcome> read_head(beast::tcp_stream& stream, request_reader
             co_return head_outcome::failed;
         }
         const auto space = reader.space();
-        auto [ec, n] = co_await stream.async_read_some(net::buffer(space.data(), space.size()),
-                                                       use_nothrow);
+        auto [ec, n] =
+            co_await stream.async_read_some(net::buffer(space.data(), space.size()), use_nothrow);
         if (ec) {
             co_return ec == beast::error::timeout ? head_outcome::header_timeout
                                                   : head_outcome::closed;
@@ -129,8 +128,8 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
         const bool rate_bound = rate_deadline < hard_deadline;
         stream.expires_at(rate_bound ? rate_deadline : hard_deadline);
         const auto space = reader.space();
-        auto [ec, n] = co_await stream.async_read_some(net::buffer(space.data(), space.size()),
-                                                       use_nothrow);
+        auto [ec, n] =
+            co_await stream.async_read_some(net::buffer(space.data(), space.size()), use_nothrow);
         if (ec == beast::error::timeout) {
             co_return rate_bound ? body_outcome::too_slow : body_outcome::timed_out;
         }
@@ -147,7 +146,6 @@ std::string peer_address(const beast::tcp_stream& stream) {
     return ec ? "unknown" : ep.address().to_string();
 }
 
-
 // curl waits a second for "100 Continue" before sending a large body; without it the body-rate
 // clock would run while the client politely waits.
 net::awaitable<bool> send_continue(beast::tcp_stream& stream, const request_reader& reader,
@@ -161,6 +159,5 @@ net::awaitable<bool> send_continue(beast::tcp_stream& stream, const request_read
     auto [ec, n] = co_await http::async_write(stream, cont, use_nothrow);
     co_return !ec;
 }
-
 
 }  // namespace agent

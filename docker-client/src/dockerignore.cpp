@@ -13,12 +13,12 @@ namespace docker_client::detail {
 namespace {
 
 enum class step_kind {
-    literal,      // one given character
-    one,          // '?': one character but '/'
-    char_class,   // '[...]'
-    star,         // '*': any run without '/'
-    any_run,      // the ".*" of "**": any run, '/' included
-    skip_group,   // start of "**/": the group "(.*/)?" may be skipped, to `skip_to`
+    literal,     // one given character
+    one,         // '?': one character but '/'
+    char_class,  // '[...]'
+    star,        // '*': any run without '/'
+    any_run,     // the ".*" of "**": any run, '/' included
+    skip_group,  // start of "**/": the group "(.*/)?" may be skipped, to `skip_to`
 };
 
 struct char_range {
@@ -37,8 +37,10 @@ struct step {
 
     bool matches(char ch) const {
         switch (kind) {
-            case step_kind::literal: return ch == c;
-            case step_kind::one: return ch != '/';
+            case step_kind::literal:
+                return ch == c;
+            case step_kind::one:
+                return ch != '/';
             case step_kind::char_class: {
                 bool in = false;
                 for (const auto& r : ranges) {
@@ -46,7 +48,8 @@ struct step {
                 }
                 return in != negated;
             }
-            default: return false;
+            default:
+                return false;
         }
     }
 };
@@ -73,7 +76,8 @@ std::string clean(const std::string& text) {
     return out.empty() ? "." : out;
 }
 
-// Parses "[...]" starting at p[i] == '['; leaves i on the closing ']'. Throws std::invalid_argument.
+// Parses "[...]" starting at p[i] == '['; leaves i on the closing ']'. Throws
+// std::invalid_argument.
 step parse_class(std::string_view p, std::size_t& i) {
     step s{step_kind::char_class};
     ++i;
@@ -228,8 +232,9 @@ dockerignore::dockerignore(const std::string& text) {
             compiled->steps = compile(clean(line));
         } catch (const std::invalid_argument& e) {
             // The docker CLI refuses the build on a bad pattern; so do we, saying where.
-            throw error(0, e.what(),
-                        ".dockerignore line " + std::to_string(number) + ": bad pattern '" + line + "'");
+            throw error(
+                0, e.what(),
+                ".dockerignore line " + std::to_string(number) + ": bad pattern '" + line + "'");
         }
         compiled->exception = exception;
         has_exceptions_ = has_exceptions_ || exception;

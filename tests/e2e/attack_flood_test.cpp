@@ -81,9 +81,10 @@ TEST_CASE("attack: 540 idle connections reopened as they close leave /healthz an
     CHECK(agent.log_lines() - lines_before < 100);
 }
 
-TEST_CASE("attack: a body streamed flat out forever is cut, bodies beyond the in-flight budget "
-          "get 503",
-          "[e2e][attack]") {
+TEST_CASE(
+    "attack: a body streamed flat out forever is cut, bodies beyond the in-flight budget "
+    "get 503",
+    "[e2e][attack]") {
     attack::target agent;
     const auto port = agent.port();
     attack::prober probe(port);
@@ -105,13 +106,15 @@ TEST_CASE("attack: a body streamed flat out forever is cut, bodies beyond the in
         const std::string part(1 << 20, ' ');
         for (int i = 0; i < 2; ++i) {
             big.push_back(std::make_unique<test::raw_connection>(port));
-            big.back()->send_text("POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                  "Content-Length: 26214000\r\n\r\n");
+            big.back()->send_text(
+                "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+                "Content-Length: 26214000\r\n\r\n");
             big.back()->send_text(part);
         }
         std::this_thread::sleep_for(300ms);
-        auto got = attack::answer_to(port, "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                           "Content-Length: 26214000\r\n\r\n");
+        auto got = attack::answer_to(port,
+                                     "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+                                     "Content-Length: 26214000\r\n\r\n");
         CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 503"));
         CHECK_THAT(got, Catch::Contains("too many request bodies in flight"));
         // Small requests still go through.
@@ -121,7 +124,8 @@ TEST_CASE("attack: a body streamed flat out forever is cut, bodies beyond the in
         CHECK(test::eventually(
             [&] {
                 test::raw_connection c(port);
-                c.send_text("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 26214000\r\n\r\n");
+                c.send_text(
+                    "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 26214000\r\n\r\n");
                 return !c.readable(500ms);
             },
             5s));

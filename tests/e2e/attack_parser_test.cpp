@@ -9,8 +9,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string chunked_head = "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                 "Transfer-Encoding: chunked\r\n\r\n";
+const std::string chunked_head =
+    "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+    "Transfer-Encoding: chunked\r\n\r\n";
 
 }  // namespace
 
@@ -23,15 +24,15 @@ TEST_CASE("attack: crafted requests get a clean 4xx and a closed connection", "[
     SECTION("a 65 534-byte trailer field (it used to abort the process)") {
         for (const bool name : {false, true}) {
             const std::string big(65534, 't');
-            auto got = attack::answer_to(port, chunked_head + "1\r\nx\r\n0\r\n" +
-                                                   (name ? big + ": v" : "X-T: " + big) +
-                                                   "\r\n\r\n");
+            auto got =
+                attack::answer_to(port, chunked_head + "1\r\nx\r\n0\r\n" +
+                                            (name ? big + ": v" : "X-T: " + big) + "\r\n\r\n");
             CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 431"));
         }
     }
     SECTION("huge chunk extensions, one or many") {
-        auto one = attack::answer_to(port, chunked_head + "1;" + std::string(1 << 20, 'e') +
-                                               "\r\nx\r\n0\r\n\r\n");
+        auto one = attack::answer_to(
+            port, chunked_head + "1;" + std::string(1 << 20, 'e') + "\r\nx\r\n0\r\n\r\n");
         CHECK_THAT(one, Catch::StartsWith("HTTP/1.1 431"));
         std::string many = chunked_head;
         for (int i = 0; i < 20000; ++i) {
@@ -42,27 +43,33 @@ TEST_CASE("attack: crafted requests get a clean 4xx and a closed connection", "[
     SECTION("Transfer-Encoding other than exactly chunked, and with Content-Length") {
         for (const std::string te : {"identity", "gzip", "chunked, identity", "gzip, chunked"}) {
             // The body would be read as a second request if the framing were guessed.
-            auto got = attack::answer_to(port, "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                               "Transfer-Encoding: " + te + "\r\n\r\n"
-                                               "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            auto got = attack::answer_to(port,
+                                         "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+                                         "Transfer-Encoding: " +
+                                             te +
+                                             "\r\n\r\n"
+                                             "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
             INFO(te);
             CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 400"));
             CHECK(got.find("HTTP/1.1", 5) == std::string::npos);
         }
-        auto both = attack::answer_to(port, "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                            "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n"
-                                            "\r\n0\r\n\r\n");
+        auto both = attack::answer_to(port,
+                                      "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+                                      "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n"
+                                      "\r\n0\r\n\r\n");
         CHECK_THAT(both, Catch::StartsWith("HTTP/1.1 400"));
     }
     SECTION("conflicting Content-Length values") {
-        auto got = attack::answer_to(port, "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                           "Content-Length: 3\r\nContent-Length: 30\r\n\r\nabc");
+        auto got = attack::answer_to(port,
+                                     "POST /webhook HTTP/1.1\r\nHost: x\r\n"
+                                     "Content-Length: 3\r\nContent-Length: 30\r\n\r\nabc");
         CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 400"));
     }
     SECTION("HEAD never has a body: a pipelined answer after it stays aligned") {
-        auto got = attack::answer_to(port, "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                                           "GET /healthz HTTP/1.1\r\nHost: x\r\n"
-                                           "Connection: close\r\n\r\n");
+        auto got = attack::answer_to(port,
+                                     "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                     "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                                     "Connection: close\r\n\r\n");
         const auto first_end = got.find("\r\n\r\n");
         REQUIRE(first_end != std::string::npos);
         CHECK(got.compare(first_end + 4, 9, "HTTP/1.1 ") == 0);
@@ -72,7 +79,8 @@ TEST_CASE("attack: crafted requests get a clean 4xx and a closed connection", "[
         const std::string path = "/" + std::string(15000, 'p');
         for (int i = 0; i < 300; ++i) {
             // A malformed header line after a long target: 400 from the server itself.
-            auto got = attack::answer_to(port, "GET " + path + " HTTP/1.1\r\nno colon here\r\n\r\n");
+            auto got =
+                attack::answer_to(port, "GET " + path + " HTTP/1.1\r\nno colon here\r\n\r\n");
             REQUIRE_THAT(got, Catch::StartsWith("HTTP/1.1 400"));
             // A long target with a declared body over the Infisical limit: 413 before the body.
             got = attack::answer_to(port, "POST /webhooks/infisical" + path + "\n\x1b[2J" +

@@ -33,11 +33,12 @@ struct target {
                                          "    strategy: restart\n"),
                    "--listen", "127.0.0.1:0"},
                   with_defaults(std::move(env))) {}
-    static std::map<std::string, std::string> with_defaults(std::map<std::string, std::string> env) {
+    static std::map<std::string, std::string> with_defaults(
+        std::map<std::string, std::string> env) {
         env.emplace("WEBHOOK_SECRET", "attack-secret");
-        env.emplace("DATA_DIR", std::filesystem::path(test::write_temp_file("data/.keep", ""))
-                                    .parent_path()
-                                    .string());
+        env.emplace(
+            "DATA_DIR",
+            std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path().string());
         return env;
     }
     unsigned short port() { return process.port(); }
@@ -72,7 +73,7 @@ struct target {
 /// Asks GET /healthz every 200 ms, each time on a new connection that asks at once, until
 /// destroyed; counts the answers.
 class prober {
-public:
+  public:
     explicit prober(unsigned short port) : thread_([this, port] { run(port); }) {}
     ~prober() { stop(); }
     prober(const prober&) = delete;
@@ -90,7 +91,7 @@ public:
     unsigned asked() const { return done_; }
     unsigned answered() const { return answered_; }
 
-private:
+  private:
     std::atomic<bool> stop_{false};
     std::atomic<unsigned> answered_{0};
     std::atomic<unsigned> done_{0};

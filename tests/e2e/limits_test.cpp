@@ -44,12 +44,13 @@ struct limits_agent {
         : process({"serve", "--manifest", test::write_temp_file("manifest.yaml", manifest_text),
                    "--listen", "127.0.0.1:0"},
                   with_defaults(std::move(env))) {}
-    static std::map<std::string, std::string> with_defaults(std::map<std::string, std::string> env) {
+    static std::map<std::string, std::string> with_defaults(
+        std::map<std::string, std::string> env) {
         env.emplace("WEBHOOK_SECRET", secret);
         env.emplace("LOG_LEVEL", "debug");
-        env.emplace("DATA_DIR", std::filesystem::path(test::write_temp_file("data/.keep", ""))
-                                    .parent_path()
-                                    .string());
+        env.emplace(
+            "DATA_DIR",
+            std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path().string());
         return env;
     }
     unsigned short port() { return process.port(); }
@@ -124,7 +125,8 @@ TEST_CASE("oversize headers, malformed JSON and wrong methods get precise answer
           "[e2e][limits]") {
     limits_agent agent(env_map{});
     const auto port = agent.port();
-    auto big_header = test::http_request(port, "GET", "/healthz", {{"X-Filler", std::string(20000, 'a')}});
+    auto big_header =
+        test::http_request(port, "GET", "/healthz", {{"X-Filler", std::string(20000, 'a')}});
     CHECK((big_header.status == 431 || big_header.status == 400));
 
     const std::string bad = R"({"ref": "refs/heads/main", "repository": })";
@@ -146,8 +148,9 @@ TEST_CASE("oversize headers, malformed JSON and wrong methods get precise answer
     CHECK(metrics.status == 200);
     CHECK_THAT(metrics.body, Catch::Contains("deploy_agent_deliveries_total{source=\"github\","
                                              "outcome=\"refused\",reason=\"bad_json\"} 1"));
-    CHECK_THAT(metrics.body,
-               Catch::Contains("deploy_agent_http_requests_total{path=\"/webhook\",status=\"405\"} 1"));
+    CHECK_THAT(
+        metrics.body,
+        Catch::Contains("deploy_agent_http_requests_total{path=\"/webhook\",status=\"405\"} 1"));
 }
 
 TEST_CASE("two clients sending one byte a second are dropped while a third is answered",
@@ -188,9 +191,10 @@ TEST_CASE("two clients sending one byte a second are dropped while a third is an
                Catch::Contains("deploy_agent_connections_refused_total{reason=\"slow_client\"} 1"));
 }
 
-TEST_CASE("500 idle connections do not stop the agent answering: at MAX_CONNECTIONS a new "
-          "connection evicts an idle one, and only when every one is busy gets a clean 503",
-          "[e2e][limits]") {
+TEST_CASE(
+    "500 idle connections do not stop the agent answering: at MAX_CONNECTIONS a new "
+    "connection evicts an idle one, and only when every one is busy gets a clean 503",
+    "[e2e][limits]") {
     raise_open_files(2048);
     {
         limits_agent agent(env_map{{"MAX_CONNECTIONS", "520"}});
@@ -254,8 +258,8 @@ TEST_CASE("CF-Connecting-IP is used for logs only when the peer is a trusted pro
 
 TEST_CASE("a per-endpoint source allow-list refuses other sources with 403", "[e2e][limits]") {
     limits_agent agent(env_map{{"GITHUB_WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8"},
-                        {"TRUSTED_PROXIES", "127.0.0.1"},
-                        {"METRICS_ALLOWED_CIDRS", "127.0.0.1"}});
+                               {"TRUSTED_PROXIES", "127.0.0.1"},
+                               {"METRICS_ALLOWED_CIDRS", "127.0.0.1"}});
     const auto port = agent.port();
     const std::string body(100000, ' ');
     auto refused = test::http_request(port, "POST", "/webhook", signed_headers(body), body);
@@ -282,7 +286,8 @@ TEST_CASE("a flood of refused deliveries is answered in full and logged in part,
           "[e2e][limits]") {
     limits_agent agent(env_map{{"REFUSALS_LOGGED_PER_SECOND", "5"}});
     const auto port = agent.port();
-    const std::string body = R"({"ref":"refs/heads/release","repository":{"full_name":"octo/web"}})";
+    const std::string body =
+        R"({"ref":"refs/heads/release","repository":{"full_name":"octo/web"}})";
     auto headers = signed_headers(body);
     headers.back().second = "sha256=" + agent::hmac_sha256_hex("not-the-secret", body);
     constexpr int sent = 60;

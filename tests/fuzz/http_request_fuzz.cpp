@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             return 0;
         }
         if (status == agent::request_reader::status::head) {
-            const std::string client = agent::client_of(reader, "127.0.0.1", options().trusted_proxies);
+            const std::string client =
+                agent::client_of(reader, "127.0.0.1", options().trusted_proxies);
             (void)agent::check_framing(reader);
             (void)agent::check_admission(reader, options(), client, "127.0.0.1");
             reader.set_body_limit(agent::body_limit_for(reader.path(), options()));

@@ -45,7 +45,8 @@ TEST_CASE("dockerignore: ! undoes an earlier match, the last match wins", "[dock
     CHECK(again.excludes("README.md"));
 }
 
-TEST_CASE("dockerignore: leading and trailing slashes, dots, comments, escapes", "[docker-client]") {
+TEST_CASE("dockerignore: leading and trailing slashes, dots, comments, escapes",
+          "[docker-client]") {
     dockerignore ignore("# a comment\n/node_modules/\n./tmp/../cache\n  spaced  \nlit\\*\n");
     CHECK(ignore.excludes("node_modules"));
     CHECK(ignore.excludes("node_modules/x/y.js"));
@@ -77,8 +78,8 @@ TEST_CASE("dockerignore: a 4000-character path is matched without deep recursion
 
 TEST_CASE("dockerignore: a bad pattern is an error naming its line", "[docker-client]") {
     CHECK_THROWS_AS(dockerignore("ok\n[abc\n"), docker_client::error);
-    CHECK_THROWS_WITH(dockerignore("ok\n\n[abc\n"), Catch::Contains("line 3") &&
-                                                        Catch::Contains("unterminated '['"));
+    CHECK_THROWS_WITH(dockerignore("ok\n\n[abc\n"),
+                      Catch::Contains("line 3") && Catch::Contains("unterminated '['"));
     CHECK_THROWS_WITH(dockerignore("[z-a]"), Catch::Contains("line 1"));
     CHECK_THROWS_WITH(dockerignore("x\\"), Catch::Contains("trailing"));
 }

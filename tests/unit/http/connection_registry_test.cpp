@@ -3,8 +3,7 @@
 #include "http/body_budget.hpp"
 #include "http/connection_registry.hpp"
 
-TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones never",
-          "[http]") {
+TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones never", "[http]") {
     agent::connection_registry registry;
     int evicted = -1;
     auto a = registry.add();

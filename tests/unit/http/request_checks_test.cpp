@@ -55,10 +55,11 @@ TEST_CASE("the body limit is decided by the path before the body is read", "[htt
 
 TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[http]") {
     agent::server_options o;
-    o.access_rules.push_back({"GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook"},
-                              agent::cidr_list::parse("10.0.0.0/8")});
-    const std::string head = "POST /webhook HTTP/1.1\r\nCF-Connecting-IP: 10.1.2.3\r\n"
-                             "X-Forwarded-For: 10.9.9.9\r\n\r\n";
+    o.access_rules.push_back(
+        {"GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook"}, agent::cidr_list::parse("10.0.0.0/8")});
+    const std::string head =
+        "POST /webhook HTTP/1.1\r\nCF-Connecting-IP: 10.1.2.3\r\n"
+        "X-Forwarded-For: 10.9.9.9\r\n\r\n";
     SECTION("no trusted proxies: the headers are ignored, the peer decides") {
         parsed_head h(head);
         const auto client = agent::client_of(h.reader, "192.0.2.1", o.trusted_proxies);
@@ -81,8 +82,9 @@ TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[h
     }
     SECTION("a trusted proxy without CF-Connecting-IP: the right-most untrusted X-Forwarded-For") {
         o.trusted_proxies = agent::cidr_list::parse("172.16.0.0/12");
-        parsed_head h("POST /webhook HTTP/1.1\r\nX-Forwarded-For: 10.0.0.1, 192.0.2.9, "
-                      "172.17.0.1\r\n\r\n");
+        parsed_head h(
+            "POST /webhook HTTP/1.1\r\nX-Forwarded-For: 10.0.0.1, 192.0.2.9, "
+            "172.17.0.1\r\n\r\n");
         const auto client = agent::client_of(h.reader, "172.18.0.2", o.trusted_proxies);
         CHECK(client == "192.0.2.9");
         CHECK(agent::check_admission(h.reader, o, client, "172.18.0.2"));

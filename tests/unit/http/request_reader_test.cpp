@@ -41,8 +41,9 @@ status feed(request_reader& reader, std::string_view bytes, std::uint64_t body_l
 
 TEST_CASE("request reader: a request, then a pipelined one on the same buffer", "[http]") {
     request_reader reader(16 * 1024);
-    const std::string two = "POST /webhook?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
-                            "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n";
+    const std::string two =
+        "POST /webhook?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+        "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n";
     REQUIRE(feed(reader, two) == status::complete);
     CHECK(reader.method() == "POST");
     CHECK(reader.path() == "/webhook");
@@ -57,8 +58,9 @@ TEST_CASE("request reader: a request, then a pipelined one on the same buffer", 
 
 TEST_CASE("request reader: a chunked body with a trailer", "[http]") {
     request_reader reader(16 * 1024);
-    const std::string req = "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n";
+    const std::string req =
+        "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n";
     REQUIRE(feed(reader, req, 1 << 20, 7) == status::complete);
     CHECK(reader.take_request("p", "c").body == "abcde");
 }
@@ -67,9 +69,10 @@ TEST_CASE("request reader: a 65 534-byte trailer field is 431, not an exception"
     for (const bool in_name : {false, true}) {
         request_reader reader(16 * 1024);
         const std::string big(65534, 'a');
-        const std::string req = "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                "1\r\nx\r\n0\r\n" +
-                                (in_name ? big + ": v" : "X-T: " + big) + "\r\n\r\n";
+        const std::string req =
+            "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "1\r\nx\r\n0\r\n" +
+            (in_name ? big + ": v" : "X-T: " + big) + "\r\n\r\n";
         REQUIRE(feed(reader, req) == status::failed);
         CHECK(reader.failure().status == 431);
     }
@@ -78,8 +81,10 @@ TEST_CASE("request reader: a 65 534-byte trailer field is 431, not an exception"
 TEST_CASE("request reader: chunk extensions count against the header limit", "[http]") {
     SECTION("one huge extension") {
         request_reader reader(16 * 1024);
-        const std::string req = "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                "1;" + std::string(100000, 'e') + "\r\nx\r\n0\r\n\r\n";
+        const std::string req =
+            "POST /w HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "1;" +
+            std::string(100000, 'e') + "\r\nx\r\n0\r\n\r\n";
         REQUIRE(feed(reader, req) == status::failed);
         CHECK(reader.failure().status == 431);
     }
@@ -97,7 +102,8 @@ TEST_CASE("request reader: chunk extensions count against the header limit", "[h
 TEST_CASE("request reader: oversize header 431, chunked body over the limit 413, garbage 400",
           "[http]") {
     request_reader big(4096);
-    CHECK(feed(big, "GET / HTTP/1.1\r\nX: " + std::string(8000, 'a') + "\r\n\r\n") == status::failed);
+    CHECK(feed(big, "GET / HTTP/1.1\r\nX: " + std::string(8000, 'a') + "\r\n\r\n") ==
+          status::failed);
     CHECK(big.failure().status == 431);
 
     request_reader chunked(4096);
