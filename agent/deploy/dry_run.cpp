@@ -42,33 +42,21 @@ std::string plan_json(const deploy_plan& plan) {
     return {buffer.GetString(), buffer.GetSize()};
 }
 
-std::string error_json(const std::string& reason) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("success");
-    w.Bool(false);
-    w.Key("error");
-    w.String(reason);
-    w.EndObject();
-    return {buffer.GetString(), buffer.GetSize()};
-}
-
 }  // namespace
 
-boost::asio::awaitable<std::pair<unsigned, std::string>> dry_run_answer(
-    docker_client::docker_api& docker, app_spec app) {
+boost::asio::awaitable<dry_run_result> dry_run_answer(docker_client::docker_api& docker,
+                                                      app_spec app) {
     log_journal journal;
     deploy_executor runner(docker, journal);
     try {
-        auto plan = co_await runner.plan(app);
-        co_return std::pair{200u, plan_json(plan)};
+        deploy_plan plan = co_await runner.plan(app);
+        co_return dry_run_result{outcome::done, plan_json(plan)};
     } catch (const docker_client::error& e) {
         spdlog::warn("dry run of {}: {}", app.name, e.what());
-        co_return std::pair{502u, error_json("engine error")};
+        co_return dry_run_result{outcome::unavailable, "engine error"};
     } catch (const std::exception& e) {
         spdlog::warn("dry run of {}: {}", app.name, e.what());
-        co_return std::pair{409u, error_json(e.what())};
+        co_return dry_run_result{outcome::not_found, "the app's container was not found"};
     }
 }
 

@@ -9,8 +9,8 @@
 #include "deploy/container_spec.hpp"
 #include "deploy/journal.hpp"
 #include "docker_client/docker_api.hpp"
-#include "intake/events.hpp"
 #include "manifest/manifest.hpp"
+#include "planner/planned_job.hpp"
 
 namespace agent {
 

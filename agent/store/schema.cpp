@@ -64,9 +64,20 @@ constexpr std::string_view schema_v2 = R"sql(
 CREATE INDEX deliveries_by_id_verdict ON deliveries(id, verdict, seq);
 )sql";
 
+// Replays: a delivery's replay key (a hash of what makes a push or a signature the same) is kept
+// apart from the deliveries, which retention and floods of refused requests prune.
+constexpr std::string_view schema_v3 = R"sql(
+CREATE TABLE replay_keys (
+    replay_key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // The `recovered` state (SQLite cannot change a CHECK in place: the table is copied, keeping the
 // AUTOINCREMENT counter so that pruned ids are never reused) and the recreate steps in flight.
-constexpr std::string_view schema_v3 = R"sql(
+constexpr std::string_view schema_v4 = R"sql(
 CREATE TABLE deployments_v3 (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     app TEXT NOT NULL,
@@ -109,7 +120,8 @@ CREATE TABLE recreate_progress (
 )sql";
 
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
+constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3,
+                                                        schema_v4};
 
 }  // namespace
 

@@ -75,7 +75,7 @@ TEST_CASE("store: recreate steps of running deployments are found after a restar
     CHECK(db->interrupted_recreates().empty());
 }
 
-TEST_CASE("store: the migration to schema 3 keeps deployments and never reuses an id",
+TEST_CASE("store: the migration to schema 4 keeps deployments and never reuses an id",
           "[store][recreate]") {
     temp_dir dir;
     std::string path;
@@ -86,8 +86,8 @@ TEST_CASE("store: the migration to schema 3 keeps deployments and never reuses a
         auto ids = queue_jobs(*db, 3);
         newest = ids.back();
     }
-    // Back to what an agent of schema 2 left: no recreate table, the newest id pruned.
-    exec(path, ("DROP TABLE recreate_progress; UPDATE schema_version SET version = 2; "
+    // Back to what an agent of schema 3 left: no recreate table, the newest id pruned.
+    exec(path, ("DROP TABLE recreate_progress; UPDATE schema_version SET version = 3; "
                 "DELETE FROM deployments WHERE id = " + std::to_string(newest))
                    .c_str());
     auto db = agent::store::open({.data_dir = dir.path.string()});
