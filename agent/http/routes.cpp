@@ -126,7 +126,8 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
         if (method != "GET" && method != "HEAD") {
             co_return method_not_allowed("GET, HEAD");
         }
-        co_return metrics::exposition_response(metrics::process_metrics());
+        co_return http_response{200, metrics::process_metrics().render(),
+                                std::string(metrics::exposition_content_type), {}};
     }
     if (path.starts_with("/api/") || path == "/api") {
         if (s_.api != nullptr) {
@@ -266,12 +267,11 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
 }
 
 boost::asio::awaitable<http_response> router::ready() {
-    bool engine = s_.engine_ready ? co_await s_.engine_ready() : false;
-    json_writer w;
-    w.begin_object().key("ready").boolean(engine).key("engine").boolean(engine);
-    w.key("apps").integer(static_cast<std::int64_t>(s_.manifests.current()->apps.size()));
-    w.end_object();
-    co_return json_ok(engine ? 200 : 503, w.take());
+    if (s_.ready == nullptr) {
+        co_return json_error(503, "not ready");
+    }
+    http_response r = co_await s_.ready->answer();
+    co_return r;
 }
 
 }  // namespace agent

@@ -10,6 +10,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "http/api_routes.hpp"
 #include "http/message.hpp"
+#include "http/readiness.hpp"
 #include "http/refusal_gate.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
@@ -47,8 +48,8 @@ struct route_services {
     auto_redeploy_policy auto_redeploy;
     /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
     api_routes* api = nullptr;
-    /// True when the engine answers; /readyz uses it.
-    std::function<boost::asio::awaitable<bool>()> engine_ready;
+    /// GET /readyz's checks (http/readiness.hpp); null answers 503.
+    const readiness* ready = nullptr;
 };
 
 /// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.
