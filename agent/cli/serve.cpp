@@ -12,6 +12,7 @@
 #include "common/log.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/executor.hpp"
+#include "deploy/metrics_journal.hpp"
 #include "deploy/store_journal.hpp"
 #include "store/group_commit.hpp"
 #include "store/store.hpp"
@@ -28,12 +29,15 @@ namespace agent {
 
 namespace {
 
-net::awaitable<bool> engine_answers(docker_client::docker_api& docker) {
+net::awaitable<readiness_check> engine_answers(docker_client::docker_api& docker) {
     try {
-        co_await docker.ping();
-        co_return true;
-    } catch (const std::exception&) {
-        co_return false;
+        auto v = co_await docker.ping();
+        co_return readiness_check{true, fmt::format("Docker Engine {} answers (API {})",
+                                                    v.engine_version, v.api_version)};
+    } catch (const std::exception& e) {
+        co_return readiness_check{false, fmt::format("the Docker Engine does not answer: {}; mount "
+                                                     "the socket or set DOCKER_HOST",
+                                                     e.what())};
     }
 }
 
@@ -166,9 +170,12 @@ int run_serve(const agent_settings& settings) {
 
     net::io_context io;
     auto docker_options = docker_client::options_from_environment();
+    docker_options.on_failure = [](std::string_view kind) {
+        metrics::process_metrics().engine_errors.increment({std::string(kind)});
+    };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
-    metrics::counting_journal journal(store_records, metrics::process_metrics());
+    metrics_journal journal(store_records, metrics::process_metrics());
     deploy_executor runner(*docker, journal);
     steady_clock_source clock;
     deploy_queue queue(
@@ -177,6 +184,9 @@ int run_serve(const agent_settings& settings) {
         journal, [&manifests] { return manifests->current(); }, clock,
         queue_options{.debounce = std::chrono::milliseconds(settings.debounce_ms),
                       .max_concurrent_apps = settings.max_concurrent_deploys});
+    queue.on_waiting_changed([](std::size_t waiting) {
+        metrics::process_metrics().queue_depth.set(static_cast<std::int64_t>(waiting));
+    });
 
     route_services services{
         .manifests = *manifests,
@@ -207,8 +217,10 @@ int run_serve(const agent_settings& settings) {
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
         .infisical_window = std::chrono::minutes{5},
         .auto_redeploy = auto_redeploy_policy_from_environment(),
-        .engine_ready = [&docker] { return engine_answers(*docker); },
     };
+    const readiness ready(*manifests, [&docker] { return engine_answers(*docker); },
+                          settings.data_dir, db->path());
+    services.ready = &ready;
     warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);
     auto jwt = read_secret_from_env("JWT_SECRET");
     if (!jwt) {

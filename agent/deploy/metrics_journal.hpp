@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "deploy/journal.hpp"
+#include "metrics/agent_metrics.hpp"
+
+namespace agent {
+
+/// Forwards every call to another journal and tells the metrics about each deployment that
+/// ends: its result, and how long it ran (started → finished). Both references must outlive it.
+class metrics_journal : public deployment_journal {
+public:
+    metrics_journal(deployment_journal& next, metrics::agent_metrics& metrics)
+        : next_(next), metrics_(metrics) {}
+    void started(std::int64_t id, std::string_view app, std::string_view old_image) override;
+    void step(std::int64_t id, std::string_view message) override;
+    void finished(std::int64_t id, std::string_view app, deploy_result result,
+                  std::string_view new_image, std::string_view error) override;
+    void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
+
+private:
+    deployment_journal& next_;
+    metrics::agent_metrics& metrics_;
+    std::mutex mutex_;
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> running_since_;
+};
+
+}  // namespace agent
