@@ -67,6 +67,17 @@ std::string similar_names(const std::vector<docker_client::container_summary>& a
     return found.empty() ? "" : fmt::format("; similar names: {}", fmt::join(found, ", "));
 }
 
+// The registry part of an image reference ("registry.example.com:5000/web:1"), or "" for
+// Docker Hub.
+std::string registry_of(const std::string& image) {
+    const auto slash = image.find('/');
+    if (slash == std::string::npos) {
+        return "";
+    }
+    const std::string first = image.substr(0, slash);
+    return first.find_first_of(".:") != std::string::npos || first == "localhost" ? first : "";
+}
+
 std::optional<docker_client::registry_auth> auth_of(const app_spec& app) {
     if (!app.registry_auth) {
         return std::nullopt;
@@ -74,7 +85,7 @@ std::optional<docker_client::registry_auth> auth_of(const app_spec& app) {
     const char* user = std::getenv(app.registry_auth->username_env.c_str());
     const char* pass = std::getenv(app.registry_auth->password_env.c_str());
     return docker_client::registry_auth{user != nullptr ? user : "", pass != nullptr ? pass : "",
-                                        ""};
+                                        registry_of(app.image)};
 }
 
 net::awaitable<void> check_container(doctor::report& r, docker_api& docker, const app_spec& app) {

@@ -144,3 +144,38 @@ TEST_CASE("doctor catches short, padded and reused secrets", "[e2e][doctor]") {
     CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: is 6 bytes long: too short"));
     CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: is the same as JWT_SECRET"));
 }
+
+TEST_CASE("doctor logs in to the app's registry: good credentials pass, bad ones are named",
+          "[e2e][doctor]") {
+    test::auth_registry registry;
+    const std::string ref = registry.address() + "/" + test::unique_name("da-doctor-pull") + ":v1";
+    test::scoped_images images;
+    images.add(ref);
+    test::docker_ok({"tag", test::busybox_base_image(), ref});
+    test::docker_ok({"--config", registry.cli_config(), "push", ref});
+    const test::test_app app("doctor-pull");
+    const std::string manifest = test::write_temp_file(
+        "manifest.yaml",
+        "version: 1\napps:\n  doctor-app:\n    container: " + app.container + "\n    image: " + ref +
+            "\n    strategy: pull\n    registry_auth: { username_env: REG_USER, password_env: "
+            "REG_PASS }\n    triggers:\n      github:\n        repository: example/doctor\n"
+            "        branches: [main]\n");
+    auto run = [&](const std::string& password) {
+        return test::run_agent_command({"doctor", "--manifest", manifest},
+                                       {{"WEBHOOK_SECRET", good_secret},
+                                        {"REG_USER", test::auth_registry::username},
+                                        {"REG_PASS", password}});
+    };
+    auto [good, good_out] = run(test::auth_registry::password);
+    INFO(good_out);
+    CHECK(good == 0);
+    CHECK_THAT(good_out, Catch::Contains("ok    app doctor-app registry: the registry has " + ref +
+                                         " (sha256:"));
+    CHECK_THAT(good_out, Catch::Contains("logged in as da-user"));
+    auto [bad, bad_out] = run("wrong-password");
+    INFO(bad_out);
+    CHECK(bad == 1);
+    CHECK_THAT(bad_out, Catch::Contains("FAIL  app doctor-app registry: the engine could not fetch " +
+                                        ref + " from its registry"));
+    CHECK_THAT(bad_out, Catch::Contains("fix: check the credentials"));
+}
