@@ -1,7 +1,7 @@
 // The Prometheus text exposition the agent writes on GET /metrics.
 #include <catch2/catch.hpp>
 
-#include "deploy/metrics_journal.hpp"
+#include "deploy/counting_journal.hpp"
 #include "metrics/agent_metrics.hpp"
 
 using namespace agent::metrics;
@@ -49,7 +49,7 @@ TEST_CASE("the agent's metrics render every family", "[metrics]") {
     m.open_connections.add(-1);
     m.refused_connections.increment({"max_connections"});
     agent::log_journal log;
-    agent::metrics_journal journal(log, m);
+    agent::counting_journal journal(log, m);
     journal.started(1, "web", "sha256:old");
     journal.finished(1, "web", agent::deploy_result::succeeded, "sha256:x", "");
     journal.superseded(2, "web", 3);

@@ -1,8 +1,8 @@
-#include "deploy/metrics_journal.hpp"
+#include "deploy/counting_journal.hpp"
 
 namespace agent {
 
-void metrics_journal::started(std::int64_t id, std::string_view app, std::string_view old_image) {
+void counting_journal::started(std::int64_t id, std::string_view app, std::string_view old_image) {
     {
         std::lock_guard lock(mutex_);
         running_since_[id] = std::chrono::steady_clock::now();
@@ -10,9 +10,9 @@ void metrics_journal::started(std::int64_t id, std::string_view app, std::string
     next_.started(id, app, old_image);
 }
 
-void metrics_journal::step(std::int64_t id, std::string_view message) { next_.step(id, message); }
+void counting_journal::step(std::int64_t id, std::string_view message) { next_.step(id, message); }
 
-void metrics_journal::finished(std::int64_t id, std::string_view app, deploy_result result,
+void counting_journal::finished(std::int64_t id, std::string_view app, deploy_result result,
                                std::string_view new_image, std::string_view error) {
     double seconds = 0;
     {
@@ -28,7 +28,7 @@ void metrics_journal::finished(std::int64_t id, std::string_view app, deploy_res
     next_.finished(id, app, result, new_image, error);
 }
 
-void metrics_journal::superseded(std::int64_t id, std::string_view app, std::int64_t by_id) {
+void counting_journal::superseded(std::int64_t id, std::string_view app, std::int64_t by_id) {
     metrics::count_deployment(metrics_, app, to_string(deploy_result::superseded), 0);
     next_.superseded(id, app, by_id);
 }

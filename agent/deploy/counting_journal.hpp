@@ -12,9 +12,9 @@ namespace agent {
 
 /// Forwards every call to another journal and tells the metrics about each deployment that
 /// ends: its result, and how long it ran (started → finished). Both references must outlive it.
-class metrics_journal : public deployment_journal {
+class counting_journal : public deployment_journal {
 public:
-    metrics_journal(deployment_journal& next, metrics::agent_metrics& metrics)
+    counting_journal(deployment_journal& next, metrics::agent_metrics& metrics)
         : next_(next), metrics_(metrics) {}
     void started(std::int64_t id, std::string_view app, std::string_view old_image) override;
     void step(std::int64_t id, std::string_view message) override;
