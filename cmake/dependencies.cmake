@@ -6,6 +6,9 @@ find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(LibArchive REQUIRED)  # headers only: docker-client loads it with dlopen
+# The image links the tar writer in instead: a static link takes only the objects the build
+# context needs (plus libacl), where the shared library would bring libxml2 and ICU (32 MB).
+option(DA_STATIC_LIBARCHIVE "Link libarchive's archive into the agent instead of dlopen" OFF)
 find_package(PkgConfig REQUIRED)
 # Nettle: HMAC and SHA for the intake (see agent/intake/signature.hpp), base64 for the client.
 pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle)

@@ -9,7 +9,8 @@ da_log() { printf '==> %s\n' "$*" >&2; }
 DA_BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev
     libspdlog-dev libfmt-dev catch2 libsqlite3-dev libarchive-dev nettle-dev prometheus-cpp-dev libcli11-dev
     clang-14 libclang-rt-14-dev)
-DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates docker-compose)
+DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates
+    debootstrap docker-compose python3-prometheus-client)
 
 da_install_packages() {
     local missing=()
@@ -176,4 +177,37 @@ da_remove_test_objects() {
     ids=$(docker images -q --filter label=io.deploy-agent.test 2>/dev/null | sort -u || true)
     [ -n "$ids" ] && docker rmi -f $ids >/dev/null 2>&1 || true
     return 0
+}
+
+# Makes sure the engine has debian:bookworm-slim, the Dockerfile's base. An engine without Docker
+# Hub access gets one made with debootstrap (minbase) from this machine's Debian mirror and
+# `docker import`; the tarball is kept in $DA_IMAGE_CACHE so later runs on this machine import it
+# in seconds instead of bootstrapping again (about 70 s).
+DA_IMAGE_CACHE=${DA_IMAGE_CACHE:-/var/cache/deploy-agent}
+da_base_image() {
+    local image=debian:bookworm-slim
+    if docker image inspect "$image" >/dev/null 2>&1; then
+        return 0
+    fi
+    local tarball=$DA_IMAGE_CACHE/debian-bookworm-minbase.tar
+    if [ ! -s "$tarball" ]; then
+        local mirror root
+        mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+        mirror=${mirror:-http://deb.debian.org/debian}
+        root=$(mktemp -d /tmp/da-bootstrap.XXXXXX)
+        da_log "making $image with debootstrap from $mirror (cached in $tarball)"
+        mkdir -p "$DA_IMAGE_CACHE"
+        debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
+            tail -n 20 "$root.log" >&2
+            rm -rf "$root" "$root.log"
+            return 1
+        }
+        # As in the published image: no package lists, the same sources (with updates).
+        rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+        printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" \
+            >"$root/etc/apt/sources.list"
+        tar -C "$root" -cf "$tarball.partial" . && mv "$tarball.partial" "$tarball"
+        rm -rf "$root" "$root.log"
+    fi
+    docker import "$tarball" "$image" >/dev/null
 }

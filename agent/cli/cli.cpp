@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/deploy_command.hpp"
+#include "cli/doctor.hpp"
+#include "cli/healthcheck_command.hpp"
 #include "cli/serve.hpp"
 #include "cli/settings.hpp"
 #include "cli/token_command.hpp"
@@ -93,6 +95,14 @@ int run_cli(int argc, char** argv) {
     auto* token = app.add_subcommand("token", "Print a signed bearer token for /api (needs JWT_SECRET)");
     token->add_option("--ttl", token_ttl, "Lifetime: seconds, or 90s, 90m, 12h, 7d (default 1h)");
 
+    auto* doctor = app.add_subcommand(
+        "doctor", "Check the socket, engine, manifest, containers, build contexts, registry "
+                  "logins and secrets; say what to fix (exit 1 when something is wrong)");
+    doctor->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+    auto* healthcheck = app.add_subcommand(
+        "healthcheck", "Exit 0 when the agent on LISTEN_ADDRESS:PORT answers /healthz (the "
+                       "image's HEALTHCHECK)");
+
     try {
         app.parse(argc, argv);
         if (!listen.empty()) {
@@ -117,6 +127,12 @@ int run_cli(int argc, char** argv) {
     }
     if (verify_cmd->parsed()) {
         return run_verify_signature(verify, std::cout);
+    }
+    if (doctor->parsed()) {
+        return run_doctor(settings, std::cout);
+    }
+    if (healthcheck->parsed()) {
+        return run_healthcheck_command(settings.listen_address, settings.port, std::cerr);
     }
     if (token->parsed()) {
         auto ttl = parse_token_ttl(token_ttl);

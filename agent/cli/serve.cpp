@@ -89,7 +89,7 @@ bool read_api_settings(const manifest& m, api_services& api) {
 
 route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
                                 group_committer& committer, store& db,
-                                docker_client::docker_api& docker, const agent_settings& settings) {
+                                const agent_settings& settings) {
     infisical_intake_options infisical;
     infisical.allow_unsigned = env_flag("ALLOW_UNSIGNED_WEBHOOKS");
     infisical.allow_untimed = env_flag("INFISICAL_ALLOW_UNTIMED");
@@ -122,7 +122,6 @@ route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
         .infisical = infisical,
         .auto_redeploy = auto_redeploy_policy_from_environment(),
-        .engine_ready = [&docker] { return engine_answers(docker); },
     };
 }
 
@@ -181,6 +180,9 @@ int run_serve(const agent_settings& settings) {
     group_committer committer(*db);
     net::io_context io;
     auto docker_options = docker_client::options_from_environment();
+    docker_options.on_failure = [](std::string_view kind) {
+        metrics::process_metrics().engine_errors.increment({std::string(kind)});
+    };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
     counting_journal journal(store_records, metrics::process_metrics());
@@ -192,9 +194,14 @@ int run_serve(const agent_settings& settings) {
         journal, [&manifests] { return manifests->current(); }, clock,
         queue_options{.debounce = std::chrono::milliseconds(settings.debounce_ms),
                       .max_concurrent_apps = settings.max_concurrent_deploys});
+    queue.on_waiting_changed([](std::size_t waiting) {
+        metrics::process_metrics().queue_depth.set(static_cast<std::int64_t>(waiting));
+    });
 
-    route_services services =
-        webhook_services(*manifests, queue, committer, *db, *docker, settings);
+    route_services services = webhook_services(*manifests, queue, committer, *db, settings);
+    const readiness ready(*manifests, [&docker] { return engine_answers(*docker); },
+                          settings.data_dir, db->path());
+    services.ready = &ready;
     warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);
     api_services api_setup{.manifests = *manifests, .db = *db, .record = {}, .queue = queue,
                            .docker = *docker, .jwt_secret = std::nullopt};

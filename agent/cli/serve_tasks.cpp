@@ -9,12 +9,15 @@
 
 namespace agent {
 
-net::awaitable<bool> engine_answers(docker_client::docker_api& docker) {
+net::awaitable<readiness_check> engine_answers(docker_client::docker_api& docker) {
     try {
-        co_await docker.ping();
-        co_return true;
-    } catch (const std::exception&) {
-        co_return false;
+        auto v = co_await docker.ping();
+        co_return readiness_check{true, fmt::format("Docker Engine {} answers (API {})",
+                                                    v.engine_version, v.api_version)};
+    } catch (const std::exception& e) {
+        co_return readiness_check{false, fmt::format("the Docker Engine does not answer: {}; mount "
+                                                     "the socket or set DOCKER_HOST",
+                                                     e.what())};
     }
 }
 

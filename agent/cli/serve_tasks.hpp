@@ -12,13 +12,15 @@
 #include "intake/github_intake.hpp"
 #include "store/group_commit.hpp"
 #include "store/store.hpp"
+#include "http/readiness.hpp"
 
 // Internal to `serve`: the pieces run_serve wires together.
 
 namespace agent {
 
-/// Whether the engine answers a ping. Never throws.
-net::awaitable<bool> engine_answers(docker_client::docker_api& docker);
+/// /readyz's engine check: ok with the engine's version when it answers a ping, else why not.
+/// Never throws.
+net::awaitable<readiness_check> engine_answers(docker_client::docker_api& docker);
 
 /// Logs the engine's version, or why it cannot be reached. Never throws.
 net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host);

@@ -1,15 +1,17 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
-#include <string_view>
+#include <map>
+#include <mutex>
 
 #include "deploy/journal.hpp"
 #include "metrics/agent_metrics.hpp"
 
 namespace agent {
 
-/// Forwards every call to another journal and counts finished and superseded deployments in
-/// `deployments`. Both references must outlive it.
+/// Forwards every call to another journal and tells the metrics about each deployment that
+/// ends: its result, and how long it ran (started → finished). Both references must outlive it.
 class counting_journal : public deployment_journal {
 public:
     counting_journal(deployment_journal& next, metrics::agent_metrics& metrics)
@@ -25,6 +27,8 @@ public:
 private:
     deployment_journal& next_;
     metrics::agent_metrics& metrics_;
+    std::mutex mutex_;
+    std::map<std::int64_t, std::chrono::steady_clock::time_point> running_since_;
 };
 
 }  // namespace agent

@@ -39,6 +39,7 @@ net::awaitable<void> run_lane(deploy_queue& queue, std::string app) {
         auto& lane = queue.lanes_[app];
         lane.running = std::move(lane.waiting);
         lane.waiting.reset();
+        queue.report_waiting();
         deploy_job job = *lane.running;
         // The manifest may have been reloaded since the job was planned: use the current one,
         // and never touch an app it no longer names.
@@ -68,6 +69,7 @@ void deploy_queue::submit(deploy_job job) {
     }
     l.last_submitted = now;
     l.waiting = std::move(job);
+    report_waiting();
     if (!l.active && std::find(ready_.begin(), ready_.end(), app) == ready_.end()) {
         ready_.push_back(app);
     }
@@ -103,6 +105,17 @@ std::optional<std::int64_t> deploy_queue::in_flight_for(std::string_view app,
         }
     }
     return std::nullopt;
+}
+
+void deploy_queue::report_waiting() const {
+    if (!waiting_observer_) {
+        return;
+    }
+    std::size_t waiting = 0;
+    for (const auto& [app, l] : lanes_) {
+        waiting += l.waiting ? 1 : 0;
+    }
+    waiting_observer_(waiting);
 }
 
 std::size_t deploy_queue::in_flight() const {

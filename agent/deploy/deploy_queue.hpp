@@ -45,6 +45,11 @@ public:
     std::optional<std::int64_t> in_flight_for(std::string_view app, std::string_view commit) const;
     /// Jobs queued or running, across all apps.
     std::size_t in_flight() const;
+    /// From now on, `observer` is told how many jobs wait (queued, not running) whenever that
+    /// number may have changed: the metrics' queue depth. It must not throw.
+    void on_waiting_changed(std::function<void(std::size_t waiting)> observer) {
+        waiting_observer_ = std::move(observer);
+    }
     /// Apps deploying right now.
     std::size_t running_apps() const { return running_; }
 
@@ -59,6 +64,8 @@ public:
 private:
     friend net::awaitable<void> run_lane(deploy_queue& queue, std::string app);
     void start_lanes();
+    void report_waiting() const;
+    std::function<void(std::size_t)> waiting_observer_;
 
     net::any_io_executor executor_;
     job_runner runner_;

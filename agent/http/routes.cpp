@@ -116,12 +116,11 @@ boost::asio::awaitable<http_response> router::unrouted(const http_request& reque
 }
 
 boost::asio::awaitable<http_response> router::ready() {
-    bool engine = s_.engine_ready ? co_await s_.engine_ready() : false;
-    json_writer w;
-    w.begin_object().key("ready").boolean(engine).key("engine").boolean(engine);
-    w.key("apps").integer(static_cast<std::int64_t>(s_.manifests.current()->apps.size()));
-    w.end_object();
-    co_return json_answer(engine ? outcome::done : outcome::unavailable, w.take());
+    if (s_.ready == nullptr) {
+        co_return error_answer(outcome::unavailable, "not ready");
+    }
+    http_response r = co_await s_.ready->answer();
+    co_return r;
 }
 
 }  // namespace agent

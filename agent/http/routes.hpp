@@ -14,6 +14,7 @@
 #include "http/message.hpp"
 #include "http/client_log_budget.hpp"
 #include "http/line_budget.hpp"
+#include "http/readiness.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
 #include "intake/replay_memory.hpp"
@@ -56,8 +57,8 @@ struct route_services {
     auto_redeploy_policy auto_redeploy;
     /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
     api_routes* api = nullptr;
-    /// True when the engine answers; /readyz uses it.
-    std::function<boost::asio::awaitable<bool>()> engine_ready;
+    /// GET /readyz's checks (http/readiness.hpp); null answers 503.
+    const readiness* ready = nullptr;
 };
 
 /// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.

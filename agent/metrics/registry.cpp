@@ -80,6 +80,11 @@ void counter_family::write(std::string& out) const {
     }
 }
 
+std::map<std::vector<std::string>, std::uint64_t> counter_family::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return values_;
+}
+
 void gauge::write(std::string& out) const {
     write_header(out, name_, help_, "gauge");
     fmt::format_to(std::back_inserter(out), "{} {}\n", name_, value());
@@ -145,6 +150,27 @@ void histogram_family::write(std::string& out) const {
             }
         }
     }
+}
+
+void histogram_family::write_series_as(std::string& out, const std::string& name,
+                                       const std::string& help,
+                                       const std::vector<std::string>& label_values) const {
+    write_header(out, name, help, "histogram");
+    series s{std::vector<std::uint64_t>(bounds_.size() + 1, 0), 0, 0};
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = series_.find(label_values); it != series_.end()) {
+            s = it->second;
+        }
+    }
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= bounds_.size(); ++i) {
+        cumulative += s.buckets[i];
+        fmt::format_to(std::back_inserter(out), "{}_bucket{{le=\"{}\"}} {}\n", name,
+                       i < bounds_.size() ? format_double(bounds_[i]) : "+Inf", cumulative);
+    }
+    fmt::format_to(std::back_inserter(out), "{}_sum {}\n{}_count {}\n", name,
+                   format_double(s.sum), name, s.count);
 }
 
 }  // namespace agent::metrics

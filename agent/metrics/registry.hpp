@@ -23,6 +23,8 @@ public:
     std::uint64_t value(const std::vector<std::string>& label_values) const;
     /// Appends "# HELP", "# TYPE" and one line per counter.
     void write(std::string& out) const;
+    /// Every counter's label values and value, for families derived from this one.
+    std::map<std::vector<std::string>, std::uint64_t> snapshot() const;
 
 private:
     std::string name_;
@@ -59,6 +61,11 @@ public:
     std::uint64_t count(const std::vector<std::string>& label_values) const;
     /// Appends the _bucket (cumulative), _sum and _count lines.
     void write(std::string& out) const;
+    /// Appends the one series with these label values as a histogram of its own, without
+    /// labels, named `name` (a family kept under another name); empty buckets when never
+    /// observed.
+    void write_series_as(std::string& out, const std::string& name, const std::string& help,
+                         const std::vector<std::string>& label_values) const;
 
 private:
     struct series {

@@ -23,6 +23,23 @@ void resolve(void* handle, const char* name, Function& out) {
     out = reinterpret_cast<Function>(symbol);
 }
 
+#if defined(DA_STATIC_LIBARCHIVE)
+// The image links the archive (DA_STATIC_LIBARCHIVE): the same calls, bound at link time.
+archive_api load() {
+    return archive_api{&::archive_error_string, &::archive_entry_new, &::archive_entry_free,
+                       &::archive_entry_copy_sourcepath, &::archive_entry_copy_pathname,
+                       &::archive_entry_set_uid, &::archive_entry_set_gid,
+                       &::archive_entry_set_uname, &::archive_entry_set_gname,
+                       &::archive_entry_filetype, &::archive_read_disk_new,
+                       &::archive_read_disk_set_symlink_physical,
+                       &::archive_read_disk_set_standard_lookup,
+                       &::archive_read_disk_entry_from_file, &::archive_read_free,
+                       &::archive_write_new, &::archive_write_set_format_pax_restricted,
+                       &::archive_write_set_bytes_in_last_block, &::archive_write_open,
+                       &::archive_write_header, &::archive_write_data, &::archive_write_close,
+                       &::archive_write_free};
+}
+#else
 archive_api load() {
     void* handle = ::dlopen(library, RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
@@ -59,6 +76,7 @@ archive_api load() {
     resolve(handle, "archive_write_free", api.write_free);
     return api;
 }
+#endif
 
 }  // namespace
 

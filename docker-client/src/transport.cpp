@@ -316,14 +316,56 @@ transport::transport(net::any_io_executor executor, client_options options)
     (void)parse_address(options_.host);  // reject a bad address at construction
 }
 
-net::awaitable<http_reply> transport::call(http_call request, std::chrono::milliseconds timeout) {
-    auto address = parse_address(options_.host);
+namespace {
+
+net::awaitable<http_reply> exchange(net::any_io_executor executor, client_options options,
+                                    http_call request, std::chrono::milliseconds timeout) {
+    auto address = parse_address(options.host);
     if (address.is_unix) {
-        co_return co_await do_call(unix_stream(executor_), std::move(address), options_,
+        co_return co_await do_call(unix_stream(executor), std::move(address), options,
                                    std::move(request), timeout);
     }
-    co_return co_await do_call(tcp_stream(executor_), std::move(address), options_,
+    co_return co_await do_call(tcp_stream(executor), std::move(address), options,
                                std::move(request), timeout);
+}
+
+net::awaitable<http_reply> exchange_streamed(net::any_io_executor executor,
+                                             client_options options, http_call request,
+                                             line_callback on_line, stream_settings settings) {
+    auto address = parse_address(options.host);
+    if (address.is_unix) {
+        co_return co_await do_stream(unix_stream(executor), std::move(address), options,
+                                     std::move(request), std::move(on_line), std::move(settings));
+    }
+    co_return co_await do_stream(tcp_stream(executor), std::move(address), options,
+                                 std::move(request), std::move(on_line), std::move(settings));
+}
+
+// Tells the observer (the agent's metrics) about a call the engine refused; 404 (absent) and
+// 304 (already in that state) are answers, not failures.
+void report_status(const client_options& options, unsigned status) {
+    if (options.on_failure && status >= 400 && status != 404) {
+        options.on_failure(status >= 500 ? "5xx" : "4xx");
+    }
+}
+
+void report_transport_failure(const client_options& options) {
+    if (options.on_failure) {
+        options.on_failure("transport");
+    }
+}
+
+}  // namespace
+
+net::awaitable<http_reply> transport::call(http_call request, std::chrono::milliseconds timeout) {
+    try {
+        http_reply reply = co_await exchange(executor_, options_, std::move(request), timeout);
+        report_status(options_, reply.status);
+        co_return reply;
+    } catch (const error&) {
+        report_transport_failure(options_);
+        throw;
+    }
 }
 
 net::awaitable<http_reply> transport::stream(http_call request, line_callback on_line) {
@@ -332,13 +374,15 @@ net::awaitable<http_reply> transport::stream(http_call request, line_callback on
 
 net::awaitable<http_reply> transport::stream(http_call request, line_callback on_line,
                                              stream_settings settings) {
-    auto address = parse_address(options_.host);
-    if (address.is_unix) {
-        co_return co_await do_stream(unix_stream(executor_), std::move(address), options_,
-                                     std::move(request), std::move(on_line), std::move(settings));
+    try {
+        http_reply reply = co_await exchange_streamed(executor_, options_, std::move(request),
+                                                      std::move(on_line), std::move(settings));
+        report_status(options_, reply.status);
+        co_return reply;
+    } catch (const error&) {
+        report_transport_failure(options_);
+        throw;
     }
-    co_return co_await do_stream(tcp_stream(executor_), std::move(address), options_,
-                                 std::move(request), std::move(on_line), std::move(settings));
 }
 
 }  // namespace docker_client::detail

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -19,6 +21,10 @@ struct client_options {
     std::chrono::milliseconds stream_idle_timeout{
         std::chrono::minutes{5}};  ///< pull/build: reset on every byte
     std::size_t response_body_limit = 64u * 1024u * 1024u;
+    /// Told about each failed exchange with the engine: "transport" (connect, write, read or
+    /// deadline failed, or a reply too large or malformed), "4xx" or "5xx" (a refusal; 404 and
+    /// 304 are answers, not failures). For the agent's metrics; must not throw.
+    std::function<void(std::string_view kind)> on_failure;
 };
 
 /// Options from the environment: DOCKER_HOST, else DOCKER_SOCK_PATH, else the default socket.

@@ -116,7 +116,7 @@ struct routes_fixture {
             .infisical_secret = make_configured_secret(infisical_secret, "INFISICAL_WEBHOOK_SECRET"),
             .infisical = infisical_options,
             .auto_redeploy = {},
-            .engine_ready = {},
+            .ready = nullptr,
         };
     }
 

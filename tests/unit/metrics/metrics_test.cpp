@@ -50,6 +50,7 @@ TEST_CASE("the agent's metrics render every family", "[metrics]") {
     m.refused_connections.increment({"max_connections"});
     agent::log_journal log;
     agent::counting_journal journal(log, m);
+    journal.started(1, "web", "sha256:old");
     journal.finished(1, "web", agent::deploy_result::succeeded, "sha256:x", "");
     journal.superseded(2, "web", 3);
     const std::string text = m.render();
@@ -72,6 +73,45 @@ TEST_CASE("the agent's metrics render every family", "[metrics]") {
     CHECK_THAT(text, Catch::Contains(
                          "deploy_agent_connections_refused_total{reason=\"max_connections\"} 1\n"));
     CHECK_THAT(text, Catch::Contains("# TYPE deploy_agent_open_connections gauge\n"));
+    // A finished deployment is timed; a superseded one never ran.
+    CHECK_THAT(text, Catch::Contains("deploy_agent_deployment_duration_seconds_count{app=\"web\","
+                                     "result=\"succeeded\"} 1\n"));
+    CHECK_THAT(text, !Catch::Contains("deploy_agent_deployment_duration_seconds_count{app=\"web\","
+                                      "result=\"superseded\"}"));
+}
+
+TEST_CASE("the replaced service's Infisical metrics keep their names", "[metrics]") {
+    agent_metrics m;
+    for (unsigned status : {200u, 200u, 401u, 400u, 503u, 404u}) {
+        m.http_requests.increment({"/webhooks/infisical", std::to_string(status)});
+    }
+    m.http_requests.increment({"/webhook", "401"});  // another endpoint: not counted
+    m.request_duration.observe({"/webhooks/infisical"}, 0.023);
+    const std::string text = m.render();
+    CHECK_THAT(text, Catch::Contains("# TYPE infisical_webhook_requests_total counter\n"));
+    CHECK_THAT(text, Catch::Contains("infisical_webhook_requests_total{status=\"success\"} 2\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "infisical_webhook_requests_total{status=\"invalid_signature\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "infisical_webhook_requests_total{status=\"invalid_payload\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("infisical_webhook_requests_total{status=\"unavailable\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains("infisical_webhook_requests_total{status=\"rejected\"} 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "# TYPE infisical_webhook_processing_duration_seconds histogram\n"));
+    CHECK_THAT(text, Catch::Contains("infisical_webhook_processing_duration_seconds_count 1\n"));
+    CHECK_THAT(text, Catch::Contains(
+                         "infisical_webhook_processing_duration_seconds_bucket{le=\"0.025\"} 1\n"));
+}
+
+TEST_CASE("queue depth and engine errors are what they were told", "[metrics]") {
+    agent_metrics m;
+    m.queue_depth.set(3);
+    m.engine_errors.increment({"transport"});
+    m.engine_errors.increment({"5xx"}, 2);
+    const std::string text = m.render();
+    CHECK_THAT(text, Catch::Contains("deploy_agent_queue_depth 3\n"));
+    CHECK_THAT(text, Catch::Contains("deploy_agent_engine_errors_total{kind=\"5xx\"} 2\n"));
+    CHECK_THAT(text, Catch::Contains("deploy_agent_engine_errors_total{kind=\"transport\"} 1\n"));
 }
 
 TEST_CASE("request paths map to a bounded label set", "[metrics]") {
@@ -82,4 +122,12 @@ TEST_CASE("request paths map to a bounded label set", "[metrics]") {
     CHECK(metric_path("/wp-login.php") == "other");
     CHECK(metric_path("/apix") == "other");
     CHECK(metric_path("") == "other");
+}
+
+TEST_CASE("an empty registry renders every family's header", "[metrics]") {
+    agent_metrics m;
+    const std::string text = m.render();
+    CHECK_THAT(text, Catch::Contains("# TYPE deploy_agent_deliveries_total counter"));
+    CHECK_THAT(text, Catch::Contains("infisical_webhook_processing_duration_seconds_count 0\n"));
+    CHECK(exposition_content_type == "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -1,0 +1,181 @@
+// `deploy-agent doctor` through the built binary, against the real engine: a healthy setup, then
+// each broken one with the message it must print.
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "support/agent_process.hpp"
+#include "support/engine.hpp"
+#include "support/fixtures.hpp"
+
+namespace {
+
+const std::string good_secret = "0123456789abcdef0123456789abcdef";
+const std::string jwt_secret = "fedcba9876543210fedcba9876543210";
+
+std::string manifest_for(const std::string& container) {
+    return "version: 1\napps:\n  doctor-app:\n    container: " + container +
+           "\n    strategy: restart\n    triggers:\n      github:\n"
+           "        repository: example/doctor\n        branches: [main]\n";
+}
+
+std::pair<int, std::string> doctor(const std::string& container,
+                                   std::map<std::string, std::string> env) {
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for(container));
+    env.emplace("WEBHOOK_SECRET", good_secret);
+    env.emplace("JWT_SECRET", jwt_secret);
+    env.emplace("INFISICAL_WEBHOOK_SECRET", "");
+    return test::run_agent_command({"doctor", "--manifest", manifest}, env);
+}
+
+// Runs `deploy-agent doctor` as another user (the image's case: not root, maybe without the
+// socket's group); returns {exit code, output}.
+std::pair<int, std::string> doctor_as(uid_t uid, gid_t gid, const std::string& manifest,
+                                      const std::string& docker_host) {
+    int out[2];
+    REQUIRE(::pipe(out) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::dup2(out[1], 1);
+        ::dup2(out[1], 2);
+        ::close(out[0]);
+        if (::getuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 ||
+                                ::setuid(uid) != 0)) {
+            ::_exit(126);
+        }
+        ::setenv("DOCKER_HOST", docker_host.c_str(), 1);
+        ::setenv("WEBHOOK_SECRET", good_secret.c_str(), 1);
+        const char* argv[] = {DA_AGENT_BINARY, "doctor", "--manifest", manifest.c_str(), nullptr};
+        ::execv(argv[0], const_cast<char**>(argv));
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    std::string text;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(out[0], buffer, sizeof buffer)) > 0;) {
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(out[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+}
+
+}  // namespace
+
+TEST_CASE("doctor passes a healthy setup", "[e2e][doctor]") {
+    const test::test_app app("doctor");
+    auto [code, out] = doctor(app.container, {});
+    INFO(out);
+    CHECK(code == 0);
+    CHECK_THAT(out, Catch::Contains("ok    socket: "));
+    CHECK_THAT(out, Catch::Contains("ok    engine: Docker Engine "));
+    CHECK_THAT(out, Catch::Contains("ok    app doctor-app container: " + app.container + " exists"));
+    CHECK_THAT(out, Catch::Contains("ok    secret WEBHOOK_SECRET: fingerprint "));
+    CHECK_THAT(out, Catch::Contains("doctor: everything checked is in order"));
+    CHECK_THAT(out, !Catch::Contains("FAIL"));
+}
+
+TEST_CASE("doctor names a container that does not exist", "[e2e][doctor]") {
+    const std::string missing = test::unique_name("da-doctor-missing");
+    auto [code, out] = doctor(missing, {});
+    INFO(out);
+    CHECK(code == 1);
+    CHECK_THAT(out, Catch::Contains("FAIL  app doctor-app container: no container is named " +
+                                    missing));
+    CHECK_THAT(out, Catch::Contains("fix: create the app first"));
+    CHECK_THAT(out, Catch::Contains("doctor: 1 problem(s) to fix"));
+}
+
+TEST_CASE("doctor explains a socket this user may not use", "[e2e][doctor]") {
+    // A socket like the engine's (mode 0660, group root), which a user outside the group may not
+    // open; doctor must say which group to add.
+    test::temp_dir dir("da-doctor-sock");
+    ::chmod(dir.path.c_str(), 0755);
+    const std::string path = (dir.path / "docker.sock").string();
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    // Run as root (CI): the child becomes nobody. Otherwise no mode at all lets the owner in.
+    ::chmod(path.c_str(), ::getuid() == 0 ? 0660 : 0);
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_for("web"));
+    ::chmod(std::filesystem::path(manifest).parent_path().c_str(), 0755);
+
+    auto [code, out] = doctor_as(65534, 65534, manifest, "unix://" + path);
+    ::close(fd);
+    INFO(out);
+    CHECK(code == 1);
+    CHECK_THAT(out, Catch::Contains("FAIL  socket: " + path + " is owned by uid "));
+    CHECK_THAT(out, Catch::Contains("may not read and write it"));
+    if (::getuid() == 0) {
+        CHECK_THAT(out, Catch::Contains("fix: give the agent the socket's group: in compose.yaml "
+                                        "`group_add: [\"0\"]`"));
+    }
+}
+
+TEST_CASE("doctor catches a webhook secret with a trailing newline", "[e2e][doctor]") {
+    const test::test_app app("doctor-nl");
+    auto [code, out] = doctor(app.container, {{"WEBHOOK_SECRET", good_secret + "\n"}});
+    INFO(out);
+    CHECK(code == 1);
+    CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: ends with a newline"));
+    CHECK_THAT(out, Catch::Contains("printf %s, not echo"));
+}
+
+TEST_CASE("doctor catches short, padded and reused secrets", "[e2e][doctor]") {
+    const test::test_app app("doctor-sec");
+    auto [code, out] = doctor(app.container, {{"WEBHOOK_SECRET", " short"},
+                                              {"JWT_SECRET", " short"}});
+    INFO(out);
+    CHECK(code == 1);
+    CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: starts or ends with a space"));
+    CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: is 6 bytes long: too short"));
+    CHECK_THAT(out, Catch::Contains("FAIL  secret WEBHOOK_SECRET: is the same as JWT_SECRET"));
+}
+
+TEST_CASE("doctor logs in to the app's registry: good credentials pass, bad ones are named",
+          "[e2e][doctor]") {
+    test::auth_registry registry;
+    const std::string ref = registry.address() + "/" + test::unique_name("da-doctor-pull") + ":v1";
+    test::scoped_images images;
+    images.add(ref);
+    test::docker_ok({"tag", test::busybox_base_image(), ref});
+    test::docker_ok({"--config", registry.cli_config(), "push", ref});
+    const test::test_app app("doctor-pull");
+    const std::string manifest = test::write_temp_file(
+        "manifest.yaml",
+        "version: 1\napps:\n  doctor-app:\n    container: " + app.container + "\n    image: " + ref +
+            "\n    strategy: pull\n    registry_auth: { username_env: REG_USER, password_env: "
+            "REG_PASS }\n    triggers:\n      github:\n        repository: example/doctor\n"
+            "        branches: [main]\n");
+    auto run = [&](const std::string& password) {
+        return test::run_agent_command({"doctor", "--manifest", manifest},
+                                       {{"WEBHOOK_SECRET", good_secret},
+                                        {"REG_USER", test::auth_registry::username},
+                                        {"REG_PASS", password}});
+    };
+    auto [good, good_out] = run(test::auth_registry::password);
+    INFO(good_out);
+    CHECK(good == 0);
+    CHECK_THAT(good_out, Catch::Contains("ok    app doctor-app registry: the registry has " + ref +
+                                         " (sha256:"));
+    CHECK_THAT(good_out, Catch::Contains("logged in as da-user"));
+    auto [bad, bad_out] = run("wrong-password");
+    INFO(bad_out);
+    CHECK(bad == 1);
+    CHECK_THAT(bad_out, Catch::Contains("FAIL  app doctor-app registry: the engine could not fetch " +
+                                        ref + " from its registry"));
+    CHECK_THAT(bad_out, Catch::Contains("fix: check the credentials"));
+}
