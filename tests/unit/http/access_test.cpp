@@ -125,6 +125,7 @@ TEST_CASE("server options come from the environment", "[access]") {
     SECTION("defaults") {
         auto o = server_options_from_environment({});
         CHECK(o.max_connections == 512);
+        CHECK(o.max_inflight_body_bytes == 2u * o.webhook_body_limit);
         CHECK(o.trusted_proxies.empty());
         CHECK(o.access_rules.empty());
     }
@@ -134,8 +135,10 @@ TEST_CASE("server options come from the environment", "[access]") {
         scoped_env c("WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8");
         scoped_env d("GITHUB_WEBHOOK_ALLOWED_CIDRS", "192.30.252.0/22,2620:112:3000::/44");
         scoped_env e("METRICS_ALLOWED_CIDRS", "127.0.0.1");
+        scoped_env f("MAX_INFLIGHT_BODY_BYTES", "100000000");
         auto o = server_options_from_environment({});
         CHECK(o.max_connections == 64);
+        CHECK(o.max_inflight_body_bytes == 100000000u);
         CHECK(o.trusted_proxies.contains("172.18.1.1"));
         REQUIRE(o.access_rules.size() == 3);
         CHECK(find_access_rule(o.access_rules, "/webhook")->name == "GITHUB_WEBHOOK_ALLOWED_CIDRS");
@@ -153,6 +156,11 @@ TEST_CASE("server options come from the environment", "[access]") {
             scoped_env b("TRUSTED_PROXIES", "10.0.0.0/40");
             CHECK_THROWS_WITH(server_options_from_environment({}),
                               Catch::StartsWith("TRUSTED_PROXIES:"));
+        }
+        {
+            scoped_env d("MAX_INFLIGHT_BODY_BYTES", "1000");
+            CHECK_THROWS_WITH(server_options_from_environment({}),
+                              Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
         }
         {
             scoped_env c("API_ALLOWED_CIDRS", "localhost");
