@@ -23,6 +23,9 @@
 #include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "notify/notifier.hpp"
+#include "notify/notifying_journal.hpp"
+#include "status/status_routes.hpp"
 
 namespace agent {
 
@@ -137,6 +140,10 @@ void warn_about_secrets(const secret_source& secrets, const std::optional<config
     }
 }
 
+std::optional<std::string> api_jwt(const std::optional<configured_secret>& jwt) {
+    return jwt ? std::optional<std::string>(jwt->value) : std::nullopt;
+}
+
 }  // namespace
 
 int run_serve(const agent_settings& settings) {
@@ -163,12 +170,24 @@ int run_serve(const agent_settings& settings) {
         return 1;
     }
     group_committer committer(*db);
+    notify::notifier_options notify_options;
+    status::status_options status_options;
+    try {
+        notify_options = notify::notifier_options_from_environment();
+        status_options = status::status_options_from_environment();
+    } catch (const std::invalid_argument& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
 
     net::io_context io;
     auto docker_options = docker_client::options_from_environment();
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
-    metrics::counting_journal journal(store_records, metrics::process_metrics());
+    notify::notifier announcer(io.get_executor(), *db, notify::make_http_transport(io.get_executor()),
+                               [&manifests] { return manifests->current(); }, notify_options);
+    notify::notifying_journal notified(store_records, announcer);
+    metrics::counting_journal journal(notified, metrics::process_metrics());
     deploy_executor runner(*docker, journal);
     steady_clock_source clock;
     deploy_queue queue(
@@ -222,9 +241,20 @@ int run_serve(const agent_settings& settings) {
         .record = services.record,
         .queue = queue,
         .docker = *docker,
-        .jwt_secret = jwt ? std::optional<std::string>(jwt->value) : std::nullopt,
+        .jwt_secret = api_jwt(jwt),
     });
     services.api = &api;
+    std::optional<status::status_routes> status_page;
+    if (status_options.enabled) {
+        status_page.emplace(status::status_services{*manifests, *db, *docker, services.record,
+                                                    queue, api_jwt(jwt)},
+                            status_options);
+        services.status = &*status_page;
+        spdlog::info("status page at / (STATUS_PAGE=true){}",
+                     status_options.allowed.empty()
+                         ? ""
+                         : "; only " + status_options.allowed.describe() + " may see it");
+    }
     router routes(std::move(services));
 
     server_options http_options;

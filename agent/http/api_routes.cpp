@@ -11,6 +11,7 @@
 #include "intake/bearer_token.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
+#include "status/deployment_events.hpp"
 
 namespace agent {
 
@@ -292,6 +293,12 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
         http_response shown = show_deployment(request, parts[1]);
         const bool bad_id = shown.status == 400;
         co_return answer(std::move(shown), bad_id ? "invalid deployment id" : "no such deployment");
+    }
+    if (parts.size() == 3 && parts[0] == "deployments" && parts[2] == "events") {
+        if (method != "GET") {
+            co_return answer(method_not_allowed("GET"), "method not allowed");
+        }
+        co_return answer(status::deployment_events(s_.db, parts[1]), "no event stream");
     }
     co_return answer(json_error(404, "not found"), "no such endpoint");
 }

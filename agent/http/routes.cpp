@@ -12,6 +12,7 @@
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "status/status_routes.hpp"
 
 namespace agent {
 
@@ -134,6 +135,10 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
             co_return r;
         }
         co_return json_error(503, "API not configured: set JWT_SECRET");
+    }
+    if (s_.status != nullptr && status::status_routes::owns(path)) {
+        http_response page = co_await s_.status->handle(request);
+        co_return page;
     }
     spdlog::info("{} {} {} 404", request.client, method, path);
     co_return json_error(404, "not found");

@@ -18,6 +18,10 @@
 
 namespace agent {
 
+namespace status {
+class status_routes;
+}
+
 /// What the endpoints need from the rest of the agent. References must outlive the router.
 struct route_services {
     manifest_holder& manifests;
@@ -47,6 +51,8 @@ struct route_services {
     auto_redeploy_policy auto_redeploy;
     /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
     api_routes* api = nullptr;
+    /// The status page (STATUS_PAGE=true); null: its paths are 404.
+    status::status_routes* status = nullptr;
     /// True when the engine answers; /readyz uses it.
     std::function<boost::asio::awaitable<bool>()> engine_ready;
 };

@@ -77,9 +77,45 @@ http::response<http::string_body> to_beast(const http_response& r, unsigned vers
     return res;
 }
 
+// A streamed body (server-sent events): chunked, each piece within `timeout`, then close.
+net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_response& r,
+                                    unsigned version, std::chrono::milliseconds timeout) {
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::server, "deploy-agent");
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) {
+        res.set(k, v);
+    }
+    res.keep_alive(false);
+    res.chunked(true);
+    http::response_serializer<http::empty_body> header{res};
+    stream.expires_after(timeout);
+    auto [hec, hn] = co_await http::async_write_header(stream, header, use_nothrow);
+    if (hec) {
+        co_return false;
+    }
+    for (;;) {
+        std::optional<std::string> piece = co_await r.stream->next();
+        stream.expires_after(timeout);
+        if (!piece) {
+            auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_nothrow);
+            co_return !lec;
+        }
+        auto [cec, cn] =
+            co_await net::async_write(stream, http::make_chunk(net::buffer(*piece)), use_nothrow);
+        if (cec) {
+            co_return false;
+        }
+    }
+}
+
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
                                     unsigned version, bool keep_alive,
                                     std::chrono::milliseconds timeout) {
+    if (r.stream) {
+        co_await write_streamed(stream, r, version, timeout);
+        co_return false;  // a stream is the connection's last answer: end it
+    }
     auto res = to_beast(r, version, keep_alive);
     stream.expires_after(timeout);
     auto [ec, n] = co_await http::async_write(stream, res, use_nothrow);

@@ -57,6 +57,13 @@ struct registry_auth_spec {
     std::string password_env;
 };
 
+/// `notify:` of an app: where its outcomes are announced besides NOTIFY_URLS (agent/notify/).
+struct notify_spec {
+    std::vector<std::string> urls;  ///< each accepted by notify::parse_target
+    /// failed | rolled_back | recovered | succeeded; default the three but succeeded.
+    std::vector<std::string> on{"failed", "rolled_back", "recovered"};
+};
+
 /// One allow-listed app. Only apps named in the manifest are ever touched.
 struct app_spec {
     std::string name;
@@ -70,6 +77,7 @@ struct app_spec {
     bool auto_redeploy = false;
     health_spec health;
     std::optional<registry_auth_spec> registry_auth;
+    std::optional<notify_spec> notify;
 };
 
 /// The whole manifest (version 1). Apps are kept in file order.

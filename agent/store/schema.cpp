@@ -64,8 +64,24 @@ constexpr std::string_view schema_v2 = R"sql(
 CREATE INDEX deliveries_by_id_verdict ON deliveries(id, verdict, seq);
 )sql";
 
+// Each attempt to deliver a notification (notify/), shown on the deployment's status page.
+constexpr std::string_view schema_v3 = R"sql(
+CREATE TABLE notification_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    deployment_id INTEGER NOT NULL,
+    app TEXT NOT NULL,
+    target TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX notification_attempts_by_deployment ON notification_attempts(deployment_id, seq);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 2> migrations = {schema_v1, schema_v2};
+constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
 
 }  // namespace
 
