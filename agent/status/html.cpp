@@ -27,7 +27,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 header{display:flex;flex-wrap:wrap;gap:8px;align-items:center;justify-content:space-between;padding:10px 0;border-bottom:1px solid #8884}
 header a{font-weight:600;text-decoration:none;color:inherit}
 h1{font-size:1.3em;margin:16px 0 8px}h2{font-size:1.1em;margin:20px 0 8px}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #8883;vertical-align:top}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #8883;vertical-align:top;overflow-wrap:anywhere}
 th{font-size:.85em;color:var(--mute);font-weight:600}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9em;overflow-wrap:anywhere}
 pre.steps{white-space:pre-wrap;background:#8881;padding:8px;border-radius:6px;max-height:70vh;overflow:auto}

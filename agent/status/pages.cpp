@@ -59,15 +59,20 @@ std::string app_row_html(const app_row& a, std::string_view csrf) {
     return out;
 }
 
-std::string refusals_html(const std::vector<delivery_record>& refusals) {
-    if (refusals.empty()) {
-        return "<p class=\"mute\">No refused deliveries recently.</p>";
+std::string deliveries_html(const std::vector<delivery_record>& deliveries) {
+    if (deliveries.empty()) {
+        return "<p class=\"mute\">Every recent delivery deployed something.</p>";
     }
-    std::string out = "<table><thead><tr><th>when</th><th>delivery</th><th>why</th></tr></thead><tbody>";
-    for (const auto& r : refusals) {
-        out += "<tr><td>" + time_html(r.received_at_ms) + "</td><td><code>" +
-               escape(r.id.empty() ? "-" : r.id) + "</code> " + escape(r.event) +
-               "</td><td class=\"reason\">" + escape(refusal_diagnosis(r.source, r.reason)) +
+    std::string out = "<table><thead><tr><th>when</th><th>delivery</th><th>why nothing was "
+                      "deployed</th></tr></thead><tbody>";
+    for (const auto& r : deliveries) {
+        const bool refused = r.verdict == "refused";
+        out += "<tr><td>" + time_html(r.received_at_ms) + "</td><td><span class=\"" +
+               (refused ? "bad" : "mute") + "\">" + escape(r.verdict) + "</span> " +
+               escape(r.source) + " " + escape(r.event) + " <code>" +
+               escape(r.id.empty() ? "-" : r.id) + "</code></td><td" +
+               (refused ? " class=\"reason\">" + escape(refusal_diagnosis(r.source, r.reason))
+                        : ">" + escape(r.reason)) +
                "</td></tr>";
     }
     return out + "</tbody></table>";
@@ -93,14 +98,15 @@ std::string login_page(std::string_view problem, bool configured) {
 }
 
 std::string overview_page(const page_frame& frame, const std::vector<app_row>& apps,
-                          const std::vector<delivery_record>& refusals) {
+                          const std::vector<delivery_record>& deliveries) {
     std::string body = "<h1>Apps</h1><table class=\"apps\"><thead><tr><th>app</th><th>container"
                        "</th><th>image</th><th>state</th><th>last deployment</th><th></th></tr>"
                        "</thead><tbody>";
     for (const auto& a : apps) {
         body += app_row_html(a, frame.csrf);
     }
-    body += "</tbody></table><h2>Recent refusals</h2>" + refusals_html(refusals);
+    body += "</tbody></table><h2>Deliveries that deployed nothing</h2>" +
+            deliveries_html(deliveries);
     return page(frame, body);
 }
 

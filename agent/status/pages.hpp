@@ -24,9 +24,10 @@ struct app_row {
 std::string login_page(std::string_view problem, bool configured);
 
 /// GET /: the apps with their last deployment and a redeploy button each, then the recent
-/// refusals with their one-line diagnosis.
+/// deliveries that deployed nothing: refused ones with their one-line diagnosis, ignored ones
+/// with their reason ("no app deploys owner/repo refs/heads/x").
 std::string overview_page(const page_frame& frame, const std::vector<app_row>& apps,
-                          const std::vector<delivery_record>& refusals);
+                          const std::vector<delivery_record>& deliveries);
 
 /// GET /deployments/{id}: the deployment, its step log and its notification attempts.
 std::string deployment_page(const page_frame& frame, const deployment_record& d,

@@ -54,7 +54,8 @@ struct status_services {
 ///   GET  /login, POST /login (form: token)   the token is checked once (verify_token); a
 ///                                            session cookie (HttpOnly, SameSite=Strict) follows
 ///   POST /logout (form: csrf)
-///   GET  /                                   apps, last deployments, recent refusals
+///   GET  /                                   apps, last deployments, recent deliveries that
+///                                            deployed nothing (refused, ignored)
 ///   GET  /deployments/{id}                   one deployment and its step log; refreshes every
 ///                                            second while queued or running
 ///   POST /apps/{app}/deploy (form: csrf, force)  queues a deploy like POST /api/apps/{app}/deploy

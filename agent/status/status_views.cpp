@@ -13,9 +13,10 @@ namespace agent::status {
 
 namespace {
 
-// Refusals are found among this many newest deliveries, and at most `shown_refusals` shown.
+// Deliveries that deployed nothing (refused, ignored) are found among this many newest ones,
+// and at most `shown_deliveries` shown.
 constexpr std::size_t scanned_deliveries = 500;
-constexpr std::size_t shown_refusals = 20;
+constexpr std::size_t shown_deliveries = 20;
 
 boost::asio::awaitable<app_row> inspect_app(docker_client::docker_api& docker,
                                             const app_spec& app) {
@@ -71,13 +72,13 @@ boost::asio::awaitable<http_response> status_routes::overview(const session& who
         row.last = s_.db.last_deployment(app.name);
         rows.push_back(std::move(row));
     }
-    std::vector<delivery_record> refusals;
+    std::vector<delivery_record> unused;
     for (auto& d : s_.db.recent_deliveries(scanned_deliveries)) {
-        if (d.verdict == "refused" && refusals.size() < shown_refusals) {
-            refusals.push_back(std::move(d));
+        if ((d.verdict == "refused" || d.verdict == "ignored") && unused.size() < shown_deliveries) {
+            unused.push_back(std::move(d));
         }
     }
-    co_return html_response(200, overview_page(frame_for(who, "deploy-agent"), rows, refusals));
+    co_return html_response(200, overview_page(frame_for(who, "deploy-agent"), rows, unused));
 }
 
 http_response status_routes::deployment(const session& who, std::string_view id_text) {

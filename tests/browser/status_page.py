@@ -9,6 +9,7 @@ Exit 0 when every check passed; otherwise prints what failed and exits 1.
 """
 import argparse
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -30,8 +31,12 @@ class Browser:
         self.res_r, res_w = os.pipe()
 
         def wire_pipes():
-            os.dup2(cmd_r, 3)
-            os.dup2(res_w, 4)
+            # Move both ends above 4 first: either may be fd 3 or 4 already, and dup2 onto itself
+            # would leave the close-on-exec flag set.
+            high_r = fcntl.fcntl(cmd_r, fcntl.F_DUPFD, 10)
+            high_w = fcntl.fcntl(res_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
 
         self.proc = subprocess.Popen(
             [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,7 +44,7 @@ class Browser:
              "--disable-dev-shm-usage", "--user-data-dir=" + self.profile,
              "--remote-debugging-pipe", "about:blank"],
             preexec_fn=wire_pipes, close_fds=False,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=open(os.environ.get("DA_CHROMIUM_LOG", os.devnull), "w"))
         os.close(cmd_r)
         os.close(res_w)
         self.next_id = 0
