@@ -1,5 +1,6 @@
 #include "notify/notifier.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -44,17 +45,17 @@ std::string problem_of(const post_result& r) {
 }
 
 // One notification to one target, retried with doubling waits until delivered or out of tries.
-net::awaitable<void> deliver(std::shared_ptr<notifier::state> s, target t, notice n,
-                             outgoing request) {
-    auto delay = s->options.first_retry;
+net::awaitable<void> try_until_delivered(notifier::state& s, const target& t, const notice& n,
+                                         const outgoing& request) {
+    auto delay = s.options.first_retry;
     for (std::size_t attempt = 1;; ++attempt) {
-        post_result r = co_await s->sender->post(t, request, s->options.timeout);
+        post_result r = co_await s.sender->post(t, request, s.options.timeout);
         // 4xx other than 408/429 will not get better by asking again.
         const bool permanent = r.error.empty() && r.status >= 400 && r.status < 500 &&
                                r.status != 408 && r.status != 429;
-        const bool last = attempt >= s->options.attempts || permanent;
+        const bool last = attempt >= s.options.attempts || permanent;
         const char* outcome = r.delivered() ? "delivered" : last ? "failed" : "retrying";
-        record(*s, n, t, attempt, outcome, r);
+        record(s, n, t, attempt, outcome, r);
         if (r.delivered()) {
             spdlog::info("notification of deployment {} ({} {}) delivered to {} (attempt {})",
                          n.deployment, n.app, n.result, t.shown, attempt);
@@ -67,9 +68,22 @@ net::awaitable<void> deliver(std::shared_ptr<notifier::state> s, target t, notic
         }
         spdlog::warn("notification of deployment {} to {}: {}; retrying in {} ms", n.deployment,
                      t.shown, problem_of(r), delay.count());
-        net::steady_timer timer(s->executor, delay);
-        co_await timer.async_wait(net::use_awaitable);
+        net::steady_timer timer(s.executor, delay);
+        auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+        if (ec) {
+            break;  // the agent is stopping
+        }
         delay *= 2;
+    }
+}
+
+net::awaitable<void> deliver(std::shared_ptr<notifier::state> s, target t, notice n,
+                             outgoing request) {
+    try {
+        co_await try_until_delivered(*s, t, n, request);
+    } catch (const std::exception& e) {
+        // Never out of a detached coroutine: it would end the agent's event loop.
+        spdlog::error("notification of deployment {} to {}: {}", n.deployment, t.shown, e.what());
     }
     --s->in_flight;
 }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -65,7 +66,10 @@ public:
                 co_return std::string(": still running\n\n");
             }
             net::steady_timer timer(co_await net::this_coro::executor, limits_.poll);
-            co_await timer.async_wait(net::use_awaitable);
+            auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+            if (ec) {
+                co_return std::nullopt;  // the agent is stopping
+            }
         }
         co_return std::nullopt;
     }
