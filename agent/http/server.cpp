@@ -87,7 +87,9 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
         res.set(k, v);
     }
     res.keep_alive(false);
-    res.chunked(true);
+    // HTTP/1.0 has no chunked encoding: there the body simply ends with the connection.
+    const bool chunked = version >= 11;
+    res.chunked(chunked);
     http::response_serializer<http::empty_body> header{res};
     stream.expires_after(timeout);
     auto [hec, hn] = co_await http::async_write_header(stream, header, use_nothrow);
@@ -95,16 +97,28 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
         co_return false;
     }
     for (;;) {
+        // No deadline while the stream thinks: only its writes are timed.
+        stream.expires_never();
         std::optional<std::string> piece = co_await r.stream->next();
         stream.expires_after(timeout);
         if (!piece) {
+            if (!chunked) {
+                co_return true;
+            }
             auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_nothrow);
             co_return !lec;
         }
-        auto [cec, cn] =
-            co_await net::async_write(stream, http::make_chunk(net::buffer(*piece)), use_nothrow);
-        if (cec) {
-            co_return false;
+        if (chunked) {
+            auto [cec, cn] = co_await net::async_write(
+                stream, http::make_chunk(net::buffer(*piece)), use_nothrow);
+            if (cec) {
+                co_return false;
+            }
+        } else {
+            auto [wec, wn] = co_await net::async_write(stream, net::buffer(*piece), use_nothrow);
+            if (wec) {
+                co_return false;
+            }
         }
     }
 }

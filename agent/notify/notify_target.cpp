@@ -21,6 +21,7 @@ bool valid_host_char(char c) {
 }
 
 // "host[:port]/path" after the scheme; false when the authority is not a plain host and port.
+// Leaves t.port empty when the URL names none.
 bool split_authority(std::string_view rest, bool tls, target& t) {
     auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
@@ -52,7 +53,7 @@ bool split_authority(std::string_view rest, bool tls, target& t) {
     }
     if (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
                               return c >= '0' && c <= '9';
-                          }))) {
+                          }) || std::stoul(std::string(port)) > 65535)) {
         return false;
     }
     for (char c : t.path) {
@@ -61,7 +62,7 @@ bool split_authority(std::string_view rest, bool tls, target& t) {
         }
     }
     t.host = std::string(host);
-    t.port = port.empty() ? (tls ? "443" : "80") : std::string(port);
+    t.port = std::string(port);  // empty: the scheme's default, once tls is known
     t.tls = tls;
     return true;
 }
@@ -108,13 +109,13 @@ std::optional<target> parse_target(std::string_view text, std::string& problem) 
         }
         if (p.tls == -1) {
             t.tls = !is_loopback(t.host);
-            if (t.port == "443" && !t.tls) {
-                t.port = "80";
-            }
             if (t.path.size() < 2) {
                 problem = "names no ntfy topic (ntfy://HOST/TOPIC)";
                 return std::nullopt;
             }
+        }
+        if (t.port.empty()) {
+            t.port = t.tls ? "443" : "80";
         }
         if (!p.explicit_kind) {
             if (host_is(t.host, "hooks.slack.com")) {

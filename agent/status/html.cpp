@@ -27,7 +27,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 header{display:flex;flex-wrap:wrap;gap:8px;align-items:center;justify-content:space-between;padding:10px 0;border-bottom:1px solid #8884}
 header a{font-weight:600;text-decoration:none;color:inherit}
 h1{font-size:1.3em;margin:16px 0 8px}h2{font-size:1.1em;margin:20px 0 8px}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #8883;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #8883;vertical-align:top;overflow-wrap:break-word}
 th{font-size:.85em;color:var(--mute);font-weight:600}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9em;overflow-wrap:anywhere}
 pre.steps{white-space:pre-wrap;background:#8881;padding:8px;border-radius:6px;max-height:70vh;overflow:auto}
@@ -35,10 +35,11 @@ pre.steps{white-space:pre-wrap;background:#8881;padding:8px;border-radius:6px;ma
 .running,.queued,.retrying{color:var(--run)}.superseded,.mute{color:var(--mute)}
 .reason{color:var(--bad);overflow-wrap:anywhere}
 button,input{font:inherit;padding:6px 10px;border-radius:6px;border:1px solid #8886}
+button{white-space:nowrap}
 button{cursor:pointer;background:#2563eb;color:#fff;border-color:#2563eb}
 form.inline{display:inline}
 .error{color:var(--bad);font-weight:600}
-label{display:block;margin:8px 0 4px}
+label{display:block;margin:8px 0 4px}label.inline{display:inline;margin:0 0 0 6px}
 input[type=password]{width:100%;max-width:40em}
 @media (max-width:700px){
  table.apps thead{display:none}

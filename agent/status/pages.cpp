@@ -10,6 +10,15 @@ std::string state_html(std::string_view state) {
     return "<span class=\"state " + escape(state) + "\">" + escape(state) + "</span>";
 }
 
+// A container's state, coloured by what it means for the app (a deployment's states have their
+// own colours).
+std::string container_state_html(std::string_view state) {
+    const char* tone = state == "running" ? "succeeded"
+                       : (state == "missing" || state == "exited" || state == "dead") ? "failed"
+                                                                                       : "mute";
+    return "<span class=\"state " + std::string(tone) + "\">" + escape(state) + "</span>";
+}
+
 std::string commit_html(std::string_view commit) {
     if (commit.empty()) {
         return "—";
@@ -42,9 +51,8 @@ std::string last_deployment_html(const std::optional<deployment_record>& last) {
 std::string redeploy_form(std::string_view app, std::string_view csrf) {
     return "<form method=\"post\" action=\"/apps/" + escape(app) +
            "/deploy\"><input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf) +
-           "\"><button type=\"submit\">Redeploy</button> <label class=\"inline mute\" "
-           "style=\"display:inline\"><input type=\"checkbox\" name=\"force\" value=\"1\"> "
-           "force</label></form>";
+           "\"><button type=\"submit\">Redeploy</button><label class=\"inline mute\"><input "
+           "type=\"checkbox\" name=\"force\" value=\"1\"> force</label></form>";
 }
 
 std::string app_row_html(const app_row& a, std::string_view csrf) {
@@ -52,7 +60,7 @@ std::string app_row_html(const app_row& a, std::string_view csrf) {
     out += "<td data-label=\"container\"><code>" + escape(a.container) + "</code></td>";
     out += "<td data-label=\"image\"><code>" + (a.image.empty() ? "—" : escape(a.image)) +
            "</code></td>";
-    out += "<td data-label=\"state\">" + state_html(a.state) +
+    out += "<td data-label=\"state\">" + container_state_html(a.state) +
            (a.health.empty() ? "" : " (" + escape(a.health) + ")") + "</td>";
     out += "<td data-label=\"last deployment\">" + last_deployment_html(a.last) + "</td>";
     out += "<td>" + redeploy_form(a.name, csrf) + "</td></tr>";

@@ -61,20 +61,18 @@ bool status_routes::owns(std::string_view path) {
            path == "/status.js" || path.starts_with("/deployments/") || path.starts_with("/apps/");
 }
 
-bool status_routes::log_budget() {
-    // Failed logins and forged posts are client-caused: at most 10 log lines a second.
+bool status_routes::log_budget(const http_request& request, std::string_view code) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - budget_second_ >= std::chrono::seconds(1)) {
-        budget_second_ = now;
-        budget_used_ = 0;
+    if (auto summary = refusal_log_.take_summary(now)) {
+        spdlog::warn("status page: {}", *summary);
     }
-    return budget_used_++ < 10;
+    return refusal_log_.admit(now, request.client, code);
 }
 
 boost::asio::awaitable<http_response> status_routes::handle(const http_request& request) {
     const std::string path = printable(request.path());
     if (!options_.allowed.empty() && !options_.allowed.contains(request.client)) {
-        if (log_budget()) {
+        if (log_budget(request, "source_not_allowed")) {
             spdlog::warn("{} {} {} 403 refused: source {} is not in STATUS_ALLOWED_CIDRS ({})",
                          request.client, printable(request.method), path, request.client,
                          options_.allowed.describe());
@@ -126,7 +124,7 @@ boost::asio::awaitable<http_response> status_routes::route(const http_request& r
     if (method == "POST") {
         const std::string csrf = form_value(request.body, "csrf");
         if (request.body.size() > max_form_bytes || !constant_time_equal(csrf, who->csrf)) {
-            if (log_budget()) {
+            if (log_budget(request, "csrf")) {
                 spdlog::warn("{} POST {} 403 status page: missing or wrong CSRF token (session "
                              "of \"{}\"); nothing done", request.client, printable(path),
                              who->subject);
@@ -172,7 +170,7 @@ http_response status_routes::login(const http_request& request) {
     const auto now = std::chrono::system_clock::now();
     token_check check = verify_token("Bearer " + token, *s_.jwt_secret, now);
     if (!check.ok) {
-        if (log_budget()) {
+        if (log_budget(request, "login_refused")) {
             spdlog::warn("{} POST /login 401 status page login refused: {}: {}", request.client,
                          check.problem, check.detail);
         }

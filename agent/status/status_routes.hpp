@@ -12,6 +12,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
+#include "http/client_log_budget.hpp"
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "status/sessions.hpp"
@@ -80,13 +81,13 @@ private:
     http_response deployment(const session& who, std::string_view id_text);
     boost::asio::awaitable<http_response> redeploy(const http_request& request,
                                                    const session& who, std::string_view app);
-    bool log_budget();
+    /// Whether a client-caused line (refused source, login, CSRF) is logged in full now.
+    bool log_budget(const http_request& request, std::string_view code);
 
     status_services s_;
     status_options options_;
     session_store sessions_;
-    std::chrono::steady_clock::time_point budget_second_{};
-    std::size_t budget_used_ = 0;
+    client_log_budget refusal_log_{"status page refusals"};
 };
 
 }  // namespace agent::status

@@ -115,7 +115,7 @@ class Tab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if self.js(f"document.readyState === 'complete' && ({expression})"):
+                if self.js(f"document.readyState === 'complete' && !!({expression})"):
                     return True
             except RuntimeError:
                 pass  # the page is being replaced (navigation, refresh)
@@ -169,21 +169,29 @@ def run(args, browser, check):
     check(tab.js("document.querySelectorAll('script').length") == 1,
           "no script from a payload made it into the page")
     check(tab.js("document.cookie") == "", "the session cookie is HttpOnly (invisible to scripts)")
-    tab.screenshot(os.path.join(args.shots, "status-overview.png"))
     tab.screenshot(os.path.join(args.shots, "status-overview-phone.png"), phone=True)
-    overflow = tab.js("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    check(overflow, "the overview fits a phone's width (no horizontal scrolling)")
+    fits = tab.js("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    check(fits, "the overview fits a phone's width (no horizontal scrolling)")
     tab.screenshot(os.path.join(args.shots, "status-overview.png"))
 
-    forged = tab.js("fetch('/apps/" + args.failed_app + "/deploy', {method: 'POST', headers: "
-                    "{'Content-Type': 'application/x-www-form-urlencoded'}, body: 'force=1'})"
-                    ".then(r => r.status)")
-    check(forged == 403, f"a POST without the CSRF token is refused (got {forged})")
-
+    # A form that did not come from the page: no CSRF token. (fetch is blocked outright by the
+    # page's Content-Security-Policy, connect-src 'none'.)
+    tab.js("var f = document.createElement('form'); f.method = 'post'; f.action = '/apps/" +
+           args.failed_app + "/deploy'; var i = document.createElement('input'); i.name = 'force';"
+           " i.value = '1'; f.appendChild(i); document.body.appendChild(f); f.submit(); true")
+    check(tab.wait_for("document.body.innerText.includes('missing or wrong CSRF token')"),
+          "a form sent without the CSRF token is refused (403)")
+    blocked = tab.js("fetch('/apps/" + args.failed_app + "/deploy', {method: 'POST', body: "
+                     "'force=1'}).then(r => 'sent ' + r.status, e => 'blocked')")
+    check(blocked == "blocked", f"a script's POST is blocked by the page's policy (got {blocked})")
+    tab.goto(base + "/")
     tab.js("document.querySelector('form[action=\"/apps/" + args.live_app +
            "/deploy\"]').submit(); true")
     check(tab.wait_for("location.pathname.startsWith('/deployments/')"),
           "pressing Redeploy opens the new deployment's page")
+    check(tab.js("!!document.querySelector('.state.queued, .state.running') && "
+                 "!!document.querySelector('meta[http-equiv=refresh]')"),
+          "the new deployment is shown queued or running, and its page reloads itself")
     check(tab.wait_for("document.body.innerText.includes('restarting container')", timeout=30),
           "the running deployment's page follows its steps")
     check(tab.wait_for("document.querySelector('.state.succeeded')", timeout=60),
