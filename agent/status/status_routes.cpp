@@ -3,8 +3,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/escape.hpp"
 #include "common/log.hpp"
-#include "intake/bearer_token.hpp"
+#include "api/bearer_token.hpp"
 #include "intake/signature.hpp"
 #include "status/pages.hpp"
 #include "status/responses.hpp"
@@ -14,15 +15,6 @@ namespace agent::status {
 namespace {
 
 constexpr std::string_view cookie_name = "da_session";
-
-// Untrusted path text in a log line: bounded, and only printable ASCII.
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 80)) {
-        out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return out;
-}
 
 std::string session_cookie(std::string_view value, std::chrono::seconds max_age, bool secure) {
     return std::string(cookie_name) + "=" + std::string(value) +
@@ -70,11 +62,11 @@ bool status_routes::log_budget(const http_request& request, std::string_view cod
 }
 
 boost::asio::awaitable<http_response> status_routes::handle(const http_request& request) {
-    const std::string path = printable(request.path());
+    const std::string path = escape_untrusted(request.path());
     if (!options_.allowed.empty() && !options_.allowed.contains(request.client)) {
         if (log_budget(request, "source_not_allowed")) {
             spdlog::warn("{} {} {} 403 refused: source {} is not in STATUS_ALLOWED_CIDRS ({})",
-                         request.client, printable(request.method), path, request.client,
+                         request.client, escape_untrusted(request.method), path, request.client,
                          options_.allowed.describe());
         }
         co_return html_response(403, message_page({"forbidden"}, "Forbidden",
@@ -84,12 +76,12 @@ boost::asio::awaitable<http_response> status_routes::handle(const http_request& 
     try {
         response = co_await route(request);
     } catch (const std::exception& e) {
-        spdlog::error("{} {} {} 500 status page: {}", request.client, printable(request.method),
+        spdlog::error("{} {} {} 500 status page: {}", request.client, escape_untrusted(request.method),
                       path, e.what());
         response = html_response(500, message_page({"error"}, "Something went wrong",
                                                     "The agent's log says what."));
     }
-    spdlog::debug("{} {} {} {} status page", request.client, printable(request.method), path,
+    spdlog::debug("{} {} {} {} status page", request.client, escape_untrusted(request.method), path,
                   response.status);
     co_return response;
 }
@@ -126,8 +118,8 @@ boost::asio::awaitable<http_response> status_routes::route(const http_request& r
         if (request.body.size() > max_form_bytes || !constant_time_equal(csrf, who->csrf)) {
             if (log_budget(request, "csrf")) {
                 spdlog::warn("{} POST {} 403 status page: missing or wrong CSRF token (session "
-                             "of \"{}\"); nothing done", request.client, printable(path),
-                             who->subject);
+                             "of \"{}\"); nothing done", request.client, escape_untrusted(path),
+                             escape_untrusted(who->subject));
             }
             co_return html_response(403, message_page({"forbidden"}, "Forbidden",
                                                       "The form was not sent by this page "
@@ -168,7 +160,7 @@ http_response status_routes::login(const http_request& request) {
     }
     const std::string token = form_value(request.body, "token");
     const auto now = std::chrono::system_clock::now();
-    token_check check = verify_token("Bearer " + token, *s_.jwt_secret, now);
+    token_check check = verify_token("Bearer " + token, *s_.jwt_secret, now, s_.token_max_ttl);
     if (!check.ok) {
         if (log_budget(request, "login_refused")) {
             spdlog::warn("{} POST /login 401 status page login refused: {}: {}", request.client,
@@ -178,7 +170,7 @@ http_response status_routes::login(const http_request& request) {
     }
     std::string id = sessions_.create(check.subject, now, check.expires_at);
     spdlog::info("{} POST /login 303 status page: session opened for \"{}\" ({} open)",
-                 request.client, check.subject, sessions_.size());
+                 request.client, escape_untrusted(check.subject), sessions_.size());
     http_response r = redirect("/");
     r.headers.emplace_back("Set-Cookie", session_cookie(id, sessions_.ttl(), options_.secure_cookie));
     return r;
@@ -186,7 +178,7 @@ http_response status_routes::login(const http_request& request) {
 
 http_response status_routes::logout(const http_request& request, const session& who) {
     spdlog::info("{} POST /logout 303 status page: session of \"{}\" closed", request.client,
-                 who.subject);
+                 escape_untrusted(who.subject));
     const std::string* cookies = request.header("Cookie");
     sessions_.remove(cookies ? cookie_value(*cookies, cookie_name) : std::string());
     http_response r = redirect("/login");

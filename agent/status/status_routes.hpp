@@ -49,6 +49,8 @@ struct status_services {
     deploy_queue& queue;
     /// JWT_SECRET: the login takes a bearer token signed with it; none: nobody can log in.
     std::optional<std::string> jwt_secret;
+    /// TOKEN_MAX_TTL: the longest lifetime a token may claim (as for /api).
+    std::chrono::seconds token_max_ttl{std::chrono::hours(24 * 30)};
 };
 
 /// The status page: server-rendered HTML behind a session cookie.

@@ -2,6 +2,7 @@
 // the redeploy button's action.
 #include <fmt/format.h>
 
+#include "common/escape.hpp"
 #include "common/log.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
@@ -121,7 +122,8 @@ boost::asio::awaitable<http_response> status_routes::redeploy(const http_request
     }
     s_.queue.submit(deploy_job{ids[0], *job});
     spdlog::info("{} POST {} 303 status page (\"{}\"): queued deployment {} of {}{}",
-                 request.client, request.path(), who.subject, ids[0], job->app,
+                 request.client, escape_untrusted(request.path()), escape_untrusted(who.subject),
+                 ids[0], job->app,
                  force ? " (force)" : "");
     co_return redirect("/deployments/" + std::to_string(ids[0]));
 }

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "intake/bearer_token.hpp"
+#include "api/bearer_token.hpp"
 #include "support/agent_process.hpp"
 #include "support/engine.hpp"
 #include "support/eventually.hpp"

@@ -1,4 +1,4 @@
-#include "http/api_routes.hpp"
+#include "api/api_routes.hpp"
 
 #include <chrono>
 #include <exception>
@@ -6,9 +6,16 @@
 
 #include <fmt/format.h>
 
+#include "api/app_state.hpp"
+#include "api/api_query.hpp"
+#include "api/bearer_token.hpp"
+#include "api/deployment_json.hpp"
+#include "common/escape.hpp"
+#include "common/iso8601.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
-#include "intake/bearer_token.hpp"
+#include "http/answer.hpp"
+#include "http/line_budget.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
 #include "status/deployment_events.hpp"
@@ -16,16 +23,6 @@
 namespace agent {
 
 namespace {
-
-http_response json_ok(unsigned status, std::string body) {
-    return http_response{status, std::move(body), "application/json", {}};
-}
-
-http_response method_not_allowed(std::string_view allow) {
-    auto r = json_error(405, "method not allowed");
-    r.headers.emplace_back("Allow", std::string(allow));
-    return r;
-}
 
 // Outside callers learn whether a token was missing or expired (both common and harmless to
 // say); every other refusal reads the same. The log says which.
@@ -38,205 +35,53 @@ http_response unauthorized(const token_check& check) {
     } else if (check.problem == "expired") {
         reason = "token expired";
     }
-    auto r = json_error(401, reason);
+    auto r = error_answer(outcome::unauthenticated, reason);
     r.headers.emplace_back("WWW-Authenticate", std::move(challenge));
     return r;
 }
 
-// Untrusted path text in a log line: bounded, and only printable ASCII.
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, 80)) {
-        out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (text.size() > 80) {
-        out += "...";
-    }
-    return out;
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    while (!path.empty()) {
-        auto slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) {
-            break;
-        }
-        path.remove_prefix(slash + 1);
-        if (path.empty()) {
-            parts.emplace_back();  // a trailing slash names no endpoint
-        }
-    }
-    return parts;
-}
-
-// "?force=1": absent, 0/false/no → false; 1/true/yes → true; anything else → nullopt (400).
-std::optional<bool> parse_flag(const std::string& value) {
-    if (value.empty() || value == "0" || value == "false" || value == "no") {
-        return false;
-    }
-    if (value == "1" || value == "true" || value == "yes") {
-        return true;
-    }
-    return std::nullopt;
-}
-
-// Digits only; values beyond the maximum are clamped to it, 0 and anything else is nullopt.
-std::optional<std::size_t> parse_limit(const std::string& value) {
-    if (value.empty()) {
-        return default_deployment_list_limit;
-    }
-    std::size_t n = 0;
-    for (char c : value) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-        if (n > max_deployment_list_limit) {
-            n = max_deployment_list_limit + 1;  // saturate: no overflow on long inputs
-        }
-    }
-    if (n == 0) {
-        return std::nullopt;
-    }
-    return std::min(n, max_deployment_list_limit);
-}
-
-// A deployment id: 1 to 18 digits, not starting with 0.
-std::optional<std::int64_t> parse_id(std::string_view text) {
-    if (text.empty() || text.size() > 18 || text.front() == '0') {
-        return std::nullopt;
-    }
-    std::int64_t n = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + (c - '0');
-    }
-    return n;
-}
-
-void string_or_null(json_writer& w, std::string_view key, std::string_view value) {
-    w.key(key);
-    if (value.empty()) {
-        w.null();
-    } else {
-        w.string(value);
-    }
-}
-
-void time_or_null(json_writer& w, std::string_view key, std::int64_t unix_ms) {
-    w.key(key);
-    if (unix_ms <= 0) {
-        w.null();
-    } else {
-        w.string(iso8601_utc(unix_ms));
-    }
-}
-
-// The members of a deployment object, without its braces.
-void write_deployment_members(json_writer& w, const deployment_record& d) {
-    w.key("id").integer(d.id).key("app").string(d.app);
-    w.key("state").string(to_string(d.state));
-    string_or_null(w, "trigger", d.trigger);
-    string_or_null(w, "commit", d.commit);
-    string_or_null(w, "old_image", d.old_image);
-    string_or_null(w, "new_image", d.new_image);
-    time_or_null(w, "created_at", d.created_at_ms);
-    time_or_null(w, "started_at", d.started_at_ms);
-    time_or_null(w, "finished_at", d.finished_at_ms);
-    string_or_null(w, "error", d.error);
-}
-
-// What an app's container (or Swarm service) looks like right now.
-struct live_state {
-    std::string state;  ///< running | exited | created | paused | … | missing | unknown
-    std::string image;  ///< the reference it runs, empty when unknown
-};
-
-net::awaitable<live_state> inspect_app(docker_client::docker_api& docker, const app_spec& app) {
-    live_state live;
-    try {
-        if (app.service) {
-            auto service = co_await docker.inspect_service(*app.service);
-            if (!service) {
-                live.state = "missing";
-            } else {
-                const std::string& update = service->update_status.state;
-                live.state = (update.empty() || update == "completed") ? "running" : update;
-                live.image = service->image;
-            }
-        } else {
-            auto info = co_await docker.inspect_container(app.container);
-            if (!info) {
-                live.state = "missing";
-            } else {
-                live.state = !info->state.status.empty() ? info->state.status
-                             : info->state.running       ? "running"
-                                                         : "exited";
-                live.image = info->image;
-            }
-        }
-    } catch (const std::exception& e) {
-        spdlog::warn("api: cannot inspect {} of app {}: {}",
-                     app.service ? "service " + *app.service : "container " + app.container,
-                     app.name, e.what());
-        live.state = "unknown";
-    }
-    co_return live;
-}
-
 }  // namespace
 
-std::string iso8601_utc(std::int64_t unix_ms) {
-    using namespace std::chrono;
-    const sys_time<milliseconds> t{milliseconds{unix_ms}};
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss<milliseconds> hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                       hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                       hms.subseconds().count());
-}
-
-std::string deployment_json(const deployment_record& d) {
-    json_writer w;
-    w.begin_object();
-    write_deployment_members(w, d);
-    w.end_object();
-    return w.take();
-}
-
-api_routes::api_routes(api_services services) : s_(std::move(services)) {}
+api_routes::api_routes(api_services services)
+    : s_(std::move(services)),
+      refusals_(std::make_shared<line_budget>("API refusals", "api",
+                                              client_log_budget::default_per_second)) {}
 
 boost::asio::awaitable<http_response> api_routes::handle(const http_request& request) {
-    const std::string path = printable(request.path());
-    const std::string method = printable(request.method);
+    const std::string path = escape_untrusted(request.path());
+    const std::string method = escape_untrusted(request.method);
     http_response response;
     try {
+        // Anyone can send these by the thousand: their lines are budgeted (client_log_budget).
         if (!s_.jwt_secret || s_.jwt_secret->empty()) {
-            spdlog::warn("{} {} {} 503 api: JWT_SECRET is not set, the API is disabled",
-                         request.peer, method, path);
-            co_return json_error(503, "API not configured: set JWT_SECRET");
+            std::string code = "503";
+            if (co_await refusals_->admit(request.client, std::move(code))) {
+                spdlog::warn("{} {} {} 503 api: JWT_SECRET is not set, the API is disabled",
+                             request.peer, method, path);
+            }
+            co_return error_answer(outcome::unavailable, "API not configured: set JWT_SECRET");
         }
         const std::string* authorization = request.header("Authorization");
         token_check check = verify_token(authorization ? std::string_view(*authorization) : "",
-                                         *s_.jwt_secret, std::chrono::system_clock::now());
+                                         *s_.jwt_secret, std::chrono::system_clock::now(),
+                                         s_.token_max_ttl);
         if (!check.ok) {
-            spdlog::warn("{} {} {} 401 api token refused: {}: {}", request.peer, method, path,
-                         check.problem, check.detail);
+            std::string code = check.problem;
+            if (co_await refusals_->admit(request.client, std::move(code))) {
+                spdlog::warn("{} {} {} 401 api token refused: {}: {}", request.peer, method, path,
+                             check.problem, check.detail);
+            }
             co_return unauthorized(check);
         }
-        response = co_await route(request, check.subject);
+        // The subject is the token's own text: escaped before any log line shows it.
+        const std::string subject = escape_untrusted(check.subject, 64);
+        response = co_await route(request, subject);
     } catch (const store_error& e) {
         spdlog::error("{} {} {} 503 api: store: {}", request.peer, method, path, e.what());
-        response = json_error(503, "deployment history unavailable");
+        response = error_answer(outcome::unavailable, "deployment history unavailable");
     } catch (const std::exception& e) {
         spdlog::error("{} {} {} 500 api: {}", request.peer, method, path, e.what());
-        response = json_error(500, "internal error");
+        response = error_answer(outcome::failed, "internal error");
     }
     co_return response;
 }
@@ -244,7 +89,7 @@ boost::asio::awaitable<http_response> api_routes::handle(const http_request& req
 boost::asio::awaitable<http_response> api_routes::route(const http_request& request,
                                                         const std::string& subject) {
     const std::string_view full_path = request.path();
-    const std::string path = printable(full_path);
+    const std::string path = escape_untrusted(full_path);
     const std::string& method = request.method;
     std::vector<std::string_view> parts;
     if (full_path.starts_with("/api/")) {
@@ -252,10 +97,10 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
     }
     auto answer = [&](http_response r, std::string_view note) {
         if (r.status >= 400) {
-            spdlog::info("{} {} {} {} api (sub \"{}\"): {}", request.peer, printable(method), path,
+            spdlog::info("{} {} {} {} api (sub \"{}\"): {}", request.peer, escape_untrusted(method), path,
                          r.status, subject, note);
         } else {
-            spdlog::info("{} {} {} {} api (sub \"{}\")", request.peer, printable(method), path,
+            spdlog::info("{} {} {} {} api (sub \"{}\")", request.peer, escape_untrusted(method), path,
                          r.status, subject);
         }
         return r;
@@ -273,7 +118,7 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
             co_return answer(method_not_allowed("POST"), "method not allowed");
         }
         if (!is_valid_app_name(parts[1])) {
-            co_return answer(json_error(400, "invalid app name"), "invalid app name");
+            co_return answer(error_answer(outcome::malformed, "invalid app name"), "invalid app name");
         }
         // deploy() writes its own log line: it names the deployment it queued.
         http_response queued = co_await deploy(request, std::string(parts[1]), subject);
@@ -300,7 +145,7 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
         }
         co_return answer(status::deployment_events(s_.db, parts[1]), "no event stream");
     }
-    co_return answer(json_error(404, "not found"), "no such endpoint");
+    co_return answer(error_answer(outcome::not_found, "not found"), "no such endpoint");
 }
 
 boost::asio::awaitable<http_response> api_routes::list_apps(const http_request&) {
@@ -325,18 +170,18 @@ boost::asio::awaitable<http_response> api_routes::list_apps(const http_request&)
         w.end_object();
     }
     w.end_array().end_object();
-    co_return json_ok(200, w.take());
+    co_return json_answer(outcome::done, w.take());
 }
 
 boost::asio::awaitable<http_response> api_routes::deploy(const http_request& request,
                                                          const std::string& app,
                                                          const std::string& subject) {
-    const std::string path = printable(request.path());
+    const std::string path = escape_untrusted(request.path());
     auto force = parse_flag(request.query_param("force"));
     if (!force) {
         spdlog::info("{} POST {} 400 api (sub \"{}\"): force is not 0 or 1", request.peer, path,
                      subject);
-        co_return json_error(400, "force must be 0 or 1");
+        co_return error_answer(outcome::malformed, "force must be 0 or 1");
     }
     std::shared_ptr<const manifest> m = s_.manifests.current();
     manual_request asked{app, *force, subject.empty() ? "api" : subject};
@@ -344,7 +189,7 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
     if (!job) {
         spdlog::info("{} POST {} 404 api (sub \"{}\"): app {} is not in the manifest", request.peer,
                      path, subject, app);
-        co_return json_error(404, "unknown app");
+        co_return error_answer(outcome::not_found, "unknown app");
     }
     // Whatever the token's subject says, a call through the API is an API deploy.
     job->trigger = "api";
@@ -363,17 +208,17 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
     json_writer w;
     w.begin_object().key("success").boolean(true).key("deployment").begin_object();
     w.key("id").integer(ids[0]).key("app").string(app).end_object().end_object();
-    co_return json_ok(202, w.take());
+    co_return json_answer(outcome::queued, w.take());
 }
 
 http_response api_routes::list_deployments(const http_request& request) {
     std::string app = request.query_param("app");
     if (!app.empty() && !is_valid_app_name(app)) {
-        return json_error(400, "invalid app name");
+        return error_answer(outcome::malformed, "invalid app name");
     }
     auto limit = parse_limit(request.query_param("limit"));
     if (!limit) {
-        return json_error(400, "limit must be a whole number from 1 to 500");
+        return error_answer(outcome::malformed, "limit must be a whole number from 1 to 500");
     }
     auto rows = s_.db.list_deployments(app.empty() ? std::nullopt : std::optional(app), *limit);
     json_writer w;
@@ -384,17 +229,17 @@ http_response api_routes::list_deployments(const http_request& request) {
         w.end_object();
     }
     w.end_array().end_object();
-    return json_ok(200, w.take());
+    return json_answer(outcome::done, w.take());
 }
 
 http_response api_routes::show_deployment(const http_request&, std::string_view id_text) {
     auto id = parse_id(id_text);
     if (!id) {
-        return json_error(400, "invalid deployment id");
+        return error_answer(outcome::malformed, "invalid deployment id");
     }
     auto d = s_.db.get_deployment(*id);
     if (!d) {
-        return json_error(404, "deployment not found");
+        return error_answer(outcome::not_found, "deployment not found");
     }
     json_writer w;
     w.begin_object();
@@ -410,7 +255,7 @@ http_response api_routes::show_deployment(const http_request&, std::string_view 
         w.key("message").string(step.message).end_object();
     }
     w.end_array().end_object();
-    return json_ok(200, w.take());
+    return json_answer(outcome::done, w.take());
 }
 
 }  // namespace agent
