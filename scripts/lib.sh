@@ -11,6 +11,32 @@ DA_BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjs
     clang-14 libclang-rt-14-dev)
 DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates
     debootstrap docker-compose python3-prometheus-client)
+# Only the tests need these: the status page is checked in a real headless browser
+# (tests/browser/status_page.py; a font so its screenshots are readable). Installed without
+# recommends (chromium would bring printing, udev, mesa) and within a time limit.
+DA_TEST_PACKAGES=(chromium fonts-dejavu-core python3)
+
+# Installs DA_TEST_PACKAGES that are missing (scripts/test).
+da_install_test_packages() {
+    local missing=()
+    local pkg
+    for pkg in "${DA_TEST_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        da_log "missing Debian packages for the tests: ${missing[*]} (sudo apt-get install -y ${missing[*]})"
+        return 1
+    fi
+    da_log "installing the test packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
 
 da_install_packages() {
     local missing=()

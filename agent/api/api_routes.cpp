@@ -19,6 +19,7 @@
 #include "http/line_budget.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
+#include "status/deployment_events.hpp"
 
 namespace agent {
 
@@ -138,6 +139,12 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
         http_response shown = show_deployment(request, parts[1]);
         const bool bad_id = shown.status == 400;
         co_return answer(std::move(shown), bad_id ? "invalid deployment id" : "no such deployment");
+    }
+    if (parts.size() == 3 && parts[0] == "deployments" && parts[2] == "events") {
+        if (method != "GET") {
+            co_return answer(method_not_allowed("GET"), "method not allowed");
+        }
+        co_return answer(status::deployment_events(s_.db, parts[1]), "no event stream");
     }
     co_return answer(error_answer(outcome::not_found, "not found"), "no such endpoint");
 }

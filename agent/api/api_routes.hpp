@@ -54,6 +54,8 @@ struct api_services {
 ///   GET  /api/deployments[?app=&limit=]    {"deployments":[…]} newest first, limit default 50,
 ///                                      at most 500
 ///   GET  /api/deployments/{id}         the deployment plus "steps":[{"at","message"}]; 404
+///   GET  /api/deployments/{id}/events  its state and step log as server-sent events until it
+///                                      ends (status/deployment_events.hpp)
 /// One log line per request.
 class api_routes {
   public:

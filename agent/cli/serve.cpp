@@ -24,6 +24,9 @@
 #include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "notify/notifier.hpp"
+#include "notify/notifying_journal.hpp"
+#include "status/status_routes.hpp"
 #include "store/group_commit.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
@@ -125,6 +128,18 @@ route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
     };
 }
 
+// NOTIFY_* and PUBLIC_URL (notifications), STATUS_PAGE and STATUS_ALLOWED_CIDRS (status page).
+bool read_outcome_settings(notify::notifier_options& notify, status::status_options& page) {
+    try {
+        notify = notify::notifier_options_from_environment();
+        page = status::status_options_from_environment();
+        return true;
+    } catch (const std::invalid_argument& e) {
+        spdlog::critical("{}", e.what());
+        return false;
+    }
+}
+
 std::optional<server_options> http_settings(const agent_settings& settings) {
     server_options options;
     options.address = settings.listen_address;
@@ -174,7 +189,9 @@ int run_serve(const agent_settings& settings) {
     auto owner = manifests ? acquire_or_explain(settings.data_dir, "serve") : std::nullopt;
     std::unique_ptr<store> db = owner ? open_history(settings) : nullptr;
     auto http_options = db ? http_settings(settings) : std::nullopt;
-    if (!http_options) {
+    notify::notifier_options notify_options;
+    status::status_options status_options;
+    if (!http_options || !read_outcome_settings(notify_options, status_options)) {
         return 1;
     }
     group_committer committer(*db);
@@ -185,7 +202,10 @@ int run_serve(const agent_settings& settings) {
     };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
-    counting_journal journal(store_records, metrics::process_metrics());
+    notify::notifier announcer(io.get_executor(), *db, notify::make_http_transport(io.get_executor()),
+                               [&manifests] { return manifests->current(); }, notify_options);
+    notify::notifying_journal announced(store_records, announcer);
+    counting_journal journal(announced, metrics::process_metrics());
     deploy_executor runner(*docker, journal);
     steady_clock_source clock;
     deploy_queue queue(
@@ -214,6 +234,18 @@ int run_serve(const agent_settings& settings) {
     };
     if (!read_api_settings(*manifests->current(), api_setup)) {
         return 1;
+    }
+    std::optional<status::status_routes> status_page;
+    if (status_options.enabled) {
+        status_page.emplace(status::status_services{*manifests, *db, *docker, api_setup.record,
+                                                    queue, api_setup.jwt_secret,
+                                                    api_setup.token_max_ttl},
+                            status_options);
+        services.status = &*status_page;
+        spdlog::info("status page at / (STATUS_PAGE=true){}",
+                     status_options.allowed.empty()
+                         ? ""
+                         : "; only " + status_options.allowed.describe() + " may see it");
     }
     api_routes api(std::move(api_setup));
     services.api = &api;

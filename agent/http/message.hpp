@@ -1,9 +1,13 @@
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <boost/asio/awaitable.hpp>
 
 #include "common/text.hpp"
 
@@ -29,12 +33,25 @@ struct http_request {
     std::string query_param(std::string_view key) const;
 };
 
+/// A body sent piece by piece as it comes (server-sent events). The server writes the header
+/// with chunked transfer encoding, then each piece next() gives, each within its write timeout,
+/// until next() gives nullopt or a write fails; then it closes the connection.
+class response_stream {
+public:
+    virtual ~response_stream() = default;
+    /// The next piece (non-empty), or nullopt at the end. May wait; must not throw.
+    virtual boost::asio::awaitable<std::optional<std::string>> next() = 0;
+};
+
 /// What a handler answers. The server adds Content-Length, Date and Server headers.
 struct http_response {
     unsigned status = 200;
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    /// When set, the body is this stream instead of `body` (see response_stream).
+    /// (`{}`: the aggregate initialisations that leave it out stay warning-free.)
+    std::shared_ptr<response_stream> stream{};
 };
 
 /// `{"success":false,"error":"<reason>"}` with the given status.

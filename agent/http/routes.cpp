@@ -6,6 +6,7 @@
 #include "http/answer.hpp"
 #include "http/webhook_answers.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "status/status_routes.hpp"
 
 namespace agent {
 
@@ -98,6 +99,10 @@ boost::asio::awaitable<http_response> router::handle(http_request request) {
             co_return r;
         }
         co_return error_answer(outcome::unavailable, "API not configured: set JWT_SECRET");
+    }
+    if (s_.status != nullptr && status::status_routes::owns(path)) {
+        http_response page = co_await s_.status->handle(request);
+        co_return page;
     }
     http_response answer = error_answer(outcome::not_found, "not found");
     http_response missing = co_await unrouted(request, std::move(answer));

@@ -24,6 +24,10 @@
 
 namespace agent {
 
+namespace status {
+class status_routes;
+}
+
 /// What the endpoints need from the rest of the agent. References must outlive the router.
 struct route_services {
     manifest_holder& manifests;
@@ -59,6 +63,8 @@ struct route_services {
     api_routes* api = nullptr;
     /// GET /readyz's checks (http/readiness.hpp); null answers 503.
     const readiness* ready = nullptr;
+    /// The status page (STATUS_PAGE=true); null: its paths are 404.
+    status::status_routes* status = nullptr;
 };
 
 /// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.

@@ -4,7 +4,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -22,8 +24,58 @@ constexpr std::chrono::milliseconds linger_time{1000};
 constexpr std::size_t max_lingering = 64;
 }  // namespace
 
+// A streamed body (server-sent events): the header, then each piece as the stream gives it,
+// each write within `timeout`; chunked (HTTP/1.0: the body ends with the connection).
+net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_response& r,
+                                    answer_form form, std::chrono::milliseconds timeout) {
+    http::response<http::empty_body> res{static_cast<http::status>(r.status), form.version};
+    res.set(http::field::server, "deploy-agent");
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) {
+        res.set(k, v);
+    }
+    res.keep_alive(false);
+    const bool chunked = form.version >= 11;
+    res.chunked(chunked);
+    http::response_serializer<http::empty_body> header{res};
+    stream.expires_after(timeout);
+    auto [hec, hn] = co_await http::async_write_header(stream, header, use_nothrow);
+    if (hec || form.head_only) {
+        co_return !hec;
+    }
+    for (;;) {
+        // No deadline while the stream waits for news: only its writes are timed.
+        stream.expires_never();
+        std::optional<std::string> piece = co_await r.stream->next();
+        stream.expires_after(timeout);
+        if (!piece) {
+            if (!chunked) {
+                co_return true;
+            }
+            auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_nothrow);
+            co_return !lec;
+        }
+        if (chunked) {
+            auto [cec, cn] = co_await net::async_write(
+                stream, http::make_chunk(net::buffer(*piece)), use_nothrow);
+            if (cec) {
+                co_return false;
+            }
+        } else {
+            auto [wec, wn] = co_await net::async_write(stream, net::buffer(*piece), use_nothrow);
+            if (wec) {
+                co_return false;
+            }
+        }
+    }
+}
+
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
                                     answer_form form, std::chrono::milliseconds timeout) {
+    if (r.stream) {
+        co_await write_streamed(stream, r, form, timeout);
+        co_return false;  // a stream is the connection's last answer: end it
+    }
     http::response<http::string_body> res{static_cast<http::status>(r.status), form.version};
     res.set(http::field::server, "deploy-agent");
     res.set(http::field::content_type, r.content_type);

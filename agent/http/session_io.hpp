@@ -21,7 +21,8 @@ struct answer_form {
     bool head_only = false;  ///< a HEAD request: the header of the answer, never its body
 };
 
-/// Writes `r` within `timeout`; false when the connection failed.
+/// Writes `r` within `timeout`; false when the connection failed. A streamed answer
+/// (`r.stream`) is written piece by piece and always returns false: it ends its connection.
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
                                     answer_form form, std::chrono::milliseconds timeout);
 

@@ -27,4 +27,7 @@ void parse_health(problem_list& problems, const field& f, app_spec& app);
 /// `registry_auth:`.
 void parse_registry_auth(problem_list& problems, const field& f, app_spec& app);
 
+/// `notify:` (app_notify.cpp).
+void parse_notify(problem_list& problems, const field& f, app_spec& app);
+
 }  // namespace agent::manifest_detail

@@ -57,6 +57,13 @@ struct registry_auth_spec {
     std::string password_env;
 };
 
+/// `notify:` of an app: where its outcomes are announced besides NOTIFY_URLS (agent/notify/).
+struct notify_spec {
+    std::vector<std::string> urls;  ///< each accepted by notify::parse_target
+    /// failed | rolled_back | recovered | succeeded; default the three but succeeded.
+    std::vector<std::string> on{"failed", "rolled_back", "recovered"};
+};
+
 /// One allow-listed app. Only apps named in the manifest are ever touched.
 struct app_spec {
     std::string name;
@@ -72,6 +79,7 @@ struct app_spec {
     std::optional<registry_auth_spec> registry_auth;
     /// After a successful recreate, also remove the image the old container ran.
     bool cleanup = false;
+    std::optional<notify_spec> notify;
 };
 
 /// The whole manifest (version 1). Apps are kept in file order.

@@ -16,7 +16,7 @@ using namespace manifest_detail;
 constexpr std::string_view top_keys[] = {"version", "apps"};
 constexpr std::string_view app_keys[] = {"container", "service",      "image",   "strategy",
                                          "build",     "triggers",     "secrets", "auto_redeploy",
-                                         "health",    "registry_auth", "cleanup"};
+                                         "health",    "registry_auth", "cleanup", "notify"};
 constexpr std::string_view strategy_names[] = {"pull", "build", "restart"};
 
 void read_name(problem_list& problems, const field& f, std::string& out, std::string_view noun) {
@@ -145,6 +145,9 @@ std::optional<app_spec> parse_app(problem_list& problems, const field& entry) {
     }
     if (const field* registry_auth = fields.get("registry_auth")) {
         parse_registry_auth(problems, *registry_auth, app);
+    }
+    if (const field* notify = fields.get("notify")) {
+        parse_notify(problems, *notify, app);
     }
     if (!app.service && app.container.empty()) {
         app.container = app.name;

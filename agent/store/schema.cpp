@@ -119,9 +119,25 @@ CREATE TABLE recreate_progress (
 );
 )sql";
 
+// Each attempt to deliver a notification (notify/), shown on the deployment's status page.
+constexpr std::string_view schema_v5 = R"sql(
+CREATE TABLE notification_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    deployment_id INTEGER NOT NULL,
+    app TEXT NOT NULL,
+    target TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX notification_attempts_by_deployment ON notification_attempts(deployment_id, seq);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3,
-                                                        schema_v4};
+constexpr std::array<std::string_view, 5> migrations = {schema_v1, schema_v2, schema_v3,
+                                                        schema_v4, schema_v5};
 
 }  // namespace
 

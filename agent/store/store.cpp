@@ -292,6 +292,9 @@ std::size_t store::prune(std::int64_t now_ms) {
             drop->bind(1, cutoff);
             drop->step();
             removed += db.changes();
+            db.cached("DELETE FROM notification_attempts WHERE deployment_id NOT IN "
+                      "(SELECT id FROM deployments)")
+                ->step();
         }
         if (max_deliveries > 0) {
             auto drop = db.cached(

@@ -75,6 +75,18 @@ struct step_record {
     std::string message;
 };
 
+/// One attempt to deliver a notification about a finished deployment (agent/notify/).
+struct notification_attempt {
+    std::int64_t deployment_id = 0;
+    std::string app;
+    std::string target;   ///< notify::target::shown: kind, scheme and host, never the URL's path
+    std::int64_t attempt = 1;
+    std::string outcome;  ///< "delivered" | "retrying" | "failed" (gave up)
+    std::int64_t status = 0;  ///< the receiver's HTTP status, 0 when none was read
+    std::string error;    ///< why it did not get through, empty when delivered
+    std::int64_t at_ms = 0;
+};
+
 /// What a commit promises once it returns. `durable`: on disk (fsync), as an accepted delivery
 /// must be before it is answered. `relaxed`: written to the WAL without an fsync of its own;
 /// consistent after a crash, and made durable by the next durable commit or checkpoint; a power
@@ -197,6 +209,12 @@ public:
     std::vector<delivery_record> recent_deliveries(std::size_t limit);
     /// queued and running deployments, oldest first: what to resume at start.
     std::vector<deployment_record> unfinished();
+
+    /// Records one notification attempt (relaxed durability: nobody waits on it). Throws
+    /// store_error.
+    void record_notification_attempt(const notification_attempt& attempt);
+    /// The attempts recorded for a deployment, oldest first (at most 200).
+    std::vector<notification_attempt> notification_attempts(std::int64_t deployment_id);
 
     /// Retention: removes finished deployments (with their steps) older than the retention,
     /// except each app's newest, and deliveries older than it that no kept deployment refers

@@ -602,3 +602,25 @@ TEST_CASE("a second YAML document is reported at its marker", "[manifest]") {
         CHECK_THAT(e.what(), Catch::Contains("m.yaml:6:1: a manifest is one YAML document"));
     }
 }
+
+TEST_CASE("notify: urls and outcomes are read, and wrong ones reported at their place",
+          "[manifest]") {
+    auto m = parse_manifest("version: 1\napps:\n  web:\n    image: web:latest\n    strategy: pull\n"
+                            "    notify:\n      urls: [\"ntfy://ntfy.sh/web\"]\n"
+                            "      on: [failed, succeeded]\n",
+                            "m.yaml");
+    REQUIRE(m.apps.at(0).notify);
+    CHECK(m.apps[0].notify->urls == std::vector<std::string>{"ntfy://ntfy.sh/web"});
+    CHECK(m.apps[0].notify->on == std::vector<std::string>{"failed", "succeeded"});
+    auto problems = problems_of(
+        "version: 1\napps:\n  web:\n    image: web:latest\n    notify:\n"
+        "      urls: [\"https://ok.example.com/h\", \"ftp://x/y\"]\n      on: [failed, exploded]\n");
+    INFO(join(problems));
+    CHECK(has(problems, "m.yaml:6:42: apps.web.notify.urls[1] is not an http(s)://, ntfy://, "
+                        "slack+https:// or discord+https:// URL"));
+    CHECK(has(problems, "m.yaml:7:11: apps.web.notify.on: 'exploded' is not an outcome (failed, "
+                        "rolled_back, recovered, succeeded)"));
+    CHECK(problems.size() == 2);
+    auto missing = problems_of("version: 1\napps:\n  web:\n    image: web:latest\n    notify: {}\n");
+    CHECK(has(missing, "m.yaml:5:5: apps.web.notify needs 'urls' (e.g. [\"ntfy://ntfy.sh/my-topic\"])"));
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "manifest/manifest.hpp"
+#include "notify/notify_target.hpp"
+#include "notify/transport.hpp"
+#include "store/store.hpp"
+
+namespace agent::notify {
+
+/// Where and how outcomes are announced (NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL, docs/notifications.md).
+struct notifier_options {
+    std::vector<target> targets;  ///< NOTIFY_URLS: every app's outcomes
+    outcome_filter on;            ///< NOTIFY_ON: which outcomes go to `targets`
+    std::string public_url;       ///< PUBLIC_URL without a trailing '/'; empty: no links
+    std::size_t attempts = 5;     ///< tries per target, the first included
+    std::chrono::milliseconds first_retry{1000};  ///< doubles after each failed try
+    std::chrono::milliseconds timeout{10000};     ///< per try, connect to answer
+    /// Notifications being delivered or waiting to retry; beyond it new ones are dropped (and
+    /// logged): a dead receiver must not grow memory without bound.
+    std::size_t max_in_flight = 64;
+    std::vector<std::string> secrets;  ///< values replaced by "[redacted]" in every body
+};
+
+/// Reads NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL, NOTIFY_ATTEMPTS, NOTIFY_RETRY_MS and
+/// NOTIFY_TIMEOUT_MS; the secrets to redact are secret_values_from_environment(). Throws
+/// std::invalid_argument "NAME: 'value' why" (a start-up error).
+notifier_options notifier_options_from_environment();
+
+/// Announces finished deployments: after the outcome is recorded, deployment_finished() reads
+/// the record and starts one delivery per interested target (NOTIFY_URLS and the app's
+/// `notify:`), each on its own coroutine with retries and backoff, so a slow or dead receiver
+/// delays neither a deploy nor another receiver. Each attempt is recorded in the store.
+/// Calls on the io_context's thread.
+class notifier {
+public:
+    using manifest_source = std::function<std::shared_ptr<const manifest>()>;
+
+    notifier(net::any_io_executor executor, store& db, std::unique_ptr<transport> transport,
+             manifest_source manifests, notifier_options options);
+
+    /// Queues the notifications for deployment `id`, whose final state is recorded. Returns at
+    /// once; never throws (problems are logged).
+    void deployment_finished(std::int64_t id);
+    /// Deliveries started and not yet done.
+    std::size_t in_flight() const;
+
+    struct state;
+
+private:
+    std::shared_ptr<state> state_;
+};
+
+}  // namespace agent::notify

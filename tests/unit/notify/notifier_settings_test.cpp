@@ -1,0 +1,71 @@
+// NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL and the retry settings from the environment.
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "notify/notifier.hpp"
+
+namespace {
+
+using vars = std::map<std::string, std::string>;
+
+// Sets variables for one test and removes them afterwards.
+struct scoped_env {
+    std::vector<std::string> names;
+    explicit scoped_env(const vars& values) {
+        for (const auto& [k, v] : values) {
+            ::setenv(k.c_str(), v.c_str(), 1);
+            names.push_back(k);
+        }
+    }
+    ~scoped_env() {
+        for (const auto& k : names) {
+            ::unsetenv(k.c_str());
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("notification settings are read from the environment", "[notify]") {
+    scoped_env env(vars{{"NOTIFY_URLS", "ntfy://ntfy.sh/a, http://127.0.0.1:9/h"},
+                    {"NOTIFY_ON", "failed,succeeded"},
+                    {"PUBLIC_URL", "https://deploy.example.com//"},
+                    {"NOTIFY_ATTEMPTS", "3"},
+                    {"DA_TEST_NOTIFY_SECRET", "a-secret-worth-hiding"}});
+    auto o = agent::notify::notifier_options_from_environment();
+    REQUIRE(o.targets.size() == 2);
+    CHECK(o.targets[0].kind == agent::notify::target_kind::ntfy);
+    CHECK(o.on.succeeded);
+    CHECK_FALSE(o.on.rolled_back);
+    CHECK(o.public_url == "https://deploy.example.com");
+    CHECK(o.attempts == 3);
+    CHECK(std::find(o.secrets.begin(), o.secrets.end(), "a-secret-worth-hiding") != o.secrets.end());
+}
+
+TEST_CASE("a bad notification setting stops the start, without echoing a webhook's path",
+          "[notify]") {
+    {
+        scoped_env env(vars{{"NOTIFY_URLS", "https://user:hunter2@hooks.example.com/T0/SECRET"}});
+        try {
+            agent::notify::notifier_options_from_environment();
+            FAIL("no error");
+        } catch (const std::invalid_argument& e) {
+            CHECK_THAT(e.what(), Catch::StartsWith("NOTIFY_URLS: an entry starting 'https://'"));
+            CHECK(std::string(e.what()).find("SECRET") == std::string::npos);
+            CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
+        }
+    }
+    {
+        scoped_env env(vars{{"NOTIFY_ON", "failed,exploded"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+                          Catch::Contains("NOTIFY_ON: 'exploded' is not an outcome"));
+    }
+    {
+        scoped_env env(vars{{"NOTIFY_RETRY_MS", "5"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+                          Catch::StartsWith("NOTIFY_RETRY_MS: '5' is not a whole number"));
+    }
+}

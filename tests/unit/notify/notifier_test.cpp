@@ -1,0 +1,127 @@
+// The notifier against real receivers (in-test HTTP servers) and a real store.
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "notify/notifier.hpp"
+#include "support/fixtures.hpp"
+#include "support/http_receiver.hpp"
+
+using namespace agent;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct rig {
+    test::temp_dir dir;
+    std::unique_ptr<store> db = store::open(store_options{.data_dir = dir.path.string()});
+    boost::asio::io_context io;
+
+    // A deployment of `app` recorded as finished in `state` with `error`.
+    std::int64_t finished(const std::string& app, deployment_state state, const std::string& error) {
+        auto ids = db->record_delivery(delivery_record{"d-" + app, "api", "deploy", "accepted", "",
+                                                       1000},
+                                       {planned_job{app, "deploy", "api", "abc123", "", false}});
+        db->mark_running(ids[0], "old", 2000);
+        db->mark_finished(ids[0], state, "new", error, 5000);
+        return ids[0];
+    }
+
+    notify::notifier make(std::vector<std::string> urls, notify::notifier_options o = {}) {
+        for (const auto& url : urls) {
+            std::string problem;
+            o.targets.push_back(*notify::parse_target(url, problem));
+        }
+        o.first_retry = 20ms;
+        return notify::notifier(io.get_executor(), *db, notify::make_http_transport(io.get_executor()),
+                                nullptr, o);
+    }
+
+    // Runs the loop until `done` or 20 s pass.
+    template <class Done>
+    void run_until(Done done) {
+        auto deadline = std::chrono::steady_clock::now() + 20s;
+        while (!done() && std::chrono::steady_clock::now() < deadline) {
+            io.run_for(50ms);
+            io.restart();
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a failed deployment is announced; a 500 is retried and every attempt recorded",
+          "[notify]") {
+    rig r;
+    test::http_receiver receiver({500, 200});
+    notify::notifier_options o;
+    o.public_url = "https://deploy.example.com";
+    o.secrets = {"s3cr3t-value-123"};
+    auto n = r.make({receiver.url() + "/hook"}, o);
+    auto id = r.finished("web", deployment_state::failed, "pull failed: auth s3cr3t-value-123");
+    n.deployment_finished(id);
+    r.run_until([&] { return n.in_flight() == 0; });
+    auto got = receiver.requests();
+    REQUIRE(got.size() == 2);
+    CHECK(got[0].body == got[1].body);
+    CHECK(got[1].target == "/hook");
+    CHECK(got[1].headers["content-type"] == "application/json");
+    CHECK_THAT(got[1].body, Catch::Contains(R"("app":"web")"));
+    CHECK_THAT(got[1].body, Catch::Contains(R"("result":"failed")"));
+    CHECK_THAT(got[1].body, Catch::Contains(R"("duration_ms":3000)"));
+    CHECK_THAT(got[1].body, Catch::Contains("https://deploy.example.com/deployments/" +
+                                            std::to_string(id)));
+    CHECK_THAT(got[1].body, Catch::Contains("pull failed: auth [redacted]"));
+    CHECK(got[1].body.find("s3cr3t-value-123") == std::string::npos);
+    auto attempts = r.db->notification_attempts(id);
+    REQUIRE(attempts.size() == 2);
+    CHECK(attempts[0].outcome == "retrying");
+    CHECK(attempts[0].status == 500);
+    CHECK(attempts[1].outcome == "delivered");
+    CHECK(attempts[1].attempt == 2);
+    CHECK(attempts[1].target == "json " + receiver.url());
+}
+
+TEST_CASE("succeeded is announced only when asked for", "[notify]") {
+    rig r;
+    test::http_receiver receiver;
+    auto quiet = r.make({receiver.url()});
+    quiet.deployment_finished(r.finished("web", deployment_state::succeeded, ""));
+    CHECK(quiet.in_flight() == 0);
+    notify::notifier_options o;
+    o.on.succeeded = true;
+    auto loud = r.make({receiver.url()}, o);
+    loud.deployment_finished(r.finished("api", deployment_state::succeeded, ""));
+    r.run_until([&] { return loud.in_flight() == 0; });
+    REQUIRE(receiver.count() == 1);
+    CHECK_THAT(receiver.requests()[0].body, Catch::Contains(R"("result":"succeeded")"));
+}
+
+TEST_CASE("a receiver that never answers holds up neither other receivers nor the caller",
+          "[notify]") {
+    rig r;
+    test::http_receiver silent({200}, true);
+    test::http_receiver healthy;
+    notify::notifier_options o;
+    o.timeout = 60s;  // far longer than this test waits
+    auto n = r.make({silent.url(), healthy.url()}, o);
+    n.deployment_finished(r.finished("web", deployment_state::failed, "boom"));
+    n.deployment_finished(r.finished("web", deployment_state::rolled_back, "unhealthy"));
+    CHECK(n.in_flight() == 4);  // returned at once, with everything still to send
+    r.run_until([&] { return healthy.count() == 2 && silent.count() == 2; });
+    CHECK(healthy.count() == 2);
+    CHECK(silent.count() == 2);
+    CHECK(n.in_flight() == 2);  // the silent receiver's, still waiting for an answer
+}
+
+TEST_CASE("a 4xx other than 408/429 is not retried", "[notify]") {
+    rig r;
+    test::http_receiver receiver({404});
+    auto n = r.make({receiver.url()});
+    auto id = r.finished("web", deployment_state::failed, "x");
+    n.deployment_finished(id);
+    r.run_until([&] { return n.in_flight() == 0; });
+    CHECK(receiver.count() == 1);
+    auto attempts = r.db->notification_attempts(id);
+    REQUIRE(attempts.size() == 1);
+    CHECK(attempts[0].outcome == "failed");
+}
