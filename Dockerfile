@@ -18,9 +18,10 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF -DDA_BU
 
 FROM debian:bookworm-slim
 # spdlog, fmt, yaml-cpp, SQLite and libstdc++ are linked into the binary (deps/README.md);
-# libarchive is loaded when an image is built.
+# libarchive is loaded when an image is built; git and openssh-client sync the checkouts of
+# strategy build (docs/build-strategy.md: why the git CLI and not libgit2).
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libnettle8 libarchive13 ca-certificates \
+        libnettle8 libarchive13 ca-certificates git openssh-client \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/agent/deploy-agent /usr/local/bin/deploy-agent
 COPY manifests/example.yaml /etc/deploy-agent/manifest.yaml

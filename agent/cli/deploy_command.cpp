@@ -79,6 +79,20 @@ private:
 
 }  // namespace
 
+int deploy_exit_code(deploy_result result) {
+    switch (result) {
+        case deploy_result::succeeded:
+            return 0;
+        case deploy_result::rolled_back:
+            return 3;
+        case deploy_result::superseded:
+            return 4;
+        case deploy_result::failed:
+            break;
+    }
+    return 1;
+}
+
 int run_deploy_command(const agent_settings& settings, const std::string& app) {
     manifest m;
     try {
@@ -124,7 +138,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     deploy_executor runner(*docker, journal);
     auto result = net::co_spawn(io, runner.run(*m.find(app), deploy_job{id, *job}), net::use_future);
     io.run();
-    return result.get() == deploy_result::succeeded ? 0 : 1;
+    return deploy_exit_code(result.get());
 }
 
 }  // namespace agent

@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "deploy/build_step.hpp"
 #include "deploy/container_spec.hpp"
+#include "deploy/swarm_step.hpp"
+#include "source/git_sync.hpp"
 #include "docker_client/error.hpp"
 
 namespace agent {
@@ -34,7 +37,8 @@ void deploy_executor::step(const deploy_job& job, std::string_view message) {
 net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job) {
     try {
         if (app.service) {
-            throw std::runtime_error("Swarm service updates are not supported yet");
+            co_return co_await update_swarm_service(docker_, journal_, app, job.id,
+                                                    job.plan.force);
         }
         switch (app.strategy) {
             case deploy_strategy::restart:
@@ -42,7 +46,7 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
             case deploy_strategy::pull:
                 co_return co_await pull_and_recreate(app, job);
             case deploy_strategy::build:
-                throw std::runtime_error("strategy 'build' is not supported yet");
+                co_return co_await build_and_recreate(app, job);
         }
         throw std::runtime_error("unknown strategy");
     } catch (const std::exception& e) {
@@ -103,6 +107,23 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
         co_return deploy_result::succeeded;
     }
     co_return co_await recreate(app, job, std::move(old), image->id);
+}
+
+net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec& app,
+                                                                 const deploy_job& job) {
+    // Checked before a build that can take minutes: the old container must exist to be replaced.
+    auto old = co_await existing_container(app);
+    journal_.started(job.id, app.name, old.image);
+    auto log = [this, &job](std::string_view line) { step(job, line); };
+    std::string commit;
+    if (app.build->git) {
+        source_request request{app.build->context, *app.build->git, job.plan.commit};
+        source_revision revision = co_await sync_source(std::move(request), log);
+        commit = revision.commit;
+    }
+    std::string image_id =
+        co_await build_app_image(docker_, app, build_request{job.id, commit, {}}, log);
+    co_return co_await recreate(app, job, std::move(old), std::move(image_id));
 }
 
 net::awaitable<deploy_result> deploy_executor::recreate(const app_spec& app, const deploy_job& job,

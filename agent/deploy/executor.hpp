@@ -34,6 +34,8 @@ private:
     net::awaitable<docker_client::container_info> existing_container(const app_spec& app);
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
+    /// Git sync of build.context (when build.git is set), build, then recreate.
+    net::awaitable<deploy_result> build_and_recreate(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> recreate(const app_spec& app, const deploy_job& job,
                                            docker_client::container_info old,
                                            std::string new_image_id);
