@@ -121,8 +121,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
         source_revision revision = co_await sync_source(std::move(request), log);
         commit = revision.commit;
     }
-    std::string image_id =
-        co_await build_app_image(docker_, app, build_request{job.id, commit, {}}, log);
+    build_request build{job.id, commit, build_log_limits{}};
+    std::string image_id = co_await build_app_image(docker_, app, std::move(build), log);
     co_return co_await recreate(app, job, std::move(old), std::move(image_id));
 }
 

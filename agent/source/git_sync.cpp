@@ -15,6 +15,13 @@ namespace {
 
 constexpr std::size_t files_named = 20;  // a dirty checkout's error names this many files
 
+// The arguments of a git command. A function, not a braced list at the call: g++ 12 miscompiles
+// an initializer_list inside a co_await expression ("array used as initializer").
+template <class... Arg>
+std::vector<std::string> argv(Arg&&... arg) {
+    return {std::string(std::forward<Arg>(arg))...};
+}
+
 bool is_commit_id(std::string_view s) {
     return s.size() >= 7 && s.size() <= 40 &&
            s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -82,7 +89,7 @@ class checkout {
 
     net::awaitable<process_result> git(std::vector<std::string> args) {
         process_spec spec;
-        spec.argv = {"git"};
+        spec.argv.emplace_back("git");
         spec.argv.insert(spec.argv.end(), args.begin(), args.end());
         spec.working_dir = dir_;
         spec.env = env_;
@@ -117,7 +124,7 @@ class checkout {
 net::awaitable<void> clean_or_refuse(checkout& repo, const source_request& request,
                                      const source_log& log) {
     std::string status = co_await repo.git_ok(
-        {"status", "--porcelain=v1", "-z", "--untracked-files=all"}, "git status");
+        argv("status", "--porcelain=v1", "-z", "--untracked-files=all"), "git status");
     auto files = changed_files(status);
     if (files.empty()) {
         co_return;
@@ -129,20 +136,20 @@ net::awaitable<void> clean_or_refuse(checkout& repo, const source_request& reque
             request.checkout, file_list(files)));
     }
     log(fmt::format("discarding local changes: {}", file_list(files)));
-    co_await repo.git_ok({"reset", "--hard", "-q"}, "git reset");
-    co_await repo.git_ok({"clean", "-ffdq"}, "git clean");
+    co_await repo.git_ok(argv("reset", "--hard", "-q"), "git reset");
+    co_await repo.git_ok(argv("clean", "-ffdq"), "git clean");
 }
 
 // True when `commit` is in the history of something fetched from the remote.
 net::awaitable<bool> remote_has(checkout& repo, const source_request& request,
                                 const std::string& commit) {
-    process_result known = co_await repo.git({"cat-file", "-e", commit + "^{commit}"});
+    process_result known = co_await repo.git(argv("cat-file", "-e", commit + "^{commit}"));
     if (!known.ok()) {
         co_return false;
     }
     std::string refs = co_await repo.git_ok(
-        {"for-each-ref", "--count=1", "--contains", commit, "--format=%(refname)",
-         "refs/remotes/" + request.git.remote + "/", "refs/tags/"},
+        argv("for-each-ref", "--count=1", "--contains", commit, "--format=%(refname)",
+         "refs/remotes/" + request.git.remote + "/", "refs/tags/"),
         "git for-each-ref");
     co_return !refs.empty();
 }
@@ -151,7 +158,7 @@ net::awaitable<std::string> wanted_commit(checkout& repo, const source_request& 
                                           const source_log& log) {
     const auto& g = request.git;
     const std::string tracking = "refs/remotes/" + g.remote + "/" + g.branch;
-    std::string head = co_await repo.git_ok({"rev-parse", "--verify", tracking + "^{commit}"},
+    std::string head = co_await repo.git_ok(argv("rev-parse", "--verify", tracking + "^{commit}"),
                                             "the remote has no branch " + g.branch);
     if (request.commit.empty()) {
         co_return head;
@@ -164,14 +171,14 @@ net::awaitable<std::string> wanted_commit(checkout& repo, const source_request& 
         // Not under the branch or a tag: ask for it by id (servers allow reachable ids).
         log(fmt::format("{} is not on {}/{}; fetching it by id", request.commit, g.remote,
                         g.branch));
-        process_result r = co_await repo.git({"fetch", "-q", g.remote, request.commit});
+        process_result r = co_await repo.git(argv("fetch", "-q", g.remote, request.commit));
         if (!r.ok()) {
             throw source_error(fmt::format(
                 "the remote {} does not have commit {} ({} is at {})", redact_url(repo.url()),
                 request.commit, g.branch, head));
         }
     }
-    co_return co_await repo.git_ok({"rev-parse", "--verify", request.commit + "^{commit}"},
+    co_return co_await repo.git_ok(argv("rev-parse", "--verify", request.commit + "^{commit}"),
                                    "git rev-parse " + request.commit);
 }
 
@@ -179,14 +186,14 @@ net::awaitable<void> update_submodules(checkout& repo, const source_request& req
                                        const source_log& log) {
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::path(request.checkout) / ".gitmodules", ec)) {
-        process_result top = co_await repo.git({"rev-parse", "--show-toplevel"});
+        process_result top = co_await repo.git(argv("rev-parse", "--show-toplevel"));
         if (!top.ok() || !std::filesystem::exists(trimmed(top.out) + "/.gitmodules", ec)) {
             co_return;
         }
     }
     log("updating submodules");
-    co_await repo.git_ok({"submodule", "sync", "--recursive", "-q"}, "git submodule sync");
-    co_await repo.git_ok({"submodule", "update", "--init", "--recursive", "--force", "-q"},
+    co_await repo.git_ok(argv("submodule", "sync", "--recursive", "-q"), "git submodule sync");
+    co_await repo.git_ok(argv("submodule", "update", "--init", "--recursive", "--force", "-q"),
                          "git submodule update");
 }
 
@@ -206,11 +213,12 @@ std::string redact_url(std::string_view url) {
 net::awaitable<source_revision> sync_source(source_request request, source_log log,
                                             env_lookup env) {
     checkout repo(request.checkout, request.command_timeout);
-    repo.set_environment(git_environment({}, "", env));  // enough to read the remote's URL
-    co_await repo.git_ok({"rev-parse", "--show-toplevel"},
+    repo.set_environment(git_environment(build_spec::git_spec{}, "", env));  // enough to read the remote's URL
+    co_await repo.git_ok(argv("rev-parse", "--show-toplevel"),
                          request.checkout + " is not a git checkout");
-    repo.set_url(co_await repo.git_ok({"remote", "get-url", request.git.remote},
-                                      "the checkout has no remote " + request.git.remote));
+    std::string url = co_await repo.git_ok(argv("remote", "get-url", request.git.remote),
+                                           "the checkout has no remote " + request.git.remote);
+    repo.set_url(std::move(url));
     try {
         repo.set_environment(git_environment(request.git, repo.url(), env));
     } catch (const std::runtime_error& e) {
@@ -219,18 +227,18 @@ net::awaitable<source_revision> sync_source(source_request request, source_log l
     co_await clean_or_refuse(repo, request, log);
     const auto& g = request.git;
     log(fmt::format("fetching {} from {}", g.branch, redact_url(repo.url())));
-    co_await repo.git_ok({"fetch", "-q", "--force", "--tags", g.remote,
-                          "+refs/heads/" + g.branch + ":refs/remotes/" + g.remote + "/" + g.branch},
+    co_await repo.git_ok(argv("fetch", "-q", "--force", "--tags", g.remote,
+                          "+refs/heads/" + g.branch + ":refs/remotes/" + g.remote + "/" + g.branch),
                          "git fetch from " + redact_url(repo.url()));
     std::string commit = co_await wanted_commit(repo, request, log);
-    co_await repo.git_ok({"reset", "--hard", "-q", commit}, "git reset --hard " + commit);
+    co_await repo.git_ok(argv("reset", "--hard", "-q", commit), "git reset --hard " + commit);
     co_await update_submodules(repo, request, log);
-    std::string head = co_await repo.git_ok({"rev-parse", "--verify", "HEAD"}, "git rev-parse");
+    std::string head = co_await repo.git_ok(argv("rev-parse", "--verify", "HEAD"), "git rev-parse");
     if (head != commit) {
         throw source_error(fmt::format("after the reset HEAD is {}, not {}", head, commit));
     }
     source_revision revision{head, ""};
-    revision.subject = co_await repo.git_ok({"log", "-1", "--format=%s", head}, "git log");
+    revision.subject = co_await repo.git_ok(argv("log", "-1", "--format=%s", head), "git log");
     log(fmt::format("checked out {}: {}", head.substr(0, 12), revision.subject));
     co_return revision;
 }
