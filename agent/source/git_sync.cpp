@@ -140,18 +140,20 @@ net::awaitable<void> clean_or_refuse(checkout& repo, const source_request& reque
     co_await repo.git_ok(argv("clean", "-ffdq"), "git clean");
 }
 
-// True when `commit` is in the history of something fetched from the remote.
-net::awaitable<bool> remote_has(checkout& repo, const source_request& request,
-                                const std::string& commit) {
+// Where `commit` stands after the fetch.
+enum class commit_place { on_remote, only_local, unknown };
+
+net::awaitable<commit_place> locate(checkout& repo, const source_request& request,
+                                    const std::string& commit) {
     process_result known = co_await repo.git(argv("cat-file", "-e", commit + "^{commit}"));
     if (!known.ok()) {
-        co_return false;
+        co_return commit_place::unknown;
     }
     std::string refs = co_await repo.git_ok(
         argv("for-each-ref", "--count=1", "--contains", commit, "--format=%(refname)",
-         "refs/remotes/" + request.git.remote + "/", "refs/tags/"),
+             "refs/remotes/" + request.git.remote + "/", "refs/tags/"),
         "git for-each-ref");
-    co_return !refs.empty();
+    co_return refs.empty() ? commit_place::only_local : commit_place::on_remote;
 }
 
 net::awaitable<std::string> wanted_commit(checkout& repo, const source_request& request,
@@ -166,16 +168,21 @@ net::awaitable<std::string> wanted_commit(checkout& repo, const source_request& 
     if (!is_commit_id(request.commit)) {
         throw source_error(fmt::format("'{}' is not a commit id", request.commit));
     }
-    const bool fetched = co_await remote_has(repo, request, request.commit);
-    if (!fetched) {
-        // Not under the branch or a tag: ask for it by id (servers allow reachable ids).
+    const std::string missing = fmt::format("the remote {} does not have commit {} ({} is at {})",
+                                            redact_url(repo.url()), request.commit, g.branch, head);
+    commit_place place = co_await locate(repo, request, request.commit);
+    if (place == commit_place::only_local) {
+        // Made in the checkout, or left from a history the remote rewrote: a fetch by id would
+        // find it locally and prove nothing about the remote.
+        throw source_error(missing + "; it exists only in the checkout");
+    }
+    if (place == commit_place::unknown) {
+        // Not under the branch or a tag: ask for it by id (servers hand out reachable ids).
         log(fmt::format("{} is not on {}/{}; fetching it by id", request.commit, g.remote,
                         g.branch));
         process_result r = co_await repo.git(argv("fetch", "-q", g.remote, request.commit));
         if (!r.ok()) {
-            throw source_error(fmt::format(
-                "the remote {} does not have commit {} ({} is at {})", redact_url(repo.url()),
-                request.commit, g.branch, head));
+            throw source_error(missing);
         }
     }
     co_return co_await repo.git_ok(argv("rev-parse", "--verify", request.commit + "^{commit}"),
