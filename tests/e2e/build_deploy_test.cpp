@@ -119,6 +119,7 @@ struct build_rig {
                        json.find("\"state\"") != std::string::npos;
             },
             180s);
+        INFO(json << "\nagent log:\n" << agent->log());
         REQUIRE(done);
         return json;
     }

@@ -47,6 +47,7 @@ std::string deployment_after_push(test::agent_process& agent, const std::string&
                    json.find("\"state\"") != std::string::npos;
         },
         180s);
+    INFO(json << "\nagent log:\n" << agent.log());
     REQUIRE(done);
     return json;
 }

@@ -27,11 +27,8 @@ std::vector<std::pair<std::string, std::string>> signed_push_headers(const std::
 std::string api_token(const std::string& jwt_secret) {
     auto [code, out] = run_agent_command({"token", "--ttl", "1h"}, {{"JWT_SECRET", jwt_secret}});
     REQUIRE(code == 0);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-        out.pop_back();
-    }
-    auto nl = out.rfind('\n');
-    return nl == std::string::npos ? out : out.substr(nl + 1);
+    // The token is alone on the first line; a note about it follows on stderr.
+    return out.substr(0, out.find_first_of("\r\n"));
 }
 
 std::string deployment_json(unsigned short port, const std::string& token, long long id) {
