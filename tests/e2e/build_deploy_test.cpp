@@ -26,7 +26,7 @@ std::string dockerfile(const std::string& base, const std::string& extra = "") {
     return "FROM " + base + "\nLABEL io.deploy-agent.test=1\nCOPY page.html /www/index.html\n" +
            "RUN cat /base-version > /www/base.txt\n" +
            "RUN cat /proc/sys/kernel/random/uuid > /www/built.txt\n" + extra +
-           "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n";
+           "STOPSIGNAL SIGKILL\nCMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n";
 }
 
 std::string manifest(const std::string& app, const std::string& container,
@@ -68,6 +68,7 @@ struct build_rig {
         images.add(image + "-initial");
         test::build_image(image + "-initial",
                           "RUN mkdir /www && echo initial > /www/index.html\n"
+                          "STOPSIGNAL SIGKILL\n"  // httpd as PID 1 ignores SIGTERM
                           "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]");
         guard = std::make_unique<test::scoped_container>(container);
         test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1",

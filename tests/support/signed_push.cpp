@@ -38,7 +38,9 @@ std::string deployment_json(unsigned short port, const std::string& token, long 
 }
 
 long long first_deployment_id(const std::string& answer) {
-    auto key = answer.find("\"id\":", answer.find("\"deployments\""));
+    // {"deployments":[{"id":N…]} from a webhook, {"deployment":{"id":N…}} from the API.
+    auto list = answer.find("\"deployment");
+    auto key = answer.find("\"id\":", list == std::string::npos ? 0 : list);
     if (key == std::string::npos) {
         return -1;
     }

@@ -22,7 +22,8 @@ std::string api_token(const std::string& jwt_secret);
 /// `GET /api/deployments/{id}` of the agent on `port` (the whole JSON text).
 std::string deployment_json(unsigned short port, const std::string& token, long long id);
 
-/// The first deployment id in a 202 answer ({"deployments":[{"id":N…), or -1.
+/// The first deployment id in a 202 answer (a webhook's {"deployments":[{"id":N…]} or the
+/// API's {"deployment":{"id":N…}}), or -1.
 long long first_deployment_id(const std::string& answer);
 
 }  // namespace test
