@@ -34,11 +34,13 @@ trap cleanup EXIT
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 git_id=(-c user.name=bench -c user.email=bench@example.com)
 
-# A base image without any registry, and a repository whose page changes at every round.
+# A base image without any registry, and a repository whose page changes at every round. The
+# app stops at once (STOPSIGNAL SIGKILL: httpd as PID 1 ignores SIGTERM), so that both sides
+# measure their own work, not Docker's 10 s stop grace.
 mkdir "$work/base" && cp /bin/busybox "$work/base/"
 printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nLABEL da-bench=%s\n' \
     "$tag" >"$work/base/Dockerfile"
-docker build -q -t "$base" "$work/base" >/dev/null
+docker build -q -t "$base" "$work/base" >/dev/null 2>&1
 git init -q --bare -b main "$work/remote.git"
 git clone -q "$work/remote.git" "$work/dev" 2>/dev/null
 cd "$work/dev"
@@ -48,6 +50,7 @@ FROM $base
 LABEL da-bench=$tag
 COPY page.html /www/index.html
 RUN find /www -type f | xargs cat | wc -c > /www/size.txt
+STOPSIGNAL SIGKILL
 CMD ["httpd", "-f", "-p", "80", "-h", "/www"]
 DOCKERFILE
 echo round-0 >page.html
@@ -64,7 +67,7 @@ services:
 COMPOSE
 echo docker-compose.yml >>"$work/hand-checkout/.git/info/exclude"
 
-docker build -q -t "da-bench/agent:$tag" "$work/agent-checkout" >/dev/null
+docker build -q -t "da-bench/agent:$tag" "$work/agent-checkout" >/dev/null 2>&1
 docker run -d -q --name "da-bench-agent-$tag" -p 127.0.0.1::80 "da-bench/agent:$tag" >/dev/null
 cat >"$work/manifest.yaml" <<MANIFEST
 version: 1
@@ -88,10 +91,10 @@ for ((i = 1; i <= rounds; i++)); do
     DATA_DIR=$work/data "$agent" deploy bench --manifest "$work/manifest.yaml" --wait >"$work/agent.log" 2>&1 ||
         { cat "$work/agent.log" >&2; exit 1; }
     t1=$(ms)
-    (cd "$work/hand-checkout" && git pull -q && docker build -q --no-cache -t "da-bench/hand:$tag" . >/dev/null &&
+    (cd "$work/hand-checkout" && git pull -q && docker build -q --no-cache -t "da-bench/hand:$tag" . >/dev/null 2>&1 &&
         docker-compose -p "dabench$tag" up -d >/dev/null 2>&1)
     t2=$(ms)
-    docker build -q --no-cache -t "da-bench/engine:$tag" "$work/hand-checkout" >/dev/null
+    docker build -q --no-cache -t "da-bench/engine:$tag" "$work/hand-checkout" >/dev/null 2>&1
     t3=$(ms)
     agent_ms+=($((t1 - t0))) hand_ms+=($((t2 - t1))) engine_ms+=($((t3 - t2)))
     echo "round $i: agent $((t1 - t0)) ms, by hand $((t2 - t1)) ms, engine build alone $((t3 - t2)) ms" >&2

@@ -51,8 +51,7 @@ struct build_request {
 
 /// `POST /build` of the app's build section: the context as a tar stream (its .dockerignore
 /// honoured), dockerfile, target, args, no_cache, pull; tagged `app.image`; labelled
-/// io.deploy-agent.app, io.deploy-agent.deployment, io.deploy-agent.commit and
-/// org.opencontainers.image.revision. Registry credentials of app.registry_auth are offered for
+/// io.deploy-agent.app, io.deploy-agent.deployment and io.deploy-agent.commit. Registry credentials of app.registry_auth are offered for
 /// base images on the image's registry. Each daemon output line goes to `step` (bounded).
 /// Returns the new image id. Throws std::runtime_error: a failed build carries the daemon's
 /// message and the last log lines; a build still running after build.timeout is cancelled
