@@ -16,6 +16,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "deploy/executor.hpp"
 #include "deploy/store_journal.hpp"
+#include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -120,6 +121,7 @@ route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
         .infisical = infisical,
         .auto_redeploy = auto_redeploy_policy_from_environment(),
         .engine_ready = [&docker] { return engine_answers(docker); },
+        .swarm_problem = [&docker, &manifests] { return swarm_problem(docker, manifests.current()); },
     };
 }
 

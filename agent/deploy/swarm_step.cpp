@@ -166,6 +166,18 @@ net::awaitable<swarm_readiness> swarm_role(dc::docker_api& docker) {
     co_return r;
 }
 
+net::awaitable<std::string> swarm_problem(dc::docker_api& docker, std::shared_ptr<const manifest> m) {
+    bool services = false;
+    for (const auto& app : m->apps) {
+        services = services || app.service.has_value();
+    }
+    if (!services) {
+        co_return std::string();
+    }
+    swarm_readiness role = co_await swarm_role(docker);
+    co_return role.manager ? std::string() : role.text;
+}
+
 net::awaitable<deploy_result> update_swarm_service(dc::docker_api& docker,
                                                    deployment_journal& journal,
                                                    const app_spec& app, std::int64_t id,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -23,6 +24,11 @@ struct swarm_readiness {
 /// Asks the engine (`GET /info`) whether it is a Swarm manager. Never throws: an engine that
 /// cannot be asked is reported as not a manager, with the reason.
 net::awaitable<swarm_readiness> swarm_role(docker_client::docker_api& docker);
+
+/// For /readyz: "" when no app of `m` is a Swarm service or the engine is a manager, else
+/// swarm_role's reason. Never throws.
+net::awaitable<std::string> swarm_problem(docker_client::docker_api& docker,
+                                          std::shared_ptr<const manifest> m);
 
 /// How a service update is followed.
 struct swarm_follow {

@@ -117,11 +117,19 @@ boost::asio::awaitable<http_response> router::unrouted(const http_request& reque
 
 boost::asio::awaitable<http_response> router::ready() {
     bool engine = s_.engine_ready ? co_await s_.engine_ready() : false;
+    std::string swarm;
+    if (engine && s_.swarm_problem) {
+        swarm = co_await s_.swarm_problem();
+    }
+    const bool ready = engine && swarm.empty();
     json_writer w;
-    w.begin_object().key("ready").boolean(engine).key("engine").boolean(engine);
+    w.begin_object().key("ready").boolean(ready).key("engine").boolean(engine);
     w.key("apps").integer(static_cast<std::int64_t>(s_.manifests.current()->apps.size()));
+    if (!swarm.empty()) {
+        w.key("swarm").string(swarm);
+    }
     w.end_object();
-    co_return json_answer(engine ? outcome::done : outcome::unavailable, w.take());
+    co_return json_answer(ready ? outcome::done : outcome::unavailable, w.take());
 }
 
 }  // namespace agent

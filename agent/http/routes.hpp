@@ -58,6 +58,9 @@ struct route_services {
     api_routes* api = nullptr;
     /// True when the engine answers; /readyz uses it.
     std::function<boost::asio::awaitable<bool>()> engine_ready;
+    /// "" when Swarm services can be updated (no app is a service, or the engine is a manager),
+    /// else why not; /readyz is then 503 with it as "swarm" (deploy/swarm_step.hpp).
+    std::function<boost::asio::awaitable<std::string>()> swarm_problem;
 };
 
 /// Maps each request to its endpoint (ARCHITECTURE.md "HTTP endpoints"); one log line per request.

@@ -90,6 +90,9 @@ TEST_CASE("swarm: a signed push updates the service to the new image pinned by d
                                {"JWT_SECRET", jwt_secret},
                                {"DATA_DIR", data.string()}});
     const std::string token = test::api_token(jwt_secret);
+    auto ready = test::http_request(agent.port(), "GET", "/readyz");
+    CHECK(ready.status == 200);  // the engine is a Swarm manager: no "swarm" problem to report
+    CHECK_THAT(ready.body, !Catch::Contains("swarm"));
 
     test::build_image(image, healthy);  // v2 under the same tag
     test::docker_ok({"push", image});
