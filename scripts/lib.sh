@@ -9,7 +9,7 @@ da_log() { printf '==> %s\n' "$*" >&2; }
 DA_BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev
     libspdlog-dev libfmt-dev catch2 libsqlite3-dev libarchive-dev nettle-dev prometheus-cpp-dev libcli11-dev
     clang-14 libclang-rt-14-dev)
-DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates)
+DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates docker-compose)
 
 da_install_packages() {
     local missing=()

@@ -14,6 +14,7 @@
 #include "common/iso8601.hpp"
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
+#include "deploy/dry_run.hpp"
 #include "http/answer.hpp"
 #include "http/line_budget.hpp"
 #include "manifest/syntax.hpp"
@@ -183,6 +184,15 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
         spdlog::info("{} POST {} 404 api (sub \"{}\"): app {} is not in the manifest", request.peer,
                      path, subject, app);
         co_return error_answer(outcome::not_found, "unknown app");
+    }
+    auto dry_run = parse_flag(request.query_param("dry_run"));
+    if (!dry_run) {
+        co_return error_answer(outcome::malformed, "dry_run must be 0 or 1");
+    }
+    if (*dry_run) {
+        dry_run_result plan = co_await dry_run_answer(s_.docker, *m->find(app));
+        co_return plan.result == outcome::done ? json_answer(plan.result, std::move(plan.body))
+                                               : error_answer(plan.result, plan.body);
     }
     // Whatever the token's subject says, a call through the API is an API deploy.
     job->trigger = "api";

@@ -66,7 +66,11 @@ int run_cli(int argc, char** argv) {
     deploy->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
     deploy->add_flag("--wait", wait,
                      "Wait for the outcome and exit with it: 0 succeeded, 1 failed, "
-                     "3 rolled back (the command always waits)");
+                     "4 rolled back (the command always waits)");
+    bool dry_run = false;
+    deploy->add_flag("--dry-run", dry_run,
+                     "Print the image it would pull and the config diff; touch nothing");
+    deploy->add_option("--data-dir", settings.data_dir, "Where the history is kept (DATA_DIR)");
 
     verify_signature_args verify;
     auto* verify_cmd = app.add_subcommand(
@@ -110,7 +114,8 @@ int run_cli(int argc, char** argv) {
         return run_validate(settings.manifest_path, std::cout, std::cerr);
     }
     if (deploy->parsed()) {
-        return run_deploy_command(settings, deploy_app);
+        return dry_run ? run_dry_run_command(settings, deploy_app)
+                       : run_deploy_command(settings, deploy_app);
     }
     if (verify_cmd->parsed()) {
         return run_verify_signature(verify, std::cout);

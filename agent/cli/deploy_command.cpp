@@ -7,86 +7,100 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "cli/console_journal.hpp"
 #include "common/log.hpp"
 #include "deploy/executor.hpp"
+#include "deploy/recovery.hpp"
 #include "deploy/store_journal.hpp"
-#include "store/store.hpp"
 #include "docker_client/client.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planner.hpp"
+#include "store/owner_lock.hpp"
+#include "store/store.hpp"
 
 namespace agent {
 
 namespace {
 
-// Prints each step as it happens, for a person at a terminal.
-class console_journal final : public deployment_journal {
-public:
-    void started(std::int64_t, std::string_view app, std::string_view old_image) override {
-        std::cout << "deploying " << app << " (running " << (old_image.empty() ? "nothing" : old_image)
-                  << ")" << std::endl;
+// The manifest and the app's entry, or the exit code 2 after saying why.
+std::optional<manifest> load_for(const agent_settings& settings, const std::string& app) {
+    manifest m;
+    try {
+        m = load_manifest(settings.manifest_path);
+    } catch (const manifest_error& e) {
+        std::cerr << e.what() << "\n";
+        return std::nullopt;
     }
-    void step(std::int64_t, std::string_view message) override {
-        std::cout << "  " << message << std::endl;
-    }
-    void finished(std::int64_t, std::string_view app, deploy_result result,
-                  std::string_view new_image, std::string_view error) override {
-        if (result == deploy_result::succeeded) {
-            std::cout << app << ": succeeded (" << new_image << ")" << std::endl;
-        } else {
-            std::cout << app << ": " << to_string(result) << ": " << error << std::endl;
+    if (m.find(app) == nullptr) {
+        std::cerr << "deploy-agent: no app named '" << app << "' in " << settings.manifest_path
+                  << "; apps there:";
+        for (const auto& a : m.apps) {
+            std::cerr << " " << a.name;
         }
+        std::cerr << "\n";
+        return std::nullopt;
     }
-    void superseded(std::int64_t, std::string_view app, std::int64_t by_id) override {
-        std::cout << app << ": superseded by deployment " << by_id << std::endl;
-    }
-};
+    return m;
+}
 
-// The console for the person at the terminal, the store for the history.
-class tee_journal final : public deployment_journal {
-public:
-    tee_journal(deployment_journal& a, deployment_journal* b) : a_(a), b_(b) {}
-    void started(std::int64_t id, std::string_view app, std::string_view old_image) override {
-        a_.started(id, app, old_image);
-        if (b_ != nullptr) {
-            b_->started(id, app, old_image);
-        }
+void quiet_log() {
+    if (std::getenv("LOG_LEVEL") == nullptr) {
+        spdlog::set_level(spdlog::level::warn);  // the console journal already tells each step
     }
-    void step(std::int64_t id, std::string_view message) override {
-        a_.step(id, message);
-        if (b_ != nullptr) {
-            b_->step(id, message);
-        }
-    }
-    void finished(std::int64_t id, std::string_view app, deploy_result result,
-                  std::string_view new_image, std::string_view error) override {
-        a_.finished(id, app, result, new_image, error);
-        if (b_ != nullptr) {
-            b_->finished(id, app, result, new_image, error);
-        }
-    }
-    void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override {
-        a_.superseded(id, app, by_id);
-        if (b_ != nullptr) {
-            b_->superseded(id, app, by_id);
-        }
-    }
+}
 
-private:
-    deployment_journal& a_;
-    deployment_journal* b_;
-};
+void print_plan(const deploy_plan& plan) {
+    std::cout << "dry run of " << plan.app << " (container " << plan.container << "): would "
+              << plan.action;
+    if (!plan.image.empty()) {
+        std::cout << " " << plan.image;
+    }
+    std::cout << "\n";
+    if (!plan.compared_with.empty()) {
+        std::cout << "compared with the local image " << plan.compared_with
+                  << " (the pull may bring a newer one)\n";
+    }
+    for (const auto& c : plan.changes) {
+        std::cout << "  " << c.field << ": " << c.before << " -> " << c.after << "\n";
+    }
+    if (!plan.note.empty()) {
+        std::cout << plan.note << "\n";
+    }
+    std::cout << "nothing was changed\n";
+}
 
 }  // namespace
+
+int run_dry_run_command(const agent_settings& settings, const std::string& app) {
+    auto m = load_for(settings, app);
+    if (!m) {
+        return 2;
+    }
+    quiet_log();
+    net::io_context io;
+    auto docker =
+        docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
+    log_journal journal;
+    deploy_executor runner(*docker, journal);
+    auto result = net::co_spawn(io, runner.plan(*m->find(app)), net::use_future);
+    io.run();
+    try {
+        print_plan(result.get());
+    } catch (const std::exception& e) {
+        std::cerr << "deploy-agent: dry run of " << app << ": " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
 
 int deploy_exit_code(deploy_result result) {
     switch (result) {
         case deploy_result::succeeded:
             return 0;
         case deploy_result::rolled_back:
-            return 3;
-        case deploy_result::superseded:
             return 4;
+        case deploy_result::superseded:
+            return 5;
         case deploy_result::failed:
             break;
     }
@@ -94,26 +108,24 @@ int deploy_exit_code(deploy_result result) {
 }
 
 int run_deploy_command(const agent_settings& settings, const std::string& app) {
-    manifest m;
-    try {
-        m = load_manifest(settings.manifest_path);
-    } catch (const manifest_error& e) {
-        std::cerr << e.what() << "\n";
+    auto m = load_for(settings, app);
+    if (!m) {
         return 2;
     }
-    auto job = plan_manual(m, manual_request{app, true, "cli"});
-    if (!job) {
-        std::cerr << "deploy-agent: no app named '" << app << "' in " << settings.manifest_path
-                  << "; apps there:";
-        for (const auto& a : m.apps) {
-            std::cerr << " " << a.name;
-        }
-        std::cerr << "\n";
-        return 2;
-    }
+    auto job = plan_manual(*m, manual_request{app, true, "cli"});
     job->trigger = "cli";
-    if (std::getenv("LOG_LEVEL") == nullptr) {
-        spdlog::set_level(spdlog::level::warn);  // the console journal already tells each step
+    quiet_log();
+    std::string holder;
+    std::optional<owner_lock> lock;
+    try {
+        lock = owner_lock::try_acquire(settings.data_dir, "deploy", holder);
+    } catch (const std::exception& e) {
+        std::cerr << "deploy-agent: " << e.what() << "\n";
+        return 3;
+    }
+    if (!lock) {
+        std::cerr << "deploy-agent: " << owner_lock_refusal(settings.data_dir, holder) << "\n";
+        return 3;
     }
     // The deployment goes into the same history as the server's; without a usable DATA_DIR it
     // still runs, and says that it was not recorded.
@@ -122,6 +134,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     std::int64_t id = 0;
     try {
         db = store::open(store_options{.data_dir = settings.data_dir});
+        recover_interrupted_recreates_now(*db);
         id = db->record_delivery(delivery_record{"", "cli", "deploy", "accepted",
                                                  "deploy-agent deploy " + app, unix_millis_now()},
                                  {*job})
@@ -132,12 +145,14 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
         std::cerr << "deploy-agent: not recorded in the history: " << e.what() << "\n";
     }
     net::io_context io;
-    auto docker = docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
+    auto docker =
+        docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
     console_journal console;
     tee_journal journal(console, recorded.get());
     deploy_executor runner(*docker, journal);
-    auto result = net::co_spawn(io, runner.run(*m.find(app), deploy_job{id, *job}), net::use_future);
+    auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}), net::use_future);
     io.run();
+    // rolled_back is a failure: the new version did not go live.
     return deploy_exit_code(result.get());
 }
 

@@ -15,6 +15,8 @@
 #include "deploy/counting_journal.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/executor.hpp"
+#include "deploy/graceful_stop.hpp"
+#include "deploy/recovery.hpp"
 #include "deploy/store_journal.hpp"
 #include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
@@ -24,6 +26,7 @@
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
 #include "store/group_commit.hpp"
+#include "store/owner_lock.hpp"
 #include "store/store.hpp"
 
 namespace agent {
@@ -147,14 +150,20 @@ std::optional<server_options> http_settings(const agent_settings& settings) {
     return options;
 }
 
-// Serves until SIGINT or SIGTERM.
-void run_until_stopped(net::io_context& io, http_server& server) {
+// Serves until SIGINT or SIGTERM, then lets a running deploy reach a safe point (the switch
+// finished or rolled back) within STOP_GRACE_SECONDS; queued deploys stay queued.
+void run_until_stopped(net::io_context& io, http_server& server, deploy_executor& runner,
+                       deploy_queue& queue) {
     net::signal_set stop_signals(io, SIGINT, SIGTERM);
     stop_signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (!ec) {
             spdlog::info("signal {} received: stopping", signal);
             server.stop();
-            io.stop();
+            runner.request_stop();
+            net::co_spawn(io,
+                          stop_at_safe_point([&queue] { return queue.running_apps(); },
+                                             stop_grace_from_environment(), [&io] { io.stop(); }),
+                          net::detached);
         }
     });
     io.run();
@@ -164,7 +173,9 @@ void run_until_stopped(net::io_context& io, http_server& server) {
 
 int run_serve(const agent_settings& settings) {
     std::unique_ptr<manifest_holder> manifests = load_valid_manifest(settings.manifest_path);
-    std::unique_ptr<store> db = manifests ? open_history(settings) : nullptr;
+    // One owner per DATA_DIR: a `deploy-agent deploy` meanwhile is refused.
+    auto owner = manifests ? acquire_or_explain(settings.data_dir, "serve") : std::nullopt;
+    std::unique_ptr<store> db = owner ? open_history(settings) : nullptr;
     auto http_options = db ? http_settings(settings) : std::nullopt;
     if (!http_options) {
         return 1;
@@ -214,12 +225,13 @@ int run_serve(const agent_settings& settings) {
     spdlog::info("deploy-agent {} listening on http://{}:{} (manifest {}: {} app(s); history {})",
                  DA_VERSION, settings.listen_address, port, settings.manifest_path,
                  manifests->current()->apps.size(), db->path());
+    recover_interrupted_recreates_now(*db);  // before any new work, and before recover()
     recover(*db, queue);
     net::co_spawn(io, prune_periodically(*db), net::detached);
     net::co_spawn(io, server.run(), net::detached);
     net::co_spawn(io, watch_manifest(*manifests, std::chrono::seconds(2)), net::detached);
     net::co_spawn(io, report_engine(*docker, docker_options.host), net::detached);
-    run_until_stopped(io, server);
+    run_until_stopped(io, server, runner, queue);
     committer.stop();
     spdlog::info("stopped");
     return 0;

@@ -1,93 +1,194 @@
+// The new container's Config: what the user set on the old one, without the old image's defaults.
+
 #include "deploy/container_spec.hpp"
 
-#include <stdexcept>
-
-#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "deploy/container_host_spec.hpp"
+#include "deploy/spec_json.hpp"
 
 namespace agent {
 
 namespace {
 
-using rapidjson::Value;
+using namespace spec_detail;
 
-// Endpoint fields the engine reports in inspect that it refuses or ignores on create.
-void keep_endpoint_settings(const Value& from, Value& to, rapidjson::Document::AllocatorType& a) {
-    to.SetObject();
-    for (const char* key : {"IPAMConfig", "Links", "Aliases", "DriverOpts"}) {
-        auto it = from.FindMember(key);
-        if (it != from.MemberEnd() && !it->value.IsNull()) {
-            to.AddMember(Value(key, a), Value(it->value, a), a);
+bool is_empty(const Value& v) {
+    return (v.IsString() && v.GetStringLength() == 0) || (v.IsArray() && v.Empty()) ||
+           (v.IsObject() && v.ObjectEmpty());
+}
+
+// The old image's Config tells which values were the image's; without it all are the user's.
+struct old_config {
+    const Value& container;
+    const Value& image;
+    bool image_known;
+
+    /// The container's value of `key` when the user set it (it differs from the image's).
+    const Value* user_value(const char* key) const {
+        const Value* v = member(container, key);
+        if (v == nullptr || is_empty(*v)) {
+            return nullptr;
+        }
+        if (!image_known) {
+            return v;
+        }
+        const Value* d = member(image, key);
+        return d != nullptr && *d == *v ? nullptr : v;
+    }
+};
+
+// Env: the user's entries (an entry equal to an image entry is the image's), then the injected
+// ones replacing the user's of the same key.
+Value user_env(const old_config& old, const spec_inputs& in, allocator& a) {
+    Value env(rapidjson::kArrayType);
+    const Value* entries = member(old.container, "Env");
+    const Value* image_entries = old.image_known ? member(old.image, "Env") : nullptr;
+    auto in_image = [&](const Value& e) {
+        if (image_entries == nullptr || !image_entries->IsArray()) {
+            return false;
+        }
+        for (const auto& d : image_entries->GetArray()) {
+            if (d == e) {
+                return true;
+            }
+        }
+        return false;
+    };
+    auto injected = [&](std::string_view entry) {
+        for (const auto& i : in.injected_env) {
+            if (env_key(i) == env_key(entry)) {
+                return true;
+            }
+        }
+        return false;
+    };
+    if (entries != nullptr && entries->IsArray()) {
+        for (const auto& e : entries->GetArray()) {
+            if (e.IsString() && !in_image(e) && !injected(e.GetString())) {
+                env.PushBack(Value(e, a), a);
+            }
         }
     }
+    for (const auto& i : in.injected_env) {
+        env.PushBack(Value(i.c_str(), a), a);
+    }
+    return env;
+}
+
+// ExposedPorts and Volumes are sets (objects with empty values): the user's are the keys the
+// old image does not declare.
+void copy_user_keys(const old_config& old, const char* key, Value& body, allocator& a) {
+    const Value* set = member(old.container, key);
+    if (set == nullptr || !set->IsObject()) {
+        return;
+    }
+    const Value* image_set = old.image_known ? member(old.image, key) : nullptr;
+    Value kept(rapidjson::kObjectType);
+    for (const auto& m : set->GetObject()) {
+        if (image_set == nullptr || !image_set->IsObject() || !image_set->HasMember(m.name)) {
+            kept.AddMember(Value(m.name, a), Value(m.value, a), a);
+        }
+    }
+    if (!kept.ObjectEmpty()) {
+        body.AddMember(Value(key, a), kept, a);
+    }
+}
+
+Value user_labels(const old_config& old, const spec_inputs& in, const std::string& new_image_id,
+                  allocator& a) {
+    Value labels(rapidjson::kObjectType);
+    const Value* image_labels = old.image_known ? member(old.image, "Labels") : nullptr;
+    bool compose = false;
+    if (const Value* set = member(old.container, "Labels"); set != nullptr && set->IsObject()) {
+        for (const auto& m : set->GetObject()) {
+            std::string_view key(m.name.GetString(), m.name.GetStringLength());
+            bool compose_label = key.starts_with("com.docker.compose.");
+            compose = compose || compose_label;
+            const Value* d = image_labels != nullptr ? member(*image_labels, m.name.GetString())
+                                                     : nullptr;
+            if (compose_label || d == nullptr || !(*d == m.value)) {
+                labels.AddMember(Value(m.name, a), Value(m.value, a), a);
+            }
+        }
+    }
+    // Compose v2 compares this label with the service's image to decide on a recreate.
+    if (compose && !new_image_id.empty()) {
+        set_member(labels, "com.docker.compose.image", Value(new_image_id.c_str(), a), a);
+    }
+    for (const auto& [k, v] : in.labels) {
+        set_member(labels, k, Value(v.c_str(), a), a);
+    }
+    return labels;
+}
+
+// Fields that images never set: whatever the old container has is the user's.
+constexpr const char* container_only_fields[] = {
+    "Domainname", "AttachStdin", "AttachStdout", "AttachStderr", "Tty",         "OpenStdin",
+    "StdinOnce",  "StopTimeout", "MacAddress",   "NetworkDisabled"};
+// Fields an image sets (Dockerfile instructions): kept only when the user changed them.
+constexpr const char* image_default_fields[] = {"WorkingDir", "User", "StopSignal", "Healthcheck"};
+
+void add_config(const rapidjson::Document& container, const old_config& old, const spec_inputs& in,
+                const std::string& new_image_id, Value& body, allocator& a) {
+    body.AddMember("Image", Value(in.image_reference.c_str(), a), a);
+    // The engine sets Hostname to the short container id unless the user chose one; the old id
+    // would make the new container answer to the old one's name.
+    std::string hostname = string_of(old.container, "Hostname");
+    if (!hostname.empty() && !string_of(container, "Id").starts_with(hostname)) {
+        body.AddMember("Hostname", Value(hostname.c_str(), a), a);
+    }
+    for (const char* key : container_only_fields) {
+        if (const Value* v = member(old.container, key); v != nullptr && !is_empty(*v)) {
+            body.AddMember(Value(key, a), Value(*v, a), a);
+        }
+    }
+    for (const char* key : image_default_fields) {
+        if (const Value* v = old.user_value(key)) {
+            body.AddMember(Value(key, a), Value(*v, a), a);
+        }
+    }
+    // The engine fills an unset Cmd from the image only when Entrypoint is unset too, so a
+    // user's Entrypoint keeps the Cmd the container had.
+    const Value* entrypoint = old.user_value("Entrypoint");
+    const Value* cmd = entrypoint != nullptr ? member(old.container, "Cmd") : old.user_value("Cmd");
+    if (entrypoint != nullptr) {
+        body.AddMember("Entrypoint", Value(*entrypoint, a), a);
+    }
+    if (cmd != nullptr) {
+        body.AddMember("Cmd", Value(*cmd, a), a);
+    }
+    Value env = user_env(old, in, a);
+    if (!env.Empty()) {
+        body.AddMember("Env", env, a);
+    }
+    copy_user_keys(old, "ExposedPorts", body, a);
+    copy_user_keys(old, "Volumes", body, a);
+    body.AddMember("Labels", user_labels(old, in, new_image_id, a), a);
 }
 
 }  // namespace
 
-std::string recreate_body(const docker_client::container_info& old, const std::string& new_image,
-                          const std::map<std::string, std::string>& extra_labels) {
-    rapidjson::Document inspect;
-    inspect.Parse<rapidjson::kParseIterativeFlag>(old.raw_json.data(), old.raw_json.size());
-    if (inspect.HasParseError() || !inspect.IsObject()) {
-        throw std::runtime_error("container " + old.name + ": inspect data is not a JSON object");
+std::string build_container_spec(const spec_inputs& in) {
+    auto container = parse_object(in.old_container_json, "old container");
+    rapidjson::Document old_image;
+    bool image_known = !in.old_image_json.empty();
+    if (image_known) {
+        old_image = parse_object(in.old_image_json, "old image");
     }
-    rapidjson::Document body;
+    std::string new_image_id;
+    if (!in.new_image_json.empty()) {
+        new_image_id = string_of(parse_object(in.new_image_json, "new image"), "Id");
+    }
+    old_config old{config_of(container), image_known ? config_of(old_image) : config_of(container),
+                   image_known};
+
+    rapidjson::Document body(rapidjson::kObjectType);
     auto& a = body.GetAllocator();
-    body.SetObject();
-
-    if (auto config = inspect.FindMember("Config");
-        config != inspect.MemberEnd() && config->value.IsObject()) {
-        for (auto& m : config->value.GetObject()) {
-            body.AddMember(Value(m.name, a), Value(m.value, a), a);
-        }
-    }
-    // The engine sets Hostname to the short container id by default; carrying the old id over
-    // would make the new container claim the old one's name.
-    if (auto h = body.FindMember("Hostname"); h != body.MemberEnd() && h->value.IsString() &&
-                                              old.id.starts_with(h->value.GetString())) {
-        body.RemoveMember("Hostname");
-    }
-    if (auto img = body.FindMember("Image"); img != body.MemberEnd()) {
-        img->value.SetString(new_image.c_str(), static_cast<rapidjson::SizeType>(new_image.size()), a);
-    } else {
-        body.AddMember("Image", Value(new_image.c_str(), a), a);
-    }
-    auto labels = body.FindMember("Labels");
-    if (labels == body.MemberEnd() || !labels->value.IsObject()) {
-        body.RemoveMember("Labels");
-        body.AddMember("Labels", Value(rapidjson::kObjectType), a);
-        labels = body.FindMember("Labels");
-    }
-    for (const auto& [k, v] : extra_labels) {
-        labels->value.RemoveMember(k.c_str());
-        labels->value.AddMember(Value(k.c_str(), a), Value(v.c_str(), a), a);
-    }
-
-    if (auto host = inspect.FindMember("HostConfig");
-        host != inspect.MemberEnd() && host->value.IsObject()) {
-        body.AddMember("HostConfig", Value(host->value, a), a);
-    }
-
-    auto settings = inspect.FindMember("NetworkSettings");
-    if (settings != inspect.MemberEnd() && settings->value.IsObject()) {
-        auto networks = settings->value.FindMember("Networks");
-        if (networks != settings->value.MemberEnd() && networks->value.IsObject() &&
-            networks->value.MemberCount() > 0) {
-            auto first = networks->value.MemberBegin();
-            Value endpoint;
-            if (first->value.IsObject()) {
-                keep_endpoint_settings(first->value, endpoint, a);
-            } else {
-                endpoint.SetObject();
-            }
-            Value endpoints(rapidjson::kObjectType);
-            endpoints.AddMember(Value(first->name, a), endpoint, a);
-            Value networking(rapidjson::kObjectType);
-            networking.AddMember("EndpointsConfig", endpoints, a);
-            body.AddMember("NetworkingConfig", networking, a);
-        }
-    }
+    add_config(container, old, in, new_image_id, body, a);
+    spec_detail::add_host_config(container, body, a);
+    spec_detail::add_networking(container, body, a);
 
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

@@ -1,17 +1,57 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
-
-#include "docker_client/types.hpp"
+#include <vector>
 
 namespace agent {
 
-/// The body of `POST /containers/create` that recreates `old` from `new_image`: the old
-/// Config (with Image replaced and `extra_labels` merged), its HostConfig, and the endpoint
-/// settings (aliases, static addresses) of its first network (engines below API 1.44 accept
-/// one network at create; connecting the others is the faithful-recreate work still to come).
-std::string recreate_body(const docker_client::container_info& old, const std::string& new_image,
-                          const std::map<std::string, std::string>& extra_labels);
+/// What the new container of a recreate is made from. The three documents are the engine's own
+/// inspect answers (GET /containers/{id}/json, GET /images/{id}/json), as text.
+struct spec_inputs {
+    std::string old_container_json;
+    /// The old container's image; empty when the engine no longer has it: then no value can be
+    /// told apart from the image's default and every one is kept as the user's.
+    std::string old_image_json;
+    std::string new_image_json;
+    std::string image_reference;  ///< the manifest's `image:` (Config.Image of the new container)
+    /// Labels the agent sets (io.deploy-agent.*), and those the secrets stage adds; they replace
+    /// labels of the same key.
+    std::map<std::string, std::string> labels;
+    /// "KEY=value" entries the secrets stage injects; they replace the user's entry of the same
+    /// key. Empty: the user's Env is kept as it was.
+    std::vector<std::string> injected_env;
+};
+
+/// Why a container cannot be recreated faithfully (the message says what to do).
+class spec_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The body of `POST /containers/create` for the new container: a pure function of its inputs.
+/// A Config value equal to the old image's default is the image's and is left out, so the new
+/// image's default applies; what the user set is kept (docs/recreate.md lists every field).
+/// HostConfig is kept whole, the old anonymous volumes are mounted again by name at the same
+/// destinations, every network keeps its aliases (minus the old short id), static addresses and
+/// links. Throws spec_error when an inspect document is unusable.
+std::string build_container_spec(const spec_inputs& in);
+
+/// The container whose network stack the old container shares (`network_mode: container:<x>`,
+/// compose's `service:`), or nullopt. The caller refuses the recreate when it is gone.
+std::optional<std::string> network_mode_target(const std::string& old_container_json);
+
+/// One line of a dry run: a field whose effective value changes.
+struct spec_change {
+    std::string field;  ///< "Image", "Env.PATH", "Cmd", "Labels.version", ...
+    std::string before;  ///< "(unset)" when absent
+    std::string after;
+};
+
+/// The fields of the running container's effective configuration that the new container would
+/// have differently (the engine merges the new image's defaults into the spec), in field order.
+std::vector<spec_change> diff_container_spec(const spec_inputs& in, const std::string& spec_json);
 
 }  // namespace agent

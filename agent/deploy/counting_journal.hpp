@@ -19,6 +19,8 @@ public:
     void finished(std::int64_t id, std::string_view app, deploy_result result,
                   std::string_view new_image, std::string_view error) override;
     void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
+    void recreate_step(const recreate_progress& p) override { next_.recreate_step(p); }
+    void recreate_ended(std::int64_t id) override { next_.recreate_ended(id); }
 
 private:
     deployment_journal& next_;

@@ -1,25 +1,18 @@
 #include "deploy/executor.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "deploy/recreate.hpp"
+#include "deploy/app_identity.hpp"
 #include "deploy/build_step.hpp"
-#include "deploy/container_spec.hpp"
 #include "deploy/swarm_step.hpp"
 #include "source/git_sync.hpp"
 #include "docker_client/error.hpp"
 
 namespace agent {
-
-namespace {
-
-net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    net::steady_timer timer(co_await net::this_coro::executor, d);
-    co_await timer.async_wait(net::use_awaitable);
-}
 
 std::string short_id(std::string_view id) {
     if (id.starts_with("sha256:")) {
@@ -28,13 +21,54 @@ std::string short_id(std::string_view id) {
     return std::string(id.substr(0, 12));
 }
 
-}  // namespace
-
-void deploy_executor::step(const deploy_job& job, std::string_view message) {
-    journal_.step(job.id, message);
+net::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
+    docker_client::docker_api& docker, std::string name) {
+    auto found = co_await docker.inspect_container(name);
+    // The engine answers a name it does not know with a container whose id starts with it.
+    if (found && found->name != name) {
+        co_return std::nullopt;
+    }
+    co_return found;
 }
 
+namespace {
+
+net::awaitable<docker_client::container_info> app_container(docker_client::docker_api& docker,
+                                                            const app_spec& app) {
+    auto found = co_await find_container_exactly(docker, app.container);
+    if (!found) {
+        throw std::runtime_error(fmt::format(
+            "container '{}' does not exist (no container has exactly this name; nothing was "
+            "touched); create it first (docker run / docker compose up): the agent restarts or "
+            "recreates containers from their own configuration, it does not invent them",
+            app.container));
+    }
+    co_return std::move(*found);
+}
+
+// The image as the manifest names it: an answer found by an id prefix is not it.
+net::awaitable<std::optional<docker_client::image_info>> find_image_exactly(
+    docker_client::docker_api& docker, const std::string& reference) {
+    auto found = co_await docker.inspect_image(reference);
+    if (found && !image_has_reference(*found, reference)) {
+        co_return std::nullopt;
+    }
+    co_return found;
+}
+
+net::awaitable<std::string> old_image_json(docker_client::docker_api& docker,
+                                           const docker_client::container_info& old) {
+    auto image = co_await docker.inspect_image(old.image_id);
+    co_return image ? image->raw_json : std::string();
+}
+
+}  // namespace
+
 net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job) {
+    if (stopping_) {
+        // Left queued: the next start runs it.
+        co_return deploy_result::failed;
+    }
     try {
         if (app.service) {
             co_return co_await update_swarm_service(docker_, journal_, app, job.id,
@@ -55,66 +89,76 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     }
 }
 
-net::awaitable<docker_client::container_info> deploy_executor::existing_container(const app_spec& app) {
-    auto found = co_await docker_.inspect_container(app.container);
-    if (!found) {
-        throw std::runtime_error(fmt::format(
-            "container '{}' does not exist; create it first (docker run / docker compose up): "
-            "the agent restarts or recreates containers from their own configuration, it does "
-            "not invent them",
-            app.container));
-    }
-    co_return std::move(*found);
-}
-
 net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
-    auto old = co_await existing_container(app);
+    auto old = co_await app_container(docker_, app);
     journal_.started(job.id, app.name, old.image);
-    step(job, fmt::format("restarting container {} ({})", app.container, short_id(old.id)));
+    journal_.step(job.id, fmt::format("restarting container {} ({})", app.container,
+                                      short_id(old.id)));
     co_await docker_.restart_container(old.id, {});
-    std::string problem = co_await wait_healthy(app, job, old.id);
+    recreate_context context{docker_, journal_, stopping_};
+    std::string problem = co_await wait_healthy(context, app.health, job.id, old.id);
     if (!problem.empty()) {
         journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
         co_return deploy_result::failed;
     }
-    step(job, "restarted");
+    journal_.step(job.id, "restarted");
     journal_.finished(job.id, app.name, deploy_result::succeeded, old.image, "");
     co_return deploy_result::succeeded;
 }
 
-net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app, const deploy_job& job) {
-    auto old = co_await existing_container(app);
+net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app,
+                                                                 const deploy_job& job) {
+    auto old = co_await app_container(docker_, app);
     journal_.started(job.id, app.name, old.image);
-    step(job, fmt::format("pulling {}", app.image));
+    if (auto target = network_mode_target(old.raw_json)) {
+        auto shared = co_await docker_.inspect_container(*target);
+        // Compose and the CLI write the target's full id; a person may write its name.
+        if (!shared || (shared->id != *target && shared->name != *target)) {
+            throw std::runtime_error(fmt::format(
+                "container {} shares the network stack of '{}', which does not exist any more; "
+                "recreate '{}' first (nothing was touched)",
+                app.container, *target, *target));
+        }
+    }
+    auto auth = registry_credentials(app);  // throws naming the missing variable, never a value
+    journal_.step(job.id, fmt::format("pulling {}{}", app.image,
+                                      auth ? " (with the app's registry credentials)" : ""));
     std::string last_status;
     auto on_progress = [&](const docker_client::progress_event& e) {
         // Progress-bar lines arrive many times a second; keep the ones that change state.
-        if (!e.progress.empty() || e.status == last_status + e.id) {
+        if (!e.progress.empty() || e.status + e.id == last_status) {
             return;
         }
         last_status = e.status + e.id;
-        step(job, e.id.empty() ? e.status : fmt::format("{}: {}", e.id, e.status));
+        journal_.step(job.id, e.id.empty() ? e.status : fmt::format("{}: {}", e.id, e.status));
     };
-    co_await docker_.pull_image(app.image, std::nullopt, on_progress);
-    auto image = co_await docker_.inspect_image(app.image);
+    co_await docker_.pull_image(app.image, auth, on_progress);
+    auto image = co_await find_image_exactly(docker_, app.image);
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its pull", app.image));
     }
     if (image->id == old.image_id && !job.plan.force) {
-        step(job, fmt::format("container already runs {} ({}); nothing to do", app.image,
-                              short_id(image->id)));
+        journal_.step(job.id, fmt::format("container already runs {} ({}); nothing to do",
+                                          app.image, short_id(image->id)));
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
     }
-    co_return co_await recreate(app, job, std::move(old), image->id);
+    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, job.id), {}};
+    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    recreate_context context{docker_, journal_, stopping_};
+    deploy_result result = co_await run_recreate(context, std::move(plan));
+    co_return result;
 }
 
 net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec& app,
                                                                  const deploy_job& job) {
     // Checked before a build that can take minutes: the old container must exist to be replaced.
-    auto old = co_await existing_container(app);
+    auto old = co_await app_container(docker_, app);
     journal_.started(job.id, app.name, old.image);
-    auto log = [this, &job](std::string_view line) { step(job, line); };
+    auto log = [this, &job](std::string_view line) { journal_.step(job.id, line); };
     std::string commit;
     if (app.build->git) {
         source_request request{app.build->context, *app.build->git, job.plan.commit};
@@ -123,82 +167,48 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     }
     build_request build{job.id, commit, build_log_limits{}};
     std::string image_id = co_await build_app_image(docker_, app, std::move(build), log);
-    co_return co_await recreate(app, job, std::move(old), std::move(image_id));
+    auto image = co_await docker_.inspect_image(image_id);
+    if (!image) {
+        throw std::runtime_error(fmt::format("image {} is missing right after its build", image_id));
+    }
+    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, job.id), {}};
+    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    recreate_context context{docker_, journal_, stopping_};
+    deploy_result result = co_await run_recreate(context, std::move(plan));
+    co_return result;
 }
 
-net::awaitable<deploy_result> deploy_executor::recreate(const app_spec& app, const deploy_job& job,
-                                                 docker_client::container_info old,
-                                                 std::string new_image_id) {
-    const std::string parked = fmt::format("{}-old-{}", app.container, job.id);
-    std::string body = recreate_body(old, app.image,
-                                     {{"io.deploy-agent.app", app.name},
-                                      {"io.deploy-agent.deployment", std::to_string(job.id)}});
-    step(job, fmt::format("stopping {} ({})", app.container, short_id(old.id)));
-    co_await docker_.stop_container(old.id, {});
-    co_await docker_.rename_container(old.id, parked);
-
-    std::string failure;
-    std::string new_id;
-    try {
-        new_id = co_await docker_.create_container(app.container, body);
-        step(job, fmt::format("created {} ({}) from {} ({})", app.container, short_id(new_id),
-                              app.image, short_id(new_image_id)));
-        co_await docker_.start_container(new_id);
-        failure = co_await wait_healthy(app, job, new_id);
-    } catch (const std::exception& e) {
-        failure = e.what();
+net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
+    deploy_plan out{app.name, app.container, "", app.image, "", {}, ""};
+    auto old = co_await app_container(docker_, app);
+    if (app.strategy == deploy_strategy::restart || app.service) {
+        out.action = app.service ? "swarm service update" : "restart";
+        out.note = "a restart keeps the container's configuration as it is";
+        co_return out;
     }
-
-    if (failure.empty()) {
-        co_await docker_.remove_container(old.id, {});
-        step(job, fmt::format("removed the old container ({})", short_id(old.id)));
-        journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
-        co_return deploy_result::succeeded;
+    out.action = "pull and recreate";
+    auto image = co_await find_image_exactly(docker_, app.image);
+    if (!image) {
+        out.note = fmt::format("{} is not on this engine yet: the diff needs the pulled image",
+                               app.image);
+        co_return out;
     }
-
-    step(job, fmt::format("new container failed ({}); rolling back", failure));
-    if (!new_id.empty()) {
-        co_await docker_.remove_container(new_id, {.force = true, .remove_volumes = false});
+    out.compared_with = image->id;
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, 0), {}};
+    out.changes = diff_container_spec(inputs, build_container_spec(inputs));
+    // Which deployment id the container would carry is not known before it is queued.
+    std::erase_if(out.changes, [](const spec_change& c) {
+        return c.field == "Labels.io.deploy-agent.deployment";
+    });
+    if (out.changes.empty()) {
+        out.note = "the new container's configuration would be the same";
     }
-    co_await docker_.rename_container(old.id, app.container);
-    co_await docker_.start_container(old.id);
-    step(job, fmt::format("old container {} ({}) is serving again", app.container, short_id(old.id)));
-    journal_.finished(job.id, app.name, deploy_result::rolled_back, old.image, failure);
-    co_return deploy_result::rolled_back;
-}
-
-net::awaitable<std::string> deploy_executor::wait_healthy(const app_spec& app, const deploy_job& job,
-                                                   std::string container_id) {
-    using namespace std::chrono;
-    const auto deadline = steady_clock::now() + app.health.timeout;
-    const auto poll = milliseconds(250);
-    auto stable_since = steady_clock::now();
-    for (;;) {
-        auto info = co_await docker_.inspect_container(container_id);
-        if (!info) {
-            co_return "the container disappeared";
-        }
-        if (!info->state.running) {
-            co_return fmt::format("the container exited with code {}{}", info->state.exit_code,
-                                  info->state.error.empty() ? "" : " (" + info->state.error + ")");
-        }
-        if (info->state.health) {
-            if (*info->state.health == "healthy") {
-                step(job, "healthcheck passed");
-                co_return "";
-            }
-            if (*info->state.health == "unhealthy") {
-                co_return "the healthcheck reports unhealthy";
-            }
-        } else if (steady_clock::now() - stable_since >= app.health.stable_for) {
-            co_return "";
-        }
-        if (steady_clock::now() >= deadline) {
-            co_return fmt::format("not healthy within {} s",
-                                  duration_cast<seconds>(app.health.timeout).count());
-        }
-        co_await sleep_for(poll);
-    }
+    co_return out;
 }
 
 }  // namespace agent

@@ -1,13 +1,16 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "deploy/container_spec.hpp"
 #include "deploy/journal.hpp"
 #include "docker_client/docker_api.hpp"
-#include "planner/planned_job.hpp"
 #include "manifest/manifest.hpp"
+#include "planner/planned_job.hpp"
 
 namespace agent {
 
@@ -19,34 +22,54 @@ struct deploy_job {
     planned_job plan;
 };
 
-/// Runs one deployment of one app against the engine: restart, or pull and recreate.
-/// Reports every step and the outcome to the journal; never throws for engine failures
-/// (they become `failed` or `rolled_back` with the daemon's message).
+/// What a deploy would do, touching nothing (`deploy --dry-run`, `?dry_run=1`).
+struct deploy_plan {
+    std::string app;
+    std::string container;
+    std::string action;                ///< "restart" | "pull and recreate"
+    std::string image;                 ///< the image it would pull
+    std::string compared_with;         ///< the local image the diff is computed against, or ""
+    std::vector<spec_change> changes;  ///< the running container's config vs the new spec
+    std::string note;                  ///< why there is no diff, when there is none
+};
+
+/// Runs one deployment of one app against the engine: restart, or pull and recreate (health
+/// gated, with one guarded rollback: docs/recreate.md). Reports every step and the outcome to
+/// the journal; never throws for engine failures (they become `failed` or `rolled_back` with
+/// the daemon's message). The app's container is only ever the one named exactly as the
+/// manifest says; anything else is refused and nothing is touched.
 class deploy_executor {
 public:
     deploy_executor(docker_client::docker_api& docker, deployment_journal& journal)
         : docker_(docker), journal_(journal) {}
 
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
+    /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
+    /// reason when the app's container cannot be resolved.
+    net::awaitable<deploy_plan> plan(app_spec app);
+
+    /// Graceful stop: a deploy waiting on the health gate rolls back now, a deploy not yet
+    /// started is left queued (its record untouched), no switch is started any more.
+    void request_stop() { stopping_ = true; }
+    bool stopping() const { return stopping_; }
 
 private:
-    /// The app's container; throws (with what to do) when it does not exist.
-    net::awaitable<docker_client::container_info> existing_container(const app_spec& app);
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
-    /// Git sync of build.context (when build.git is set), build, then recreate.
+    /// Git sync of build.context (when build.git is set), build, then the same recreate.
     net::awaitable<deploy_result> build_and_recreate(const app_spec& app, const deploy_job& job);
-    net::awaitable<deploy_result> recreate(const app_spec& app, const deploy_job& job,
-                                           docker_client::container_info old,
-                                           std::string new_image_id);
-    /// Waits until the new container is healthy (or, without a healthcheck, still running
-    /// after `stable_for`). Returns an empty string, or why it is not healthy.
-    net::awaitable<std::string> wait_healthy(const app_spec& app, const deploy_job& job,
-                                             std::string container_id);
-    void step(const deploy_job& job, std::string_view message);
 
     docker_client::docker_api& docker_;
     deployment_journal& journal_;
+    bool stopping_ = false;
 };
+
+/// The container named exactly `name` (the engine also matches id prefixes: such an answer is
+/// not the app's container), or nullopt. Throws docker_client::error for engine failures.
+net::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
+    docker_client::docker_api& docker, std::string name);
+
+/// "sha256:0123…" → "0123456789ab".
+std::string short_id(std::string_view id);
 
 }  // namespace agent

@@ -10,6 +10,7 @@ std::string_view to_string(deploy_result r) {
         case deploy_result::failed: return "failed";
         case deploy_result::rolled_back: return "rolled_back";
         case deploy_result::superseded: return "superseded";
+        case deploy_result::recovered: return "recovered";
     }
     return "failed";
 }

@@ -4,10 +4,13 @@
 #include <string>
 #include <string_view>
 
+#include "store/store.hpp"
+
 namespace agent {
 
-/// How a deployment ended (ARCHITECTURE.md "Deployment states").
-enum class deploy_result { succeeded, failed, rolled_back, superseded };
+/// How a deployment ended (ARCHITECTURE.md "Deployment states"). Only `succeeded` is a success:
+/// `rolled_back` means the new version was refused and the old one serves again.
+enum class deploy_result { succeeded, failed, rolled_back, superseded, recovered };
 
 std::string_view to_string(deploy_result r);
 
@@ -22,6 +25,11 @@ public:
                           std::string_view new_image, std::string_view error) = 0;
     /// `id` was still queued when `by_id` replaced it (latest wins).
     virtual void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) = 0;
+    /// The recreate step about to be taken. A journal that keeps history must make it durable
+    /// before it returns and throw when it cannot: the step is then not taken. Default: nothing.
+    virtual void recreate_step(const recreate_progress& progress) { (void)progress; }
+    /// The recreate of `id` ended (switched or rolled back): its progress record is dropped.
+    virtual void recreate_ended(std::int64_t id) { (void)id; }
 };
 
 /// A journal that only writes log lines (used when no store is open, e.g. in tests).

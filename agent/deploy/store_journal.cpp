@@ -20,6 +20,7 @@ deployment_state to_state(deploy_result r) {
         case deploy_result::failed: return deployment_state::failed;
         case deploy_result::rolled_back: return deployment_state::rolled_back;
         case deploy_result::superseded: return deployment_state::superseded;
+        case deploy_result::recovered: return deployment_state::recovered;
     }
     return deployment_state::failed;
 }
@@ -54,6 +55,14 @@ void store_journal::finished(std::int64_t id, std::string_view app, deploy_resul
         }
         db_.mark_finished(id, to_state(result), new_image, error, unix_millis_now());
     });
+}
+
+void store_journal::recreate_step(const recreate_progress& progress) {
+    db_.record_recreate_step(progress, unix_millis_now());
+}
+
+void store_journal::recreate_ended(std::int64_t id) {
+    guarded(id, "the end of its recreate", [&] { db_.clear_recreate(id); });
 }
 
 void store_journal::superseded(std::int64_t id, std::string_view app, std::int64_t by_id) {

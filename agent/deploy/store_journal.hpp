@@ -16,6 +16,9 @@ public:
     void finished(std::int64_t id, std::string_view app, deploy_result result,
                   std::string_view new_image, std::string_view error) override;
     void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
+    /// Throws store_error when the step cannot be recorded (the step is then not taken).
+    void recreate_step(const recreate_progress& progress) override;
+    void recreate_ended(std::int64_t id) override;
 
 private:
     store& db_;

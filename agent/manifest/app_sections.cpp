@@ -87,6 +87,7 @@ std::string_view home_of(std::string_view key) {
         {"auto_redeploy", "apps.<app>"},
         {"health", "apps.<app>"},
         {"registry_auth", "apps.<app>"},
+        {"cleanup", "apps.<app>"},
         {"context", "apps.<app>.build"},
         {"dockerfile", "apps.<app>.build"},
         {"no_cache", "apps.<app>.build"},

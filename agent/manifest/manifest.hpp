@@ -82,6 +82,8 @@ struct app_spec {
     bool auto_redeploy = false;
     health_spec health;
     std::optional<registry_auth_spec> registry_auth;
+    /// After a successful recreate, also remove the image the old container ran.
+    bool cleanup = false;
 };
 
 /// The whole manifest (version 1). Apps are kept in file order.

@@ -16,7 +16,7 @@ using namespace manifest_detail;
 constexpr std::string_view top_keys[] = {"version", "apps"};
 constexpr std::string_view app_keys[] = {"container", "service",      "image",   "strategy",
                                          "build",     "triggers",     "secrets", "auto_redeploy",
-                                         "health",    "registry_auth"};
+                                         "health",    "registry_auth", "cleanup"};
 constexpr std::string_view strategy_names[] = {"pull", "build", "restart"};
 
 void read_name(problem_list& problems, const field& f, std::string& out, std::string_view noun) {
@@ -142,6 +142,9 @@ std::optional<app_spec> parse_app(problem_list& problems, const field& entry) {
     }
     if (const field* auto_redeploy = fields.get("auto_redeploy")) {
         app.auto_redeploy = read_bool(problems, *auto_redeploy).value_or(false);
+    }
+    if (const field* cleanup = fields.get("cleanup")) {
+        app.cleanup = read_bool(problems, *cleanup).value_or(false);
     }
     if (const field* health = fields.get("health")) {
         parse_health(problems, *health, app);

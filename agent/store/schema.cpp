@@ -75,8 +75,53 @@ CREATE TABLE replay_keys (
 ) WITHOUT ROWID;
 )sql";
 
+// The `recovered` state (SQLite cannot change a CHECK in place: the table is copied, keeping the
+// AUTOINCREMENT counter so that pruned ids are never reused) and the recreate steps in flight.
+constexpr std::string_view schema_v4 = R"sql(
+CREATE TABLE deployments_v3 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    app TEXT NOT NULL,
+    job_action TEXT NOT NULL,
+    job_trigger TEXT NOT NULL,
+    delivery_id TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    forced INTEGER NOT NULL DEFAULT 0,
+    old_image TEXT NOT NULL DEFAULT '',
+    new_image TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL CHECK (state IN
+        ('queued', 'running', 'succeeded', 'failed', 'rolled_back', 'superseded', 'recovered')),
+    created_at INTEGER NOT NULL,
+    started_at INTEGER NOT NULL DEFAULT 0,
+    finished_at INTEGER NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    superseded_by INTEGER NOT NULL DEFAULT 0,
+    step_count INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO deployments_v3 SELECT * FROM deployments;
+DELETE FROM sqlite_sequence WHERE name = 'deployments_v3';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'deployments_v3', seq FROM sqlite_sequence WHERE name = 'deployments';
+DROP TABLE deployments;
+ALTER TABLE deployments_v3 RENAME TO deployments;
+CREATE INDEX deployments_by_app ON deployments(app, id);
+CREATE INDEX deployments_by_state ON deployments(state, id);
+CREATE INDEX deployments_by_delivery ON deployments(delivery_id);
+
+CREATE TABLE recreate_progress (
+    deployment_id INTEGER PRIMARY KEY,
+    app TEXT NOT NULL,
+    container TEXT NOT NULL,
+    old_id TEXT NOT NULL,
+    parked_name TEXT NOT NULL,
+    new_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
+constexpr std::array<std::string_view, 4> migrations = {schema_v1, schema_v2, schema_v3,
+                                                        schema_v4};
 
 }  // namespace
 

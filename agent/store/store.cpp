@@ -270,7 +270,7 @@ std::size_t store::prune(std::int64_t now_ms) {
         std::int64_t removed = 0;
         if (retention_ms > 0) {
             constexpr std::string_view expired =
-                " state IN ('succeeded', 'failed', 'rolled_back', 'superseded') "
+                " state IN ('succeeded', 'failed', 'rolled_back', 'superseded', 'recovered') "
                 "AND finished_at < ?1 AND id NOT IN (SELECT MAX(id) FROM deployments GROUP BY app)";
             auto cutoff = now_ms - static_cast<std::int64_t>(retention_ms);
             {

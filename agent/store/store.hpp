@@ -15,10 +15,20 @@
 
 namespace agent {
 
-/// queued → running → succeeded | failed | rolled_back; queued → superseded (ARCHITECTURE.md).
-enum class deployment_state { queued, running, succeeded, failed, rolled_back, superseded };
+/// queued → running → succeeded | failed | rolled_back | recovered; queued → superseded
+/// (ARCHITECTURE.md). `recovered`: the agent stopped mid-deploy and its next start finished or
+/// reverted it from the engine's state.
+enum class deployment_state {
+    queued,
+    running,
+    succeeded,
+    failed,
+    rolled_back,
+    superseded,
+    recovered
+};
 
-/// "queued", "running", "succeeded", "failed", "rolled_back", "superseded".
+/// "queued", "running", "succeeded", "failed", "rolled_back", "superseded", "recovered".
 std::string_view to_string(deployment_state state);
 /// The state named `text` (exact, lower case), or nullopt.
 std::optional<deployment_state> parse_deployment_state(std::string_view text);
@@ -70,6 +80,18 @@ struct step_record {
 /// consistent after a crash, and made durable by the next durable commit or checkpoint; a power
 /// cut may lose it. For records nobody waits on: refused and ignored deliveries, step lines.
 enum class durability { durable, relaxed };
+
+/// Where a recreate is, recorded (durably) before each step it takes, so that a start after a
+/// crash can finish or revert it from the engine's state (deploy/recovery.hpp).
+struct recreate_progress {
+    std::int64_t deployment_id = 0;
+    std::string app;
+    std::string container;    ///< the app's container name
+    std::string old_id;       ///< the container being replaced
+    std::string parked_name;  ///< the name the old container is renamed to while parked
+    std::string new_id;       ///< the new container, once created
+    std::string step;         ///< the step about to be taken: rename, create, stop, start, health, remove
+};
 
 /// One delivery with the jobs planned for it, as recorded together.
 struct delivery_submission {
@@ -131,7 +153,7 @@ public:
     /// queued → running. Returns false (and changes nothing) when the deployment is not queued,
     /// e.g. it was superseded meanwhile.
     bool mark_running(std::int64_t id, std::string_view old_image, std::int64_t now_ms);
-    /// queued|running → `state`, which must be succeeded, failed or rolled_back (else throws
+    /// queued|running → `state`, which must be succeeded, failed, rolled_back or recovered (else throws
     /// std::invalid_argument). Returns false when the deployment was already finished or absent.
     bool mark_finished(std::int64_t id, deployment_state state, std::string_view new_image,
                        std::string_view error, std::int64_t now_ms);
@@ -145,6 +167,14 @@ public:
     /// 4 KiB are cut). Step lines are written without an fsync of their own: a power cut may lose
     /// the latest lines, never a state change. Unknown ids are ignored.
     void append_step(std::int64_t id, std::int64_t at_ms, std::string_view message);
+
+    /// Records (durably, replacing the previous record of the deployment) the recreate step
+    /// about to be taken. Throws store_error: the step must not be taken unrecorded.
+    void record_recreate_step(const recreate_progress& progress, std::int64_t now_ms);
+    /// Forgets the deployment's recreate record (the recreate ended, either way).
+    void clear_recreate(std::int64_t deployment_id);
+    /// Recreate records of deployments still `running` (at start: interrupted ones), oldest first.
+    std::vector<recreate_progress> interrupted_recreates();
 
     /// Newest first, at most `limit`; only `app`'s when given.
     std::vector<deployment_record> list_deployments(std::optional<std::string> app,

@@ -13,8 +13,8 @@ namespace agent {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> state_names = {
-    "queued", "running", "succeeded", "failed", "rolled_back", "superseded"};
+constexpr std::array<std::string_view, 7> state_names = {
+    "queued", "running", "succeeded", "failed", "rolled_back", "superseded", "recovered"};
 
 constexpr std::string_view delivery_columns = "id, source, event, verdict, reason, received_at";
 

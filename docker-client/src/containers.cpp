@@ -20,6 +20,7 @@ container_info to_container_info(std::string raw) {
         info.name.erase(0, 1);
     }
     info.image_id = string_member(doc, "Image");
+    info.restart_count = int_member(doc, "RestartCount", 0);
     if (const auto* config = object_member(doc, "Config")) {
         info.image = string_member(*config, "Image");
         info.labels = string_map_member(*config, "Labels");

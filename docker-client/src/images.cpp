@@ -64,6 +64,7 @@ net::awaitable<std::optional<image_info>> engine_client::inspect_image(std::stri
     if (const auto* config = object_member(doc, "Config")) {
         info.labels = string_map_member(*config, "Labels");
     }
+    info.raw_json = std::move(reply.body);
     co_return info;
 }
 

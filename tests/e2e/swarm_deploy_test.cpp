@@ -117,10 +117,11 @@ TEST_CASE("swarm: a signed push updates the service to the new image pinned by d
     CHECK(service_image(service) == pinned);
 
     // deploy --wait drives the same update from the command line and exits non-zero unless it
-    // succeeded (3: rolled back).
+    // succeeded (4: rolled back). Its own DATA_DIR: the running agent owns the other one.
+    auto cli_data = std::filesystem::path(test::write_temp_file("cli-data/.keep", "")).parent_path();
     auto [code, out] = test::run_agent_command({"deploy", app, "--manifest", manifest_path, "--wait"},
-                                               {{"DATA_DIR", data.string()}});
+                                               {{"DATA_DIR", cli_data.string()}});
     INFO(out);
-    CHECK(code == 3);
+    CHECK(code == 4);
     CHECK_THAT(out, Catch::Contains("rolled_back"));
 }

@@ -113,7 +113,7 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
     CHECK(inspect(container, "{{index .Config.Labels \"io.deploy-agent.app\"}}") == "e2e-app");
     CHECK_THAT(inspect(container, "{{.Config.Env}}"), Catch::Contains("APP_MODE=blue"));
     // The old container is gone, not left parked under another name.
-    CHECK(test::docker({"ps", "-a", "--filter", "name=" + container + "-old", "-q"}).output.empty());
+    CHECK(test::docker({"ps", "-a", "--filter", "name=" + container + "-parked", "-q"}).output.empty());
 }
 
 TEST_CASE("wrongly signed and unsigned pushes are refused and change nothing", "[e2e]") {

@@ -45,6 +45,7 @@ struct container_info {
     std::string raw_json;
     std::optional<int> stop_timeout;    ///< Config.StopTimeout, when the container sets its own
     std::vector<std::string> networks;  ///< names of the networks it is attached to
+    int restart_count = 0;              ///< RestartCount: restarts by its restart policy
 };
 
 /// One row of `GET /containers/json`.
@@ -98,6 +99,7 @@ struct image_info {
     std::vector<std::string> repo_digests;
     std::string created;
     std::map<std::string, std::string> labels;
+    std::string raw_json;  ///< the whole inspect document (Config holds the image's defaults)
 };
 
 struct image_remove_options {

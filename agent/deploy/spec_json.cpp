@@ -1,0 +1,65 @@
+#include "deploy/spec_json.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "deploy/container_spec.hpp"
+
+namespace agent::spec_detail {
+
+rapidjson::Document parse_object(const std::string& text, std::string_view what) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        throw spec_error(std::string(what) + ": the engine's inspect answer is not a JSON object");
+    }
+    return doc;
+}
+
+const Value* member(const Value& object, const char* key) {
+    if (!object.IsObject()) {
+        return nullptr;
+    }
+    auto it = object.FindMember(key);
+    if (it == object.MemberEnd() || it->value.IsNull()) {
+        return nullptr;
+    }
+    return &it->value;
+}
+
+const Value& config_of(const Value& doc) {
+    static const Value empty(rapidjson::kObjectType);
+    const Value* c = member(doc, "Config");
+    return c != nullptr && c->IsObject() ? *c : empty;
+}
+
+std::string string_of(const Value& object, const char* key) {
+    const Value* v = member(object, key);
+    return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
+}
+
+std::string to_json(const Value* v) {
+    if (v == nullptr) {
+        return "null";
+    }
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    v->Accept(writer);
+    return {buffer.GetString(), buffer.GetSize()};
+}
+
+void set_member(Value& object, std::string_view key, Value value, allocator& a) {
+    Value name(key.data(), static_cast<rapidjson::SizeType>(key.size()), a);
+    auto it = object.FindMember(name);
+    if (it != object.MemberEnd()) {
+        it->value = std::move(value);
+    } else {
+        object.AddMember(name, value, a);
+    }
+}
+
+std::string_view env_key(std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+}
+
+}  // namespace agent::spec_detail
