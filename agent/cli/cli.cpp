@@ -66,7 +66,9 @@ int run_cli(int argc, char** argv) {
     auto* deploy = app.add_subcommand("deploy", "Deploy one app now, printing each step");
     deploy->add_option("APP", deploy_app, "The app's name in the manifest")->required();
     deploy->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
-    deploy->add_flag("--wait", wait, "Wait for the deployment to finish (always the case today)");
+    deploy->add_flag("--wait", wait,
+                     "Wait for the outcome and exit with it: 0 succeeded, 1 failed, "
+                     "4 rolled back (the command always waits)");
     bool dry_run = false;
     deploy->add_flag("--dry-run", dry_run,
                      "Print the image it would pull and the config diff; touch nothing");

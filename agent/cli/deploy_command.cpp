@@ -93,6 +93,20 @@ int run_dry_run_command(const agent_settings& settings, const std::string& app) 
     return 0;
 }
 
+int deploy_exit_code(deploy_result result) {
+    switch (result) {
+        case deploy_result::succeeded:
+            return 0;
+        case deploy_result::rolled_back:
+            return 4;
+        case deploy_result::superseded:
+            return 5;
+        case deploy_result::failed:
+            break;
+    }
+    return 1;
+}
+
 int run_deploy_command(const agent_settings& settings, const std::string& app) {
     auto m = load_for(settings, app);
     if (!m) {
@@ -139,7 +153,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}), net::use_future);
     io.run();
     // rolled_back is a failure: the new version did not go live.
-    return result.get() == deploy_result::succeeded ? 0 : 1;
+    return deploy_exit_code(result.get());
 }
 
 }  // namespace agent

@@ -18,6 +18,7 @@
 #include "deploy/graceful_stop.hpp"
 #include "deploy/recovery.hpp"
 #include "deploy/store_journal.hpp"
+#include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -219,7 +220,8 @@ int run_serve(const agent_settings& settings) {
     });
 
     route_services services = webhook_services(*manifests, queue, committer, *db, settings);
-    const readiness ready(*manifests, [&docker] { return engine_answers(*docker); },
+    const readiness ready(*manifests,
+                          [&docker, &manifests] { return engine_and_swarm_answer(*docker, *manifests); },
                           settings.data_dir, db->path());
     services.ready = &ready;
     warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);

@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "deploy/store_journal.hpp"
+#include "deploy/swarm_step.hpp"
 
 namespace agent {
 
@@ -19,6 +20,21 @@ net::awaitable<readiness_check> engine_answers(docker_client::docker_api& docker
                                                      "the socket or set DOCKER_HOST",
                                                      e.what())};
     }
+}
+
+net::awaitable<readiness_check> engine_and_swarm_answer(docker_client::docker_api& docker,
+                                                        const manifest_holder& manifests) {
+    readiness_check engine = co_await engine_answers(docker);
+    if (!engine.ok) {
+        co_return engine;
+    }
+    // An app that is a Swarm service cannot be deployed unless this engine is a manager.
+    std::string swarm = co_await swarm_problem(docker, manifests.current());
+    if (!swarm.empty()) {
+        co_return readiness_check{false, fmt::format("{}; but Swarm services cannot be updated: {}",
+                                                     engine.detail, swarm)};
+    }
+    co_return engine;
 }
 
 net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host) {

@@ -22,6 +22,11 @@ namespace agent {
 /// Never throws.
 net::awaitable<readiness_check> engine_answers(docker_client::docker_api& docker);
 
+/// engine_answers, and not ok when an app of the manifest is a Swarm service while the engine is
+/// not a Swarm manager (/readyz says why). Never throws; `manifests` must outlive the call.
+net::awaitable<readiness_check> engine_and_swarm_answer(docker_client::docker_api& docker,
+                                                        const manifest_holder& manifests);
+
 /// Logs the engine's version, or why it cannot be reached. Never throws.
 net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host);
 

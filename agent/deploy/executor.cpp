@@ -7,6 +7,9 @@
 #include "common/log.hpp"
 #include "deploy/recreate.hpp"
 #include "deploy/app_identity.hpp"
+#include "deploy/build_step.hpp"
+#include "deploy/swarm_step.hpp"
+#include "source/git_sync.hpp"
 #include "docker_client/error.hpp"
 
 namespace agent {
@@ -68,7 +71,8 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     }
     try {
         if (app.service) {
-            throw std::runtime_error("Swarm service updates are not supported yet");
+            co_return co_await update_swarm_service(docker_, journal_, app, job.id,
+                                                    job.plan.force);
         }
         switch (app.strategy) {
             case deploy_strategy::restart:
@@ -76,7 +80,7 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
             case deploy_strategy::pull:
                 co_return co_await pull_and_recreate(app, job);
             case deploy_strategy::build:
-                throw std::runtime_error("strategy 'build' is not supported yet");
+                co_return co_await build_and_recreate(app, job);
         }
         throw std::runtime_error("unknown strategy");
     } catch (const std::exception& e) {
@@ -138,6 +142,34 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
                                           app.image, short_id(image->id)));
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
+    }
+    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
+                       agent_labels(app, job.id), {}};
+    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    recreate_context context{docker_, journal_, stopping_};
+    deploy_result result = co_await run_recreate(context, std::move(plan));
+    co_return result;
+}
+
+net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec& app,
+                                                                 const deploy_job& job) {
+    // Checked before a build that can take minutes: the old container must exist to be replaced.
+    auto old = co_await app_container(docker_, app);
+    journal_.started(job.id, app.name, old.image);
+    auto log = [this, &job](std::string_view line) { journal_.step(job.id, line); };
+    std::string commit;
+    if (app.build->git) {
+        source_request request{app.build->context, *app.build->git, job.plan.commit};
+        source_revision revision = co_await sync_source(std::move(request), log);
+        commit = revision.commit;
+    }
+    build_request build{job.id, commit, build_log_limits{}};
+    std::string image_id = co_await build_app_image(docker_, app, std::move(build), log);
+    auto image = co_await docker_.inspect_image(image_id);
+    if (!image) {
+        throw std::runtime_error(fmt::format("image {} is missing right after its build", image_id));
     }
     // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
     std::string old_image = co_await old_image_json(docker_, old);

@@ -56,6 +56,8 @@ public:
 private:
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
+    /// Git sync of build.context (when build.git is set), build, then the same recreate.
+    net::awaitable<deploy_result> build_and_recreate(const app_spec& app, const deploy_job& job);
 
     docker_client::docker_api& docker_;
     deployment_journal& journal_;

@@ -10,8 +10,10 @@ namespace agent::manifest_detail {
 namespace {
 
 constexpr std::string_view build_keys[] = {"context", "dockerfile", "no_cache", "pull",
-                                           "args",    "target",     "git"};
-constexpr std::string_view git_keys[] = {"remote", "branch"};
+                                           "args",    "target",     "git",      "timeout"};
+constexpr std::string_view git_keys[] = {"remote",       "branch",     "discard_local_changes",
+                                         "token_env",    "token_user", "ssh_key_file",
+                                         "known_hosts_file"};
 constexpr std::string_view health_keys[] = {"timeout", "stable_for"};
 constexpr std::string_view registry_auth_keys[] = {"username_env", "password_env"};
 
@@ -20,6 +22,35 @@ bool is_git_branch(std::string_view b) {
     return is_word(b, "._/-") && b.find("..") == std::string_view::npos &&
            b.find("//") == std::string_view::npos && !b.ends_with('/') && !b.ends_with('.') &&
            !b.ends_with(".lock");
+}
+
+// A path that goes into GIT_SSH_COMMAND (a shell command line): absolute, and nothing a shell
+// would read as quoting, expansion or a second command.
+bool is_plain_absolute_path(std::string_view p) {
+    return p.starts_with('/') && has_only(p, "/._-+@=,");
+}
+
+void parse_git_credentials(problem_list& problems, const field_map& fields,
+                           build_spec::git_spec& git) {
+    if (const field* token_env = fields.get("token_env")) {
+        read_env_name(problems, *token_env, git.token_env);
+    }
+    if (const field* user = fields.get("token_user")) {
+        read_checked(
+            problems, *user, git.token_user, [](std::string_view u) { return is_word(u, "_.-"); },
+            "is not a user name for HTTPS (e.g. x-access-token for GitHub, oauth2 for GitLab)");
+    }
+    for (auto [key, out] : {std::pair{"ssh_key_file", &git.ssh_key_file},
+                            std::pair{"known_hosts_file", &git.known_hosts_file}}) {
+        if (const field* path = fields.get(key)) {
+            read_checked(problems, *path, *out, is_plain_absolute_path,
+                         "is not an absolute path of letters, digits and / . _ - + @ = ,");
+        }
+    }
+    if (!git.token_env.empty() && !git.ssh_key_file.empty()) {
+        problems.add(fields.get("ssh_key_file")->key.Mark(),
+                     "build.git: give either token_env (HTTPS) or ssh_key_file (SSH), not both");
+    }
 }
 
 void parse_git(problem_list& problems, const field& f, build_spec& build) {
@@ -34,6 +65,10 @@ void parse_git(problem_list& problems, const field& f, build_spec& build) {
         if (const field* branch = fields.get("branch")) {
             read_checked(problems, *branch, git.branch, is_git_branch, "is not a branch name");
         }
+        if (const field* discard = fields.get("discard_local_changes")) {
+            git.discard_local_changes = read_bool(problems, *discard).value_or(false);
+        }
+        parse_git_credentials(problems, fields, git);
     }
     build.git = git;
 }
@@ -63,6 +98,12 @@ std::string_view home_of(std::string_view key) {
         {"target", "apps.<app>.build"},
         {"git", "apps.<app>.build"},
         {"remote", "apps.<app>.build.git"},
+        {"branch", "apps.<app>.build.git"},
+        {"discard_local_changes", "apps.<app>.build.git"},
+        {"token_env", "apps.<app>.build.git"},
+        {"token_user", "apps.<app>.build.git"},
+        {"ssh_key_file", "apps.<app>.build.git"},
+        {"known_hosts_file", "apps.<app>.build.git"},
         {"github", "apps.<app>.triggers"},
         {"repository", "apps.<app>.triggers.github"},
         {"branches", "apps.<app>.triggers.github"},
@@ -137,6 +178,10 @@ void parse_build(problem_list& problems, const field& f, app_spec& app) {
         }
         if (const field* git = fields.get("git")) {
             parse_git(problems, *git, build);
+        }
+        if (const field* timeout = fields.get("timeout")) {
+            build.timeout = read_duration(problems, *timeout, std::chrono::seconds{10})
+                                .value_or(build.timeout);
         }
     }
     app.build = std::move(build);

@@ -21,9 +21,21 @@ struct build_spec {
     bool pull = true;
     std::map<std::string, std::string> args;
     std::optional<std::string> target;
+    /// A build that takes longer is cancelled (the daemon stops it when the client goes).
+    std::chrono::milliseconds timeout{std::chrono::minutes{30}};
     struct git_spec {
         std::string remote = "origin";
         std::string branch = "main";
+        /// Uncommitted changes and untracked files in the checkout are thrown away before the
+        /// reset; otherwise a dirty checkout fails the deploy, naming the files.
+        bool discard_local_changes = false;
+        /// HTTPS: the environment variable holding a token, sent as HTTP basic auth
+        /// (token_user:token) to the remote's host only; never on a command line or in a URL.
+        std::string token_env;
+        std::string token_user = "x-access-token";
+        /// SSH: a deploy key file and the known_hosts that the remote's host key must be in.
+        std::string ssh_key_file;
+        std::string known_hosts_file = "/etc/deploy-agent/known_hosts";
     };
     std::optional<git_spec> git;              ///< fetch + hard reset before building
 };

@@ -82,6 +82,12 @@ void check_app(problem_list& problems, const field& entry, const field_map& fiel
                                             "(this app's strategy is " +
                                             std::string(to_string(app.strategy)) + ")");
     }
+    if (app.service && app.strategy == deploy_strategy::build) {
+        problems.add(service->key.Mark(),
+                     path +
+                         ": strategy build cannot drive a Swarm service (every node would need "
+                         "the image from a registry); build and push in CI and use strategy pull");
+    }
     const field* auto_redeploy = fields.get("auto_redeploy");
     if (auto_redeploy && app.auto_redeploy && !app.infisical) {
         problems.add(auto_redeploy->key.Mark(),

@@ -84,6 +84,11 @@ net::awaitable<std::optional<service_info>> docker_api::inspect_service(std::str
     co_return std::nullopt;
 }
 
+net::awaitable<swarm_status> docker_api::swarm_info() {
+    not_implemented("swarm_info");
+    co_return swarm_status{};
+}
+
 net::awaitable<std::vector<std::string>> docker_api::update_service(service_update) {
     not_implemented("update_service");
     co_return std::vector<std::string>{};

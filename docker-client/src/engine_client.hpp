@@ -56,6 +56,7 @@ class engine_client final : public docker_api {
 
     net::awaitable<std::optional<service_info>> inspect_service(std::string name_or_id) override;
     net::awaitable<std::vector<std::string>> update_service(service_update update) override;
+    net::awaitable<swarm_status> swarm_info() override;
 
   private:
     /// The negotiated API version ("1.41"), negotiating first when none is known yet.

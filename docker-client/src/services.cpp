@@ -58,6 +58,22 @@ net::awaitable<std::optional<service_info>> engine_client::inspect_service(std::
     co_return info;
 }
 
+net::awaitable<swarm_status> engine_client::swarm_info() {
+    http_call call{"GET", "/info", {}, {}, {}};
+    http_reply reply = co_await checked(std::move(call), options_.call_timeout, 0, "engine info");
+    auto doc = parse_json(reply.body, "engine info");
+    swarm_status status;
+    if (const auto* swarm = object_member(doc, "Swarm")) {
+        status.local_node_state = string_member(*swarm, "LocalNodeState");
+        status.node_id = string_member(*swarm, "NodeID");
+        status.error = string_member(*swarm, "Error");
+        auto control = swarm->FindMember("ControlAvailable");
+        status.control_available = control != swarm->MemberEnd() && control->value.IsBool() &&
+                                   control->value.GetBool();
+    }
+    co_return status;
+}
+
 net::awaitable<std::vector<std::string>> engine_client::update_service(service_update update) {
     check_object_name(update.service, "service");
     rj::Document spec = parse_json(update.spec_json, "the service spec");

@@ -1,3 +1,8 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <system_error>
 
@@ -22,10 +27,34 @@ struct tar_context::state {
     fs::recursive_directory_iterator walk;
     archive* writer = nullptr;
     archive* disk = nullptr;
-    std::string out;     // archive bytes not yet handed out
-    std::ifstream file;  // the regular file being copied, when any
+    std::string out;  // archive bytes not yet handed out
+    int file = -1;    // the regular file being copied, when any
     fs::path file_path;
     bool closed = false;
+
+    // Symlinks are stored as links and never followed: a link to /etc/shadow or to ../../.ssh
+    // stays a link in the archive, and the daemon resolves it inside the context. A regular
+    // file is opened with O_NOFOLLOW and described from that descriptor, so that a file swapped
+    // for a link between the walk and the copy is refused instead of read.
+    int open_regular(const fs::path& path, const std::string& rel) const {
+        int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            fail("cannot open " + rel + ": " + std::generic_category().message(errno));
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            fail("cannot read " + rel + ": it changed while the context was being sent");
+        }
+        return fd;
+    }
+
+    void close_file() {
+        if (file >= 0) {
+            ::close(file);
+            file = -1;
+        }
+    }
 
     static la_ssize_t on_write(archive*, void* self, const void* data, size_t size) {
         static_cast<state*>(self)->out.append(static_cast<const char*>(data), size);
@@ -69,29 +98,28 @@ struct tar_context::state {
             if (skip) {
                 continue;
             }
+            const bool regular_on_disk = entry.symlink_status(ec).type() == fs::file_type::regular;
+            int fd = regular_on_disk ? open_regular(entry.path(), rel) : -1;
             archive_entry* e = la.entry_new();
             la.entry_copy_sourcepath(e, entry.path().c_str());
             la.entry_copy_pathname(e, rel.c_str());
-            if (la.read_disk_entry_from_file(disk, e, -1, nullptr) != ARCHIVE_OK) {
+            if (la.read_disk_entry_from_file(disk, e, fd, nullptr) != ARCHIVE_OK) {
                 std::string why = la.error_string(disk);
                 la.entry_free(e);
+                if (fd >= 0) {
+                    ::close(fd);
+                }
                 fail("cannot read " + rel + ": " + why);
             }
             la.entry_set_uid(e, 0);
             la.entry_set_gid(e, 0);
             la.entry_set_uname(e, nullptr);
             la.entry_set_gname(e, nullptr);
-            const bool regular = la.entry_filetype(e) == AE_IFREG;
             int rc = la.write_header(writer, e);
             la.entry_free(e);
+            file = fd;
+            file_path = entry.path();
             check(rc, "tar header");
-            if (regular) {
-                file.open(entry.path(), std::ios::binary);
-                if (!file) {
-                    fail("cannot open " + rel);
-                }
-                file_path = entry.path();
-            }
             return true;
         }
         return false;
@@ -99,19 +127,20 @@ struct tar_context::state {
 
     void copy_some_of_file() {
         std::string buffer(64u * 1024u, '\0');
-        file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        auto n = static_cast<std::size_t>(file.gcount());
-        if (n > 0) {
-            if (la.write_data(writer, buffer.data(), n) < 0) {
-                fail("tar data: " + std::string(la.error_string(writer)));
-            }
+        ssize_t n = ::read(file, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) {
+            return;
         }
-        if (file.eof() || n == 0) {
-            if (file.bad()) {
-                fail("cannot read " + file_path.string());
-            }
-            file.close();
-            file.clear();
+        if (n < 0) {
+            close_file();
+            fail("cannot read " + file_path.string());
+        }
+        if (n == 0) {
+            close_file();
+            return;
+        }
+        if (la.write_data(writer, buffer.data(), static_cast<std::size_t>(n)) < 0) {
+            fail("tar data: " + std::string(la.error_string(writer)));
         }
     }
 };
@@ -123,6 +152,9 @@ tar_context::tar_context(fs::path dir, std::string dockerfile) : state_(std::mak
     std::error_code ec;
     if (!fs::is_directory(s.root, ec)) {
         s.fail("not a directory");
+    }
+    if (fs::is_symlink(s.root / ".dockerignore", ec)) {
+        s.fail(".dockerignore is a symbolic link; it must be a file inside the context");
     }
     if (std::ifstream in(s.root / ".dockerignore"); in) {
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -142,6 +174,7 @@ tar_context::tar_context(fs::path dir, std::string dockerfile) : state_(std::mak
 }
 
 tar_context::~tar_context() {
+    state_->close_file();
     if (state_->writer != nullptr) {
         state_->la.write_free(state_->writer);
     }
@@ -153,7 +186,7 @@ tar_context::~tar_context() {
 std::string tar_context::next() {
     auto& s = *state_;
     while (s.out.size() < piece_size && !s.closed) {
-        if (s.file.is_open()) {
+        if (s.file >= 0) {
             s.copy_some_of_file();
         } else if (!s.add_next_entry()) {
             s.check(s.la.write_close(s.writer), "tar close");

@@ -103,6 +103,8 @@ class docker_api {
 
     /// The service, or nullopt when it does not exist (also when this node is not in a swarm).
     virtual net::awaitable<std::optional<service_info>> inspect_service(std::string name_or_id);
+    /// Whether the engine is in a swarm and a manager (`GET /info`).
+    virtual net::awaitable<swarm_status> swarm_info();
     /// Updates the service; returns the daemon's warnings. Throws (409/500 "update out of
     /// sequence") when the version is stale.
     virtual net::awaitable<std::vector<std::string>> update_service(service_update update);

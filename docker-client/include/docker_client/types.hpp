@@ -207,6 +207,14 @@ using event_callback = std::function<bool(const engine_event&)>;
 /// Why an event stream ended without an error.
 enum class events_end { stopped_by_callback, until_reached, idle, cancelled };
 
+/// The Swarm part of `GET /info`: whether this engine can update services.
+struct swarm_status {
+    std::string local_node_state;    ///< inactive | pending | active | error | locked
+    bool control_available = false;  ///< this node is a manager (only managers update services)
+    std::string node_id;
+    std::string error;  ///< the engine's Swarm error, when any
+};
+
 /// Swarm's view of the latest update of a service.
 struct service_update_status {
     std::string state;  ///< updating | paused | completed | rollback_started | rollback_paused
