@@ -128,7 +128,7 @@ struct build_rig {
 
 }  // namespace
 
-TEST_CASE("build: a pushed commit is fetched, built without cache and serves; a force-push back "
+TEST_CASE("build: a pushed commit is fetched, built without cache and serves, a force-push back "
           "deploys the older commit",
           "[e2e][build]") {
     build_rig rig;
@@ -181,7 +181,7 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves; a 
 }
 
 TEST_CASE("build: a failing RUN leaves the old container serving with the daemon's message "
-          "recorded; a dirty checkout fails naming its files",
+          "recorded, a dirty checkout fails naming its files",
           "[e2e][build]") {
     build_rig rig;
     rig.repos.commit_and_push("page.html", "good page");

@@ -34,7 +34,7 @@ dc::client_options observed_options(const std::string& host,
 
 }  // namespace
 
-TEST_CASE("a 500, a 409 and an unreachable engine are told; a 404 and successes are not",
+TEST_CASE("a 500, a 409 and an unreachable engine are told, a 404 and successes are not",
           "[docker]") {
     auto rules = test::negotiation_rules("1.41");
     rules.push_back({"GET", "/containers/missing/json",

@@ -22,7 +22,7 @@ dc::client_options options() {
 
 }  // namespace
 
-TEST_CASE("tag and remove an image; a missing one removes as false", "[docker]") {
+TEST_CASE("tag and remove an image, a missing one removes as false", "[docker]") {
     const std::string repo = "da-test/" + test::unique_name("tagged");
     test::scoped_images images;
     images.add(repo + ":v1");
@@ -106,7 +106,7 @@ TEST_CASE("prune removes dangling images carrying the label", "[docker]") {
     CHECK(test::docker({"image", "inspect", second}).exit_code == 0);
 }
 
-TEST_CASE("distribution inspect reads a remote digest; pull by that digest", "[docker]") {
+TEST_CASE("distribution inspect reads a remote digest, pull by that digest", "[docker]") {
     const std::string repo = test::registry() + "/" + test::unique_name("da-digest");
     const std::string ref = repo + ":v1";
     test::scoped_images images;

@@ -20,7 +20,7 @@ void check_one_container(const rig::web_app& app) {
 
 }  // namespace
 
-TEST_CASE("recreate: the new image's CMD, ENV and HEALTHCHECK apply; cleanup removes the old "
+TEST_CASE("recreate: the new image's CMD, ENV and HEALTHCHECK apply, cleanup removes the old "
           "image", "[recreate]") {
     rig::web_app app("apply", web_dockerfile("v1", "ENV MODE=one\nHEALTHCHECK --interval=1s CMD [\"true\"]"));
     const std::string old_image = inspect(app.name, "{{.Image}}");

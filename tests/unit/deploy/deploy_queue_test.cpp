@@ -141,7 +141,7 @@ TEST_CASE("a steady stream cannot postpone a deploy forever", "[queue]") {
     CHECK(h.runner.started.front() <= 8);
 }
 
-TEST_CASE("one app's deploys never overlap; the job behind the running one is the latest", "[queue]") {
+TEST_CASE("one app's deploys never overlap, the job behind the running one is the latest", "[queue]") {
     harness h({.debounce = 0ms, .max_concurrent_apps = 2});
     h.queue.submit(job(1, "a"));
     h.settle();

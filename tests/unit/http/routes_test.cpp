@@ -156,7 +156,7 @@ std::int64_t now_ms() {
 
 }  // namespace
 
-TEST_CASE("routes: a GitHub push under a new delivery id is a duplicate; a force-push back is "
+TEST_CASE("routes: a GitHub push under a new delivery id is a duplicate, a force-push back is "
           "not",
           "[http]") {
     routes_fixture f;

@@ -67,7 +67,7 @@ const std::string new_project =
 
 }  // namespace
 
-TEST_CASE("Infisical secrets.modified, current payload shape, t=<ms>;<hex>", "[intake]") {
+TEST_CASE("Infisical secrets.modified, current payload shape, t=<ms>,<hex>", "[intake]") {
     const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
     // Computed independently with Python's hmac for this exact body.
     REQUIRE(hmac_sha256_hex(key, body) ==

@@ -137,7 +137,7 @@ TEST_CASE("GitHub signature headers are parsed strictly", "[intake]") {
               .ok());
 }
 
-TEST_CASE("Infisical signature headers: t=<ms>;<hex> and plain hex", "[intake]") {
+TEST_CASE("Infisical signature headers: t=<ms>,<hex> and plain hex", "[intake]") {
     const std::string hex = "46b5240cf875c426dae570ffd3c272598efb354a56c915f62eae4ff009420e5b";
     auto t = parse_infisical_signature_header("t=1767225600000;" + hex);
     REQUIRE(t.ok());

@@ -111,7 +111,7 @@ TEST_CASE("a duplicate key inside an app is reported", "[manifest]") {
           std::vector<std::string>{"m.yaml:5:5: duplicate key 'image' in apps.web (first at 4:5)"});
 }
 
-TEST_CASE("strategy pull and build need an image; restart does not", "[manifest]") {
+TEST_CASE("strategy pull and build need an image, restart does not", "[manifest]") {
     auto problems = problems_of(
         "version: 1\n"
         "apps:\n"
@@ -313,7 +313,7 @@ TEST_CASE("a GitHub trigger must name branches or tags", "[manifest]") {
                           "patterns such as [main] or [\"v*\"]); no app deploys on every push"});
 }
 
-TEST_CASE("auto_redeploy needs Infisical secrets; two apps cannot share a container",
+TEST_CASE("auto_redeploy needs Infisical secrets, two apps cannot share a container",
           "[manifest]") {
     auto problems = problems_of(
         "version: 1\n"

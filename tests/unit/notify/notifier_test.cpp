@@ -49,7 +49,7 @@ struct rig {
 
 }  // namespace
 
-TEST_CASE("a failed deployment is announced; a 500 is retried and every attempt recorded",
+TEST_CASE("a failed deployment is announced, a 500 is retried and every attempt recorded",
           "[notify]") {
     rig r;
     test::http_receiver receiver({500, 200});

@@ -50,7 +50,7 @@ TEST_CASE("ntfy:// means https, except on loopback", "[notify]") {
     CHECK(refused("ntfy://ntfy.sh/") == "names no ntfy topic (ntfy://HOST/TOPIC)");
 }
 
-TEST_CASE("https URLs of known services pick their format; others are the generic webhook",
+TEST_CASE("https URLs of known services pick their format, others are the generic webhook",
           "[notify]") {
     CHECK(parsed("https://hooks.slack.com/services/T0/B0/XYZ").kind == target_kind::slack);
     CHECK(parsed("https://discord.com/api/webhooks/1/abc").kind == target_kind::discord);

@@ -64,7 +64,7 @@ TEST_CASE("git sync: resets to the pushed commit, then back to an older one afte
     CHECK(test::read_bytes((repos.checkout / "page.html").string()) == "v2");
 }
 
-TEST_CASE("git sync: a manual deploy takes the branch head; an abbreviated id is resolved") {
+TEST_CASE("git sync: a manual deploy takes the branch head, an abbreviated id is resolved") {
     test::git_repos repos;
     const std::string head = repos.commit_and_push("a.txt", "a");
     auto manual = sync(request_for(repos, ""));

@@ -411,7 +411,7 @@ private:
     std::promise<std::vector<std::int64_t>> promise_;
 };
 
-TEST_CASE("store: relaxed deliveries wait for company; a durable one takes them along",
+TEST_CASE("store: relaxed deliveries wait for company, a durable one takes them along",
           "[store]") {
     temp_dir dir;
     auto db = agent::store::open(options_for(dir));
