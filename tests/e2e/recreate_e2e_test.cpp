@@ -83,7 +83,7 @@ TEST_CASE("recreate: SIGTERM during the health wait rolls back within the grace"
     // Never healthy within the test: the first check runs after 60 s.
     app.push_version(rig::web_dockerfile("v2", "HEALTHCHECK --interval=60s CMD [\"true\"]"));
     test::temp_dir data("da-rc-term");
-    const std::string jwt = "recreate-e2e-jwt";
+    const std::string jwt = "recreate-e2e-jwt-secret-of-32-bytes-or-more";
     const std::string manifest = manifest_for(app, "{ timeout: 120s, stable_for: 1s }");
     test::agent_process serve({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
                               {{"DATA_DIR", data.path.string()}, {"LOG_LEVEL", "debug"},
@@ -113,7 +113,7 @@ TEST_CASE("recreate: one owner per DATA_DIR, and the dry run touches nothing", "
     app.push_version(rig::web_dockerfile("v2", "ENV ADDED=yes"));
     const std::string id_before = rig::inspect(app.name, "{{.Id}}");
     test::temp_dir data("da-rc-owner");
-    const std::string jwt = "recreate-e2e-jwt";
+    const std::string jwt = "recreate-e2e-jwt-secret-of-32-bytes-or-more";
     const std::string manifest = manifest_for(app, "{ timeout: 20s, stable_for: 1s }");
     const std::map<std::string, std::string> env{{"DATA_DIR", data.path.string()},
                                                  {"JWT_SECRET", jwt}};
