@@ -117,6 +117,7 @@ struct routes_fixture {
             .infisical = infisical_options,
             .auto_redeploy = {},
             .engine_ready = {},
+            .swarm_problem = {},
         };
     }
 
