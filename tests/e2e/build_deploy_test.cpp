@@ -128,8 +128,7 @@ struct build_rig {
 
 }  // namespace
 
-TEST_CASE("build: a pushed commit is fetched, built without cache and serves; a force-push back "
-          "deploys the older commit",
+TEST_CASE("build: a pushed commit is fetched and built without cache and serves then a force-push back deploys the older commit",
           "[e2e][build]") {
     build_rig rig;
     rig.repos.commit_and_push("Dockerfile", dockerfile(rig.base));
@@ -180,8 +179,7 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves; a 
     CHECK(page(rig.container, "/built.txt") != built);
 }
 
-TEST_CASE("build: a failing RUN leaves the old container serving with the daemon's message "
-          "recorded; a dirty checkout fails naming its files",
+TEST_CASE("build: a failing RUN leaves the old container serving with the daemon's message recorded then a dirty checkout fails naming its files",
           "[e2e][build]") {
     build_rig rig;
     rig.repos.commit_and_push("page.html", "good page");

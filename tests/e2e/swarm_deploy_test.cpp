@@ -59,8 +59,7 @@ std::string service_image(const std::string& service) {
 
 }  // namespace
 
-TEST_CASE("swarm: a signed push updates the service to the new image pinned by digest; an image "
-          "failing its healthcheck is rolled back by Swarm and the deployment is rolled_back",
+TEST_CASE("swarm: a signed push updates the service to the new image pinned by digest then an image failing its healthcheck is rolled back by Swarm and the deployment is rolled_back",
           "[e2e][swarm]") {
     test::swarm_session swarm;
     const std::string repo = test::registry() + "/" + test::unique_name("da-e2e-svc");
