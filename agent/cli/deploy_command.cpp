@@ -102,6 +102,7 @@ int deploy_exit_code(deploy_result result) {
         case deploy_result::superseded:
             return 5;
         case deploy_result::failed:
+        case deploy_result::recovered:  // finished at a later start: not this command's success
             break;
     }
     return 1;

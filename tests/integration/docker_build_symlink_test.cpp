@@ -51,7 +51,7 @@ std::string joined(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-TEST_CASE("build context: symlinks are stored as links, never followed outside", "[docker]") {
+TEST_CASE("build context: symlinks are stored as links and never followed outside", "[docker]") {
     test::temp_dir outside("da-outside");
     std::ofstream(outside.path / "secret.txt") << "da-outside-secret-content";
     fs::create_directories(outside.path / "dir");

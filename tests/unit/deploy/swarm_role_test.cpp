@@ -69,7 +69,7 @@ std::string problem_of(info_only_engine& engine, bool with_service) {
 
 }  // namespace
 
-TEST_CASE("swarm role: a manager, a worker, no swarm, an engine that cannot be asked") {
+TEST_CASE("swarm role: a manager and a worker and no swarm and an engine that cannot be asked") {
     info_only_engine engine;
     engine.status = dc::swarm_status{"active", true, "node1", ""};
     auto manager = role_of(engine);

@@ -63,7 +63,7 @@ TEST_CASE("build.timeout and the git credentials and discard keys are read", "[m
     CHECK(ssh.apps.at(0).build->timeout == std::chrono::minutes(30));
 }
 
-TEST_CASE("bad git credentials, timeouts and build on a service are FILE:LINE:COL errors",
+TEST_CASE("bad git credentials and timeouts and build on a service are FILE:LINE:COL errors",
           "[manifest]") {
     auto problems = problems_of(head +
                                 "    build:\n"                                       // 6

@@ -115,7 +115,7 @@ class recording_http_server {
 
 }  // namespace
 
-TEST_CASE("git env: only what git needs, the token scoped to the remote's origin") {
+TEST_CASE("git env: only what git needs and the token scoped to the remote's origin") {
     agent::build_spec::git_spec git;
     git.token_env = "GH_TOKEN";
     auto env = agent::git_environment(git, "https://user@github.com/owner/repo.git",
@@ -148,7 +148,7 @@ TEST_CASE("git env: only what git needs, the token scoped to the remote's origin
     CHECK(agent::redact_url("git@github.com:o/r.git") == "git@github.com:o/r.git");
 }
 
-TEST_CASE("git sync over HTTPS: git sends the token as basic auth, the error never shows it") {
+TEST_CASE("git sync over HTTPS: git sends the token as basic auth and the error never shows it") {
     test::git_repos repos;
     recording_http_server server;
     const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/o/r.git";
@@ -197,7 +197,7 @@ TEST_CASE("git sync over SSH: the deploy key and strict host key checking are us
     CHECK_THAT(args, Catch::Contains("git@example.invalid"));
 }
 
-TEST_CASE("child process: a deadline kills the process group, output is bounded") {
+TEST_CASE("child process: a deadline kills the process group and output is bounded") {
     agent::process_spec slow;
     slow.argv = {"sh", "-c", "sleep 30 & sleep 30"};
     slow.env = {"PATH=/usr/bin:/bin"};

@@ -43,7 +43,7 @@ void write(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("git sync: resets to the pushed commit, then back to an older one after a force-push") {
+TEST_CASE("git sync: resets to the pushed commit and then back to an older one after a force-push") {
     test::git_repos repos;
     const std::string v2 = repos.commit_and_push("page.html", "v2");
     const std::string v3 = repos.commit_and_push("page.html", "v3");
@@ -75,7 +75,7 @@ TEST_CASE("git sync: a manual deploy takes the branch head, an abbreviated id is
     CHECK(shortened.revision->commit == head);
 }
 
-TEST_CASE("git sync: a dirty checkout fails naming its files, unless told to discard them") {
+TEST_CASE("git sync: a dirty checkout fails naming its files and unless told to discard them") {
     test::git_repos repos;
     const std::string head = repos.commit_and_push("page.html", "v2");
     test::sh(repos.checkout, "git pull -q");
@@ -123,7 +123,7 @@ TEST_CASE("git sync: a commit the remote does not have fails with that reason") 
                Catch::Contains("is not a commit id"));
 }
 
-TEST_CASE("git sync: not a checkout, an unknown remote and a missing branch are named") {
+TEST_CASE("git sync: not a checkout and an unknown remote and a missing branch are named") {
     test::git_repos repos;
     test::temp_dir plain("da-plain");
     auto request = request_for(repos, "");
