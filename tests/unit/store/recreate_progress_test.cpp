@@ -87,7 +87,8 @@ TEST_CASE("store: the migration to schema 4 keeps deployments and never reuses a
         newest = ids.back();
     }
     // Back to what an agent of schema 3 left: no recreate table, the newest id pruned.
-    exec(path, ("DROP TABLE recreate_progress; UPDATE schema_version SET version = 3; "
+    exec(path, ("DROP TABLE recreate_progress; DROP TABLE notification_attempts; "
+                "UPDATE schema_version SET version = 3; "
                 "DELETE FROM deployments WHERE id = " + std::to_string(newest))
                    .c_str());
     auto db = agent::store::open({.data_dir = dir.path.string()});
