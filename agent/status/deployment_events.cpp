@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "api/api_query.hpp"
 #include "common/json_writer.hpp"
 
 namespace agent::status {
@@ -110,20 +111,6 @@ private:
     std::size_t steps_sent_ = 0;
     bool done_ = false;
 };
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-    if (text.empty() || text.size() > 18 || text.front() == '0') {
-        return std::nullopt;
-    }
-    std::int64_t n = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + (c - '0');
-    }
-    return n;
-}
 
 }  // namespace
 

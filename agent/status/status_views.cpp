@@ -2,6 +2,7 @@
 // the redeploy button's action.
 #include <fmt/format.h>
 
+#include "api/api_query.hpp"
 #include "common/escape.hpp"
 #include "common/log.hpp"
 #include "manifest/syntax.hpp"
@@ -47,20 +48,6 @@ boost::asio::awaitable<app_row> inspect_app(docker_client::docker_api& docker,
         row.state = "unknown";
     }
     co_return row;
-}
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-    if (text.empty() || text.size() > 18 || text.front() == '0') {
-        return std::nullopt;
-    }
-    std::int64_t n = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + (c - '0');
-    }
-    return n;
 }
 
 }  // namespace
