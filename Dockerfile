@@ -4,7 +4,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev libspdlog-dev \
-        libfmt-dev libsqlite3-dev libarchive-dev nettle-dev libcli11-dev catch2 \
+        libfmt-dev libsqlite3-dev libarchive-dev libcli11-dev catch2 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -17,10 +17,10 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF -DDA_BU
     && cmake --build /build -j2 --target deploy-agent
 
 FROM debian:bookworm-slim
-# spdlog, fmt, yaml-cpp, SQLite and libstdc++ are linked into the binary (deps/README.md);
+# spdlog, fmt, yaml-cpp, SQLite, OpenSSL and libstdc++ are linked into the binary (deps/README.md);
 # libarchive is loaded when an image is built.
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libnettle8 libarchive13 ca-certificates \
+        libarchive13 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/agent/deploy-agent /usr/local/bin/deploy-agent
 COPY manifests/example.yaml /etc/deploy-agent/manifest.yaml
