@@ -9,6 +9,9 @@
 
 #include "common/log.hpp"
 #include "deploy/executor.hpp"
+#include "secrets/hash_key.hpp"
+#include "secrets/infisical_http_client.hpp"
+#include "secrets/infisical_settings.hpp"
 #include "deploy/store_journal.hpp"
 #include "store/store.hpp"
 #include "docker_client/client.hpp"
@@ -121,7 +124,22 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     auto docker = docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
     console_journal console;
     tee_journal journal(console, recorded.get());
-    deploy_executor runner(*docker, journal);
+    steady_clock_source time;
+    std::unique_ptr<secrets_service> secrets;
+    try {
+        const infisical_settings config = infisical_settings_from_environment();
+        std::unique_ptr<infisical_client> client;
+        if (config.has_credentials()) {
+            client = make_infisical_client(io.get_executor(), config, time);
+        }
+        secrets = std::make_unique<secrets_service>(std::move(client), *docker, time,
+                                                    config.cache_max_age,
+                                                    load_or_create_hash_key(settings.data_dir));
+    } catch (const std::exception& e) {
+        std::cerr << "deploy-agent: " << e.what() << "\n";
+        return 1;
+    }
+    deploy_executor runner(*docker, journal, secrets.get());
     auto result = net::co_spawn(io, runner.run(*m.find(app), deploy_job{id, *job}), net::use_future);
     io.run();
     return result.get() == deploy_result::succeeded ? 0 : 1;

@@ -23,6 +23,10 @@
 #include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "secrets/hash_key.hpp"
+#include "secrets/infisical_http_client.hpp"
+#include "secrets/infisical_settings.hpp"
+#include "secrets/secret_sync.hpp"
 
 namespace agent {
 
@@ -137,6 +141,37 @@ void warn_about_secrets(const secret_source& secrets, const std::optional<config
     }
 }
 
+// The Infisical client, cache and change detection; null client when no credentials are set
+// (apps with secrets then fail to deploy, saying so).
+std::unique_ptr<secrets_service> make_secrets(net::io_context& io, const infisical_settings& config,
+                                              docker_client::docker_api& docker, clock& time,
+                                              const std::string& data_dir) {
+    std::unique_ptr<infisical_client> client;
+    if (config.has_credentials()) {
+        client = make_infisical_client(io.get_executor(), config, time);
+        spdlog::info("Infisical at {} ({}); cache entries kept {} min{}", config.api_url,
+                     config.client_id.empty() ? "service token" : "universal auth",
+                     std::chrono::duration<double, std::ratio<60>>(config.cache_max_age).count(),
+                     config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
+    } else {
+        spdlog::info("Infisical credentials not set: apps with secrets.infisical cannot deploy");
+    }
+    return std::make_unique<secrets_service>(std::move(client), docker, time, config.cache_max_age,
+                                             load_or_create_hash_key(data_dir));
+}
+
+// Jobs found by the secrets poll are recorded and queued like a webhook's.
+net::awaitable<void> queue_secret_redeploys(route_services* services, std::vector<planned_job> jobs) {
+    try {
+        auto ids = co_await services->record("infisical", "poll", "", jobs);
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            services->queue.submit(deploy_job{ids[i], jobs[i]});
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("could not queue the redeploys the secrets poll found: {}", e.what());
+    }
+}
+
 }  // namespace
 
 int run_serve(const agent_settings& settings) {
@@ -169,8 +204,17 @@ int run_serve(const agent_settings& settings) {
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
     metrics::counting_journal journal(store_records, metrics::process_metrics());
-    deploy_executor runner(*docker, journal);
     steady_clock_source clock;
+    std::unique_ptr<secrets_service> secrets;
+    infisical_settings infisical_config;
+    try {
+        infisical_config = infisical_settings_from_environment();
+        secrets = make_secrets(io, infisical_config, *docker, clock, settings.data_dir);
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    deploy_executor runner(*docker, journal, secrets.get());
     deploy_queue queue(
         io.get_executor(),
         [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
@@ -207,6 +251,7 @@ int run_serve(const agent_settings& settings) {
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
         .infisical_window = std::chrono::minutes{5},
         .auto_redeploy = auto_redeploy_policy_from_environment(),
+        .infisical_secrets = secrets.get(),
         .engine_ready = [&docker] { return engine_answers(*docker); },
     };
     warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);
@@ -225,7 +270,16 @@ int run_serve(const agent_settings& settings) {
         .jwt_secret = jwt ? std::optional<std::string>(jwt->value) : std::nullopt,
     });
     services.api = &api;
-    router routes(std::move(services));
+    if (infisical_config.sync_interval.count() > 0 && secrets->configured()) {
+        secret_redeploy_sink sink = [&services](std::vector<planned_job> jobs) {
+            return queue_secret_redeploys(&services, std::move(jobs));
+        };
+        net::co_spawn(io, poll_secrets_periodically(*secrets, *manifests, services.auto_redeploy,
+                                                    infisical_config.sync_interval, clock,
+                                                    std::move(sink)),
+                      net::detached);
+    }
+    router routes(services);
 
     server_options http_options;
     http_options.address = settings.listen_address;

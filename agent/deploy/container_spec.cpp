@@ -26,7 +26,8 @@ void keep_endpoint_settings(const Value& from, Value& to, rapidjson::Document::A
 }  // namespace
 
 std::string recreate_body(const docker_client::container_info& old, const std::string& new_image,
-                          const std::map<std::string, std::string>& extra_labels) {
+                          const std::map<std::string, std::string>& extra_labels,
+                          const std::vector<std::string>* env) {
     rapidjson::Document inspect;
     inspect.Parse<rapidjson::kParseIterativeFlag>(old.raw_json.data(), old.raw_json.size());
     if (inspect.HasParseError() || !inspect.IsObject()) {
@@ -62,6 +63,15 @@ std::string recreate_body(const docker_client::container_info& old, const std::s
     for (const auto& [k, v] : extra_labels) {
         labels->value.RemoveMember(k.c_str());
         labels->value.AddMember(Value(k.c_str(), a), Value(v.c_str(), a), a);
+    }
+
+    if (env != nullptr) {
+        Value list(rapidjson::kArrayType);
+        for (const auto& entry : *env) {
+            list.PushBack(Value(entry.c_str(), static_cast<rapidjson::SizeType>(entry.size()), a), a);
+        }
+        body.RemoveMember("Env");
+        body.AddMember("Env", list, a);
     }
 
     if (auto host = inspect.FindMember("HostConfig");

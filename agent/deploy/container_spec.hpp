@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "docker_client/types.hpp"
 
@@ -11,7 +12,9 @@ namespace agent {
 /// Config (with Image replaced and `extra_labels` merged), its HostConfig, and the endpoint
 /// settings (aliases, static addresses) of its first network (engines below API 1.44 accept
 /// one network at create; connecting the others is the faithful-recreate work still to come).
+/// A non-null `env` replaces Config.Env (the secrets stage's injection).
 std::string recreate_body(const docker_client::container_info& old, const std::string& new_image,
-                          const std::map<std::string, std::string>& extra_labels);
+                          const std::map<std::string, std::string>& extra_labels,
+                          const std::vector<std::string>* env = nullptr);
 
 }  // namespace agent

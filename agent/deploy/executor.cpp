@@ -63,9 +63,39 @@ net::awaitable<docker_client::container_info> deploy_executor::existing_containe
     co_return std::move(*found);
 }
 
+// True when the container was not made with these secrets (no label, or another hash).
+bool secrets_differ(const std::optional<injection>& secrets, const docker_client::container_info& c) {
+    if (!secrets) {
+        return false;
+    }
+    auto label = c.labels.find(secrets_hash_label);
+    return label == c.labels.end() || label->second != secrets->hash;
+}
+
+net::awaitable<std::optional<injection>> deploy_executor::prepare_secrets(
+    const app_spec& app, const deploy_job& job, const docker_client::container_info& old) {
+    if (!app.infisical) {
+        co_return std::nullopt;
+    }
+    if (secrets_ == nullptr) {
+        throw std::runtime_error("the app reads secrets from Infisical, which is not configured");
+    }
+    injection result = co_await secrets_->prepare(app, old);
+    step(job, fmt::format("secrets: {} key(s) from {}{}", result.injected_keys.size(),
+                          scope_of(*app.infisical).describe(),
+                          secrets_differ(result, old) ? " (changed)" : " (unchanged)"));
+    co_return result;
+}
+
 net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
     auto old = co_await existing_container(app);
     journal_.started(job.id, app.name, old.image);
+    auto secrets = co_await prepare_secrets(app, job, old);
+    if (secrets_differ(secrets, old)) {
+        // New secrets need a new Env, which only a new container has.
+        std::string same_image = old.image_id;
+        co_return co_await recreate(app, job, std::move(old), std::move(same_image), secrets);
+    }
     step(job, fmt::format("restarting container {} ({})", app.container, short_id(old.id)));
     co_await docker_.restart_container(old.id, {});
     std::string problem = co_await wait_healthy(app, job, old.id);
@@ -81,6 +111,7 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
 net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app, const deploy_job& job) {
     auto old = co_await existing_container(app);
     journal_.started(job.id, app.name, old.image);
+    auto secrets = co_await prepare_secrets(app, job, old);
     step(job, fmt::format("pulling {}", app.image));
     std::string last_status;
     auto on_progress = [&](const docker_client::progress_event& e) {
@@ -96,22 +127,28 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its pull", app.image));
     }
-    if (image->id == old.image_id && !job.plan.force) {
+    if (image->id == old.image_id && !job.plan.force && !secrets_differ(secrets, old)) {
         step(job, fmt::format("container already runs {} ({}); nothing to do", app.image,
                               short_id(image->id)));
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
     }
-    co_return co_await recreate(app, job, std::move(old), image->id);
+    co_return co_await recreate(app, job, std::move(old), image->id, secrets);
 }
 
 net::awaitable<deploy_result> deploy_executor::recreate(const app_spec& app, const deploy_job& job,
                                                  docker_client::container_info old,
-                                                 std::string new_image_id) {
+                                                 std::string new_image_id,
+                                                 const std::optional<injection>& secrets) {
     const std::string parked = fmt::format("{}-old-{}", app.container, job.id);
-    std::string body = recreate_body(old, app.image,
-                                     {{"io.deploy-agent.app", app.name},
-                                      {"io.deploy-agent.deployment", std::to_string(job.id)}});
+    std::map<std::string, std::string> labels{{"io.deploy-agent.app", app.name},
+                                              {"io.deploy-agent.deployment", std::to_string(job.id)}};
+    if (secrets) {
+        labels.insert(secrets->labels.begin(), secrets->labels.end());
+    }
+    const std::string image =
+        app.strategy == deploy_strategy::restart || app.image.empty() ? new_image_id : app.image;
+    std::string body = recreate_body(old, image, labels, secrets ? &secrets->env : nullptr);
     step(job, fmt::format("stopping {} ({})", app.container, short_id(old.id)));
     co_await docker_.stop_container(old.id, {});
     co_await docker_.rename_container(old.id, parked);

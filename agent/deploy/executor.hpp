@@ -8,6 +8,7 @@
 #include "docker_client/docker_api.hpp"
 #include "intake/events.hpp"
 #include "manifest/manifest.hpp"
+#include "secrets/secrets_service.hpp"
 
 namespace agent {
 
@@ -24,8 +25,10 @@ struct deploy_job {
 /// (they become `failed` or `rolled_back` with the daemon's message).
 class deploy_executor {
 public:
-    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal)
-        : docker_(docker), journal_(journal) {}
+    /// `secrets` may be null: apps with `secrets.infisical` then fail with that reason.
+    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal,
+                    secrets_service* secrets = nullptr)
+        : docker_(docker), journal_(journal), secrets_(secrets) {}
 
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
 
@@ -36,7 +39,13 @@ private:
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
     net::awaitable<deploy_result> recreate(const app_spec& app, const deploy_job& job,
                                            docker_client::container_info old,
-                                           std::string new_image_id);
+                                           std::string new_image_id,
+                                           const std::optional<injection>& secrets);
+    /// The app's secrets injected into `old`'s Env (nullopt when it reads none). Throws, before
+    /// anything is touched, when they cannot be read or a key is missing.
+    net::awaitable<std::optional<injection>> prepare_secrets(const app_spec& app,
+                                                             const deploy_job& job,
+                                                             const docker_client::container_info& old);
     /// Waits until the new container is healthy (or, without a healthcheck, still running
     /// after `stable_for`). Returns an empty string, or why it is not healthy.
     net::awaitable<std::string> wait_healthy(const app_spec& app, const deploy_job& job,
@@ -45,6 +54,7 @@ private:
 
     docker_client::docker_api& docker_;
     deployment_journal& journal_;
+    secrets_service* secrets_;
 };
 
 }  // namespace agent

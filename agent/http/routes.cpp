@@ -12,6 +12,7 @@
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "secrets/secret_sync.hpp"
 
 namespace agent {
 
@@ -247,10 +248,19 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
         co_return verdict.response;
     }
     auto m = s_.manifests.current();
-    std::vector<planned_job> jobs = plan_infisical_change(*m, *verdict.change, s_.auto_redeploy);
+    std::vector<planned_job> jobs;
+    std::string action;
+    if (s_.infisical_secrets != nullptr) {
+        auto outcome = co_await s_.infisical_secrets->on_change(*m, *verdict.change, s_.auto_redeploy);
+        jobs = secret_redeploy_jobs(outcome.redeploy, "");
+        action = outcome.action();
+    } else {
+        jobs = plan_infisical_change(*m, *verdict.change, s_.auto_redeploy);
+        action = jobs.empty() ? "nothing_cached" : "redeploy_queued";
+    }
     std::vector<std::string> id_texts;
     if (jobs.empty()) {
-        note(s_, "infisical", verdict.event, "", "accepted", "cache cleared; no app to redeploy");
+        note(s_, "infisical", verdict.event, "", "accepted", action + "; no app to redeploy");
     } else {
         std::vector<std::int64_t> ids = co_await s_.record("infisical", verdict.event, "", jobs);
         for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -258,11 +268,11 @@ boost::asio::awaitable<http_response> router::infisical(const http_request& requ
             id_texts.push_back(std::to_string(ids[i]));
         }
     }
-    spdlog::info("{} POST {} 200 infisical {} project {} environment {} path {}: cache cleared{}",
+    spdlog::info("{} POST {} 200 infisical {} project {} environment {} path {}: {}{}",
                  request.client, path, verdict.event, verdict.change->project,
-                 verdict.change->environment, verdict.change->secret_path,
+                 verdict.change->environment, verdict.change->secret_path, action,
                  id_texts.empty() ? "" : ", queued deployment(s) " + fmt::format("{}", fmt::join(id_texts, ",")));
-    co_return infisical_processed_response(verdict.event, id_texts);
+    co_return infisical_processed_response(verdict.event, id_texts, action);
 }
 
 boost::asio::awaitable<http_response> router::ready() {

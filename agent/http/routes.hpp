@@ -15,6 +15,7 @@
 #include "intake/infisical_intake.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "planner/planner.hpp"
+#include "secrets/secrets_service.hpp"
 
 namespace agent {
 
@@ -45,6 +46,9 @@ struct route_services {
     std::optional<configured_secret> infisical_secret;
     std::chrono::milliseconds infisical_window{std::chrono::minutes{5}};
     auto_redeploy_policy auto_redeploy;
+    /// The Infisical cache and change detection; null when Infisical is not configured (then a
+    /// change is planned by plan_infisical_change alone).
+    secrets_service* infisical_secrets = nullptr;
     /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
     api_routes* api = nullptr;
     /// True when the engine answers; /readyz uses it.

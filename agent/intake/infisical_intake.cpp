@@ -338,13 +338,14 @@ infisical_verdict classify_infisical_delivery(const http_request& request,
 }
 
 http_response infisical_processed_response(std::string_view event,
-                                           const std::vector<std::string>& deployment_ids) {
+                                           const std::vector<std::string>& deployment_ids,
+                                           std::string_view action) {
     json_writer w;
     w.begin_object();
     w.key("success").boolean(true);
     w.key("message").string("Webhook processed successfully");
     w.key("event").string(event);
-    w.key("action").string("cache_cleared");
+    w.key("action").string(action);
     if (!deployment_ids.empty()) {
         w.key("deployments").begin_array();
         for (const auto& id : deployment_ids) {

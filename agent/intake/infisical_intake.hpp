@@ -56,9 +56,11 @@ infisical_verdict classify_infisical_delivery(const http_request& request,
                                               const infisical_intake_options& options);
 
 /// 200 {"success":true,"message":"Webhook processed successfully","event":<event>,
-/// "action":"cache_cleared"} plus "deployments":[ids…] when `deployment_ids` is not empty.
+/// "action":<action>} plus "deployments":[ids…] when `deployment_ids` is not empty. `action` is
+/// what happened: "cache_cleared", "redeploy_queued", "nothing_cached".
 http_response infisical_processed_response(std::string_view event,
-                                           const std::vector<std::string>& deployment_ids = {});
+                                           const std::vector<std::string>& deployment_ids = {},
+                                           std::string_view action = "cache_cleared");
 
 /// 200 {"success":true,"message":"Test webhook received successfully","receivedAt":<ISO-8601 UTC
 /// with milliseconds>} for POST /webhooks/infisical/test.
