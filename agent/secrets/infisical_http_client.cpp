@@ -48,6 +48,19 @@ public:
           clock_(time) {}
 
     net::awaitable<secret_listing> list_secrets(secret_scope scope) override {
+        try {
+            co_return co_await fetch(scope);
+        } catch (const secrets_error& e) {
+            const std::string what = e.what();
+            if (what.starts_with("secrets ")) {
+                throw;
+            }
+            throw secrets_error("secrets " + scope.describe() + ": " + what);
+        }
+    }
+
+private:
+    net::awaitable<secret_listing> fetch(secret_scope scope) {
         if (!plausible_scope_part(scope.project) || !plausible_scope_part(scope.environment) ||
             !plausible_scope_part(scope.path)) {
             throw secrets_error("secrets " + scope.describe() + ": invalid project, environment or path");
@@ -56,12 +69,13 @@ public:
             "environment=" + percent_encode_query(scope.environment) +
             "&secretPath=" + percent_encode_query(scope.path) +
             "&recursive=false&include_imports=true";
-        auto reply = co_await authorized_get("/api/v4/secrets?projectId=" +
-                                             percent_encode_query(scope.project) + "&" + query);
+        std::string v4 = "/api/v4/secrets?projectId=" + percent_encode_query(scope.project) + "&" + query;
+        auto reply = co_await authorized_get(std::move(v4));
         if (reply.status == 404) {
             // Instances older than the v4 API (self-hosted) know only v3.
-            reply = co_await authorized_get("/api/v3/secrets/raw?workspaceId=" +
-                                            percent_encode_query(scope.project) + "&" + query);
+            std::string v3 =
+                "/api/v3/secrets/raw?workspaceId=" + percent_encode_query(scope.project) + "&" + query;
+            reply = co_await authorized_get(std::move(v3));
         }
         if (reply.status != 200) {
             throw secrets_error("secrets " + scope.describe() + " from " + transport_.origin() +
@@ -75,7 +89,6 @@ public:
         }
     }
 
-private:
     // A GET with the bearer token: logs in again once on 401, waits out 429s.
     net::awaitable<secret_http_reply> authorized_get(std::string target) {
         bool logged_in_again = false;
@@ -107,8 +120,11 @@ private:
         if (!token_.empty() && clock_.now() < renew_at_) {
             co_return token_;
         }
-        if (!token_.empty() && co_await renew()) {
-            co_return token_;
+        if (!token_.empty()) {
+            const bool renewed = co_await renew();
+            if (renewed) {
+                co_return token_;
+            }
         }
         co_await login();
         co_return token_;

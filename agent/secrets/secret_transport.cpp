@@ -1,6 +1,9 @@
 // The only file that compiles Beast's HTTP and Asio's SSL templates for Infisical.
 #include "secrets/secret_transport.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "secrets/secret_types.hpp"
 
@@ -90,6 +94,36 @@ net::awaitable<secret_http_reply> exchange(Stream& stream, http::request<http::s
     co_return reply;
 }
 
+// True when `dir` holds OpenSSL's hashed names ("5ed36f99.0"): a directory lookup then finds
+// each CA when a handshake needs it.
+bool has_hashed_certificates(const char* dir) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() == 10 && name.compare(8, 2, ".0") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The system CA store as OpenSSL's set_default_verify_paths defines it (SSL_CERT_FILE, then
+// SSL_CERT_DIR or the default directory), except that the default bundle file is read only when
+// no hashed directory exists: reading it parses every CA (about 140 on Debian, a megabyte of
+// resident memory) where the directory loads just the one a handshake needs.
+void trust_system_store(X509_STORE* store) {
+    if (const char* file = std::getenv(X509_get_default_cert_file_env())) {
+        X509_STORE_load_file(store, file);
+    }
+    const char* env_dir = std::getenv(X509_get_default_cert_dir_env());
+    const char* dir = env_dir != nullptr ? env_dir : X509_get_default_cert_dir();
+    X509_STORE_load_path(store, dir);
+    if (std::getenv(X509_get_default_cert_file_env()) == nullptr && !has_hashed_certificates(dir)) {
+        X509_STORE_load_file(store, X509_get_default_cert_file());
+    }
+    ERR_clear_error();  // a missing file or directory is not an error: the other may do
+}
+
 }  // namespace
 
 struct secret_transport::tls_state {
@@ -116,8 +150,8 @@ secret_transport::tls_state& secret_transport::tls() {
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     ctx.set_verify_mode(ssl::verify_peer);
+    trust_system_store(SSL_CTX_get_cert_store(ctx.native_handle()));
     beast::error_code ec;
-    ctx.set_default_verify_paths(ec);  // the system store; SSL_CERT_FILE / SSL_CERT_DIR too
     if (!ca_file_.empty()) {
         ctx.load_verify_file(ca_file_, ec);
         if (ec) {

@@ -137,7 +137,8 @@ net::awaitable<secret_change_outcome> secrets_service::on_change(const manifest&
             continue;
         }
         try {
-            if (co_await hash_changed(app)) {
+            const bool changed = co_await hash_changed(app);
+            if (changed) {
                 outcome.redeploy.push_back(app.name);
             } else {
                 outcome.unchanged.push_back(app.name);

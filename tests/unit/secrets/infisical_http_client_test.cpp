@@ -112,7 +112,7 @@ TEST_CASE("an expired token logs in again; a renewal is used, then a refused one
     });
 }
 
-TEST_CASE("a service token sends only its access part", "[secrets]") {
+TEST_CASE("a service token authenticates with its access part only", "[secrets]") {
     fake_infisical server;
     server.set_service_token("st.abc.def.decryption-key");
     server.set_secret("proj-1", "prod", "/api", "DB", "x");
