@@ -5,7 +5,7 @@
 
 namespace test {
 
-/// The bytes of a file under ../shared/fixtures/github (path relative to it), exactly as stored.
+/// The bytes of a file under tests/fixtures/github (path relative to it), exactly as stored.
 std::string fixture(const std::string& relative_path);
 /// The bytes of any file.
 std::string read_bytes(const std::string& path);
