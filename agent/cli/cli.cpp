@@ -7,6 +7,7 @@
 
 #include "cli/deploy_command.hpp"
 #include "cli/serve.hpp"
+#include "secrets/doctor_infisical.hpp"
 #include "cli/settings.hpp"
 #include "cli/token_command.hpp"
 #include "common/log.hpp"
@@ -85,6 +86,15 @@ int run_cli(int argc, char** argv) {
                                                "File holding the secret");
     secret_env->excludes(secret_file);
 
+    std::string doctor_topic;
+    auto* doctor = app.add_subcommand("doctor", "Check the setup; 'doctor infisical' logs in to "
+                                                "Infisical and reads each app's secret path "
+                                                "(names only, never values)");
+    doctor->add_option("TOPIC", doctor_topic, "infisical")
+        ->required()
+        ->check(CLI::IsMember({"infisical"}));
+    doctor->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+
     std::string token_ttl = "1h";
     auto* token = app.add_subcommand("token", "Print a signed bearer token for /api (needs JWT_SECRET)");
     token->add_option("--ttl", token_ttl, "Lifetime: seconds, or 90s, 90m, 12h, 7d (default 1h)");
@@ -112,6 +122,9 @@ int run_cli(int argc, char** argv) {
     }
     if (verify_cmd->parsed()) {
         return run_verify_signature(verify, std::cout);
+    }
+    if (doctor->parsed()) {
+        return run_doctor_infisical(settings.manifest_path);
     }
     if (token->parsed()) {
         auto ttl = parse_token_ttl(token_ttl);

@@ -29,7 +29,11 @@ std::string inspect(const std::string& container, const std::string& format) {
     return test::docker_ok({"inspect", "--format", format, container});
 }
 
-std::string env_of(const std::string& container) { return inspect(container, "{{.Config.Env}}"); }
+// Empty while the container is being replaced (renamed aside, the new one not yet created).
+std::string env_of(const std::string& container) {
+    auto r = test::docker({"inspect", "--format", "{{.Config.Env}}", container});
+    return r.exit_code == 0 ? r.output : "";
+}
 
 // A registry image (the agent pulls it: strategy pull) and containers running it.
 struct secret_apps {
@@ -133,13 +137,13 @@ void check_no_value_leaks(running_agent& agent, const std::vector<std::string>& 
                           const std::vector<std::string>& containers) {
     const auto token = test::run_agent_command({"token"}, {{"JWT_SECRET", jwt_secret}});
     REQUIRE(token.first == 0);
-    std::string bearer = token.second;
-    bearer.erase(bearer.find_last_not_of(" \n") + 1);
+    const std::string bearer = token.second.substr(0, token.second.find('\n'));
     const auto port = agent.process.port();
     std::vector<std::pair<std::string, std::string>> places{{"log", agent.process.log()}};
     const std::vector<std::pair<std::string, std::string>> auth{{"Authorization", "Bearer " + bearer}};
     for (const char* target : {"/api/apps", "/api/deployments?limit=100", "/metrics"}) {
         auto r = test::http_request(port, "GET", target, auth);
+        INFO(target << " answered " << r.body);
         REQUIRE(r.status == 200);
         places.emplace_back(target, r.body);
     }
@@ -278,12 +282,13 @@ TEST_CASE("Infisical down or a key missing at deploy time: the deploy fails befo
           "[e2e][secrets]") {
     test::fake_infisical infisical;
     infisical.set_secret("proj-1", "prod", "/api", "DATABASE_URL", value_one);
+    infisical.set_secret("proj-1", "prod", "/down", "DATABASE_URL", value_one);
     secret_apps apps;
     const std::string down = apps.run("da-e2e-sec-down");
     const std::string missing = apps.run("da-e2e-sec-missing");
     auto env = infisical_env(infisical);
     env["WEBHOOK_SECRET"] = webhook_secret;
-    running_agent agent("version: 1\napps:\n" + app_entry("down", down, apps.ref, "/api", false) +
+    running_agent agent("version: 1\napps:\n" + app_entry("down", down, apps.ref, "/down", false) +
                             github_trigger("owner/down-app") +
                             app_entry("missing", missing, apps.ref, "/api", false,
                                       ", keys: [DATABASE_URL, NOT_THERE]") +

@@ -1,6 +1,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
+#include "manifest/manifest.hpp"
+#include "secrets/doctor_infisical.hpp"
 #include "secrets/infisical_http_client.hpp"
 #include "support/fake_infisical.hpp"
 #include "support/manual_clock.hpp"
@@ -169,4 +171,28 @@ TEST_CASE("plain http is spoken to a loopback server", "[secrets]") {
     infisical_settings s = settings_for(server);
     s.ca_file.clear();
     CHECK(list_once(s, api).values.at("DB") == "plain");
+}
+
+TEST_CASE("doctor infisical lists key names, never values, and fails on a missing key",
+          "[secrets]") {
+    fake_infisical server;
+    server.set_secret("proj-1", "prod", "/api", "DB", "doctor-value-1");
+    const manifest apps = parse_manifest(
+        "version: 1\napps:\n"
+        "  good:\n    image: x/y:1\n    strategy: restart\n"
+        "    secrets:\n      infisical: { project: proj-1, environment: prod, path: /api }\n"
+        "  short:\n    image: x/y:1\n    strategy: restart\n"
+        "    secrets:\n      infisical: { project: proj-1, environment: prod, path: /api, "
+        "keys: [DB, GONE] }\n",
+        "doctor.yaml");
+    steady_clock_source time;
+    const infisical_settings s = settings_for(server);
+    auto check = test::run_async([&](net::any_io_executor ex) -> net::awaitable<infisical_check> {
+        auto client = make_infisical_client(ex, s, time);
+        co_return co_await check_infisical(client.get(), s, apps);
+    });
+    CHECK_FALSE(check.ok);
+    CHECK(any_contains(check.lines, "ok   app good: proj-1-prod-/api: 1 key(s): DB"));
+    CHECK(any_contains(check.lines, "FAIL app short: proj-1-prod-/api: missing key(s) GONE"));
+    CHECK_FALSE(any_contains(check.lines, "doctor-value-1"));
 }
