@@ -1,6 +1,7 @@
 #include "secrets/hash_key.hpp"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,7 +9,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <openssl/rand.h>
 
 namespace agent {
 
@@ -48,8 +48,10 @@ std::string load_or_create_hash_key(const std::string& data_dir) {
         fail(path, "open");
     }
     std::string key(key_size, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key_size)) != 1) {
-        throw std::runtime_error("no random bytes for the secrets-hash key");
+    // The kernel's CSPRNG: RAND_bytes would set up OpenSSL's DRBG at start (hundreds of KB
+    // resident in an agent that may never need it).
+    if (::getrandom(key.data(), key.size(), 0) != static_cast<ssize_t>(key.size())) {
+        fail(path, "get random bytes for");
     }
     const std::string temp = path + ".tmp";
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
