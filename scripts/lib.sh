@@ -41,6 +41,19 @@ da_build() {
     cmake --build "$build_dir" -j2
 }
 
+# The sanitizer stage of CI: the unit tests and the end-to-end tests (the attack suite among
+# them) built with AddressSanitizer and UBSan in a second build directory and run there. Only
+# what they need is built (no bench, no integration tests: those drive the engine and gain
+# little from ASan), which keeps the stage to about the time of the plain build.
+da_sanitizer_stage() {
+    local build_dir=$1
+    cmake -S "$DA_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDA_WERROR=ON \
+        -DDA_SANITIZE=ON -DDA_BUILD_BENCH=OFF >/dev/null
+    cmake --build "$build_dir" -j2 --target deploy-agent unit_tests e2e_tests
+    UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp" \
+        ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j2 -L 'unit|e2e'
+}
+
 # True when an engine answers at the given unix socket path.
 da_engine_answers() {
     curl -sf --max-time 3 --unix-socket "$1" http://docker/_ping >/dev/null 2>&1

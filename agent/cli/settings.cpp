@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "http/message.hpp"
+#include "common/text.hpp"
 
 namespace agent {
 

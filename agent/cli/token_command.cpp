@@ -1,10 +1,9 @@
 #include "cli/token_command.hpp"
 
-#include <cstdint>
 #include <ctime>
 #include <string>
 
-#include "intake/bearer_token.hpp"
+#include "api/bearer_token.hpp"
 #include "intake/signature.hpp"
 
 namespace agent {
@@ -26,32 +25,6 @@ std::string utc_text(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-std::optional<std::chrono::seconds> parse_token_ttl(std::string_view text) {
-    std::int64_t unit = 1;
-    if (!text.empty()) {
-        constexpr std::string_view suffixes = "smhd";
-        constexpr std::int64_t units[] = {1, 60, 3600, 86400};
-        if (auto k = suffixes.find(text.back()); k != std::string_view::npos) {
-            unit = units[k];
-            text.remove_suffix(1);
-        }
-    }
-    if (text.empty() || text.size() > 9) {
-        return std::nullopt;
-    }
-    std::int64_t n = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + (c - '0');
-    }
-    if (n == 0) {
-        return std::nullopt;
-    }
-    return std::chrono::seconds{n * unit};
-}
-
 int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream& err) {
     auto secret = read_secret_from_env("JWT_SECRET");
     if (!secret) {
@@ -59,9 +32,20 @@ int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream&
                "the server runs with\n";
         return 2;
     }
-    if (ttl.count() <= 0 || ttl > max_token_ttl) {
-        err << "deploy-agent token: --ttl must be between 1s and " << max_token_ttl.count() / 86400
-            << "d\n";
+    if (auto problem = jwt_secret_problem_in_environment(secret->value); !problem.empty()) {
+        err << "deploy-agent token: " << problem << "\n";
+        return 2;
+    }
+    std::chrono::seconds max_ttl{};
+    try {
+        max_ttl = token_max_ttl_from_environment();
+    } catch (const std::invalid_argument& e) {
+        err << "deploy-agent token: " << e.what() << "\n";
+        return 2;
+    }
+    if (ttl.count() <= 0 || ttl > max_ttl) {
+        err << "deploy-agent token: --ttl must be between 1s and TOKEN_MAX_TTL ("
+            << max_ttl.count() << "s)\n";
         return 2;
     }
     auto now = std::chrono::system_clock::now();

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/escape.hpp"
+
 namespace agent {
 
 struct json_writer::impl {
@@ -30,10 +32,21 @@ json_writer& json_writer::end_array() {
     return *this;
 }
 json_writer& json_writer::key(std::string_view name) {
+    if (!is_valid_utf8(name)) {
+        const std::string escaped = escape_untrusted(name, name.size());
+        impl_->writer.Key(escaped.data(), static_cast<rapidjson::SizeType>(escaped.size()));
+        return *this;
+    }
     impl_->writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
     return *this;
 }
 json_writer& json_writer::string(std::string_view value) {
+    // Text from payloads may be any bytes; the answer must stay valid JSON (UTF-8).
+    if (!is_valid_utf8(value)) {
+        const std::string escaped = escape_untrusted(value, value.size());
+        impl_->writer.String(escaped.data(), static_cast<rapidjson::SizeType>(escaped.size()));
+        return *this;
+    }
     impl_->writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
     return *this;
 }

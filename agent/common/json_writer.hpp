@@ -7,8 +7,10 @@
 
 namespace agent {
 
-/// Builds a compact JSON text; strings are escaped. A thin face over RapidJSON's Writer so that
-/// callers need not include RapidJSON. Calls must nest correctly (key before each member value).
+/// Builds a compact JSON text; strings are escaped, and a string or key that is not well-formed
+/// UTF-8 is written as escape_untrusted() spells it (so the text is always valid JSON). A thin
+/// face over RapidJSON's Writer so that callers need not include RapidJSON. Calls must nest
+/// correctly (key before each member value).
 class json_writer {
 public:
     json_writer();

@@ -6,7 +6,7 @@
 
 #include "deploy/journal.hpp"
 #include "docker_client/docker_api.hpp"
-#include "intake/events.hpp"
+#include "planner/planned_job.hpp"
 #include "manifest/manifest.hpp"
 #include "secrets/secrets_service.hpp"
 

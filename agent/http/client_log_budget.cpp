@@ -139,7 +139,8 @@ std::string loggable(std::string_view text, std::size_t max_bytes) {
         if (length == 0) {
             append_escaped(out, text.substr(i, 1));
             length = 1;
-        } else if (c < 0x20 || c == 0x7F || c == '\\' || (c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0)) {
+        } else if (c < 0x20 || c == 0x7F || c == '\\' ||
+                   (c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0)) {
             // Control characters, C1 ones (U+0080..U+009F) included: a terminal obeys them.
             append_escaped(out, text.substr(i, length));
         } else {

@@ -17,7 +17,7 @@ namespace agent {
 /// crowd out the others' lines, and a flood from many addresses cannot flood the log.
 /// Not thread-safe: the server and the router use it from their one io thread.
 class client_log_budget {
-public:
+  public:
     static constexpr std::size_t default_per_second = 50;
     static constexpr std::size_t default_per_client = 10;
 
@@ -40,7 +40,7 @@ public:
     /// Whether lines are held back and not yet summed up.
     bool holding() const { return held_ > 0 || pending_summary_.has_value(); }
 
-private:
+  private:
     // Addresses followed one by one in a second; beyond that, new addresses share the global cap.
     static constexpr std::size_t max_tracked_clients = 4096;
 

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.hpp"
+
 namespace agent {
 
 /// An HTTP request as the handlers see it: already bounded and read in full by the server.
@@ -37,11 +39,5 @@ struct http_response {
 
 /// `{"success":false,"error":"<reason>"}` with the given status.
 http_response json_error(unsigned status, std::string_view reason);
-
-/// ASCII case-insensitive equality, for header names and tokens.
-bool iequals(std::string_view a, std::string_view b);
-
-/// Decodes %XX escapes (and '+' as space when `plus_is_space`); invalid escapes are kept as is.
-std::string percent_decode(std::string_view text, bool plus_is_space);
 
 }  // namespace agent

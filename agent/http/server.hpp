@@ -5,12 +5,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "http/access.hpp"
+#include "http/client_log_budget.hpp"
 #include "http/message.hpp"
 
 namespace agent {
@@ -21,32 +23,48 @@ struct agent_metrics;
 
 namespace net = boost::asio;
 
-/// Limits that keep one client from holding the agent:
-/// - a request header must complete within `header_timeout` of its first byte, and the first
-///   byte must come within `read_timeout` (first request) or `idle_timeout` (keep-alive);
+/// Limits that keep one client, or many, from holding the agent:
+/// - the first byte of a connection must come within `first_byte_timeout`, of a keep-alive
+///   request within `idle_timeout`; a header must then complete within `header_timeout`;
 /// - a body must keep arriving at `min_body_rate` bytes/s on average once `body_rate_grace`
-///   has passed (enforced by a deadline on every read), and arrive whole within `read_timeout`;
-/// - headers above `header_limit` get 431, bodies above `body_limit` get 413;
-/// - connections beyond `max_connections` are answered 503 and closed at once.
+///   has passed, and arrive whole within `read_timeout`, however fast it is sent;
+/// - the header, a chunk-size line with its extensions, the trailer section, and the chunk
+///   extensions of a request together must each fit in `header_limit` (431);
+/// - a body may be `webhook_body_limit` long on the GitHub webhook paths and `body_limit`
+///   elsewhere (413, decided from the path before the body is read), and all bodies held at once
+///   may not exceed `max_inflight_body_bytes` (503);
+/// - at `max_connections`, a new connection evicts the oldest one with no request in progress;
+///   when every one is busy, it is answered 503 and closed.
 /// Behind a tunnel, `trusted_proxies` says whose CF-Connecting-IP / X-Forwarded-For to believe,
 /// and `access_rules` restrict endpoints to source networks (403 before the body is read).
 struct server_options {
     std::string address = "0.0.0.0";
     unsigned short port = 9000;
     std::size_t header_limit = 16 * 1024;
-    std::size_t body_limit = 25 * 1024 * 1024;  ///< GitHub caps payloads at 25 MB
+    std::size_t webhook_body_limit = 25 * 1024 * 1024;  ///< GitHub caps payloads at 25 MB
+    std::size_t body_limit = 16 * 1024;                 ///< Infisical, /api and everything else
+    std::size_t max_inflight_body_bytes = 2 * 25 * 1024 * 1024;
+    std::chrono::milliseconds first_byte_timeout{std::chrono::seconds{5}};
     std::chrono::milliseconds read_timeout{std::chrono::seconds{20}};
     std::chrono::milliseconds header_timeout{std::chrono::seconds{10}};
-    std::chrono::milliseconds idle_timeout{std::chrono::seconds{30}};  ///< between keep-alive requests
+    std::chrono::milliseconds idle_timeout{
+        std::chrono::seconds{30}};  ///< between keep-alive requests
     std::chrono::milliseconds write_timeout{std::chrono::seconds{20}};
     std::size_t min_body_rate = 1024;  ///< bytes per second, averaged from the end of the header
     std::chrono::milliseconds body_rate_grace{std::chrono::seconds{1}};
     std::size_t max_connections = 512;
-    cidr_list trusted_proxies;                  ///< peers whose forwarding headers are believed
+    cidr_list trusted_proxies;  ///< peers whose forwarding headers are believed
     std::vector<endpoint_access_rule> access_rules;  ///< first matching rule decides
     /// Counters for requests, connections and refusals; not owned, may be null.
     metrics::agent_metrics* metrics = nullptr;
+    /// Lines a client can cause (400, 403, 413, 431, 503, dropped and refused connections);
+    /// share it with the router so that one budget holds for all. Null: the server makes its own.
+    std::shared_ptr<client_log_budget> log_budget;
 };
+
+/// The body limit for a request to `path`: GitHub's cap on its webhook paths, `body_limit`
+/// elsewhere.
+std::size_t body_limit_for(std::string_view path, const server_options& options);
 
 /// Called once per complete request; must not throw (a throw becomes a 500 and a log line).
 /// The request's `client` is already resolved (see resolve_client_address).
@@ -54,7 +72,7 @@ using request_handler = std::function<net::awaitable<http_response>(http_request
 
 /// An HTTP/1.1 server: one coroutine per connection on the given executor.
 class http_server {
-public:
+  public:
     http_server(net::any_io_executor executor, server_options options, request_handler handler);
     ~http_server();
     http_server(const http_server&) = delete;
@@ -71,7 +89,7 @@ public:
 
     struct state;
 
-private:
+  private:
     std::shared_ptr<state> state_;
 };
 

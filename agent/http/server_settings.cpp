@@ -29,22 +29,39 @@ void add_rule(server_options& o, const char* name, std::vector<std::string> path
     if (auto text = env(name)) {
         auto allowed = cidrs_from(name, *text);
         if (!allowed.empty()) {
-            o.access_rules.push_back(endpoint_access_rule{name, std::move(paths), std::move(allowed)});
+            o.access_rules.push_back(
+                endpoint_access_rule{name, std::move(paths), std::move(allowed)});
         }
     }
+}
+
+std::optional<std::size_t> positive_number(const char* name) {
+    auto text = env(name);
+    if (!text) {
+        return std::nullopt;
+    }
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc{} || end != text->data() + text->size() || value == 0) {
+        throw std::invalid_argument(std::string(name) + ": '" + *text +
+                                    "' is not a positive whole number");
+    }
+    return value;
 }
 
 }  // namespace
 
 server_options server_options_from_environment(server_options base) {
-    if (auto text = env("MAX_CONNECTIONS")) {
-        std::size_t value = 0;
-        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-        if (ec != std::errc{} || end != text->data() + text->size() || value == 0) {
-            throw std::invalid_argument("MAX_CONNECTIONS: '" + *text +
-                                        "' is not a positive whole number");
+    if (auto value = positive_number("MAX_CONNECTIONS")) {
+        base.max_connections = *value;
+    }
+    if (auto value = positive_number("MAX_INFLIGHT_BODY_BYTES")) {
+        if (*value < base.webhook_body_limit) {
+            throw std::invalid_argument("MAX_INFLIGHT_BODY_BYTES: " + std::to_string(*value) +
+                                        " is less than one webhook body may be (" +
+                                        std::to_string(base.webhook_body_limit) + ")");
         }
-        base.max_connections = value;
+        base.max_inflight_body_bytes = *value;
     }
     if (auto text = env("TRUSTED_PROXIES")) {
         base.trusted_proxies = cidrs_from("TRUSTED_PROXIES", *text);

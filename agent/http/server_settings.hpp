@@ -5,7 +5,10 @@
 namespace agent {
 
 /// `base` with what the environment says about the HTTP server's limits and access:
-/// - MAX_CONNECTIONS: connections open at once; beyond it new ones get 503 (default 512)
+/// - MAX_CONNECTIONS: connections open at once; at the cap a new one evicts the oldest idle
+///   connection, or gets 503 when every one has a request in progress (default 512)
+/// - MAX_INFLIGHT_BODY_BYTES: request bodies held at once, all connections together; beyond it
+///   503 (default twice the 25 MB webhook limit; at least that limit)
 /// - TRUSTED_PROXIES: comma list of CIDRs (e.g. the tunnel container's network) whose
 ///   CF-Connecting-IP / X-Forwarded-For are believed; default none: the TCP peer is the client
 /// - GITHUB_WEBHOOK_ALLOWED_CIDRS (POST /webhook, /webhooks/github),

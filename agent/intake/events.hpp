@@ -31,21 +31,15 @@ struct infisical_change {
     std::optional<std::string> secret_key;
 };
 
+/// The change as a JSON object for logs and the store: event, project, environment, secretPath,
+/// secretKey; empty or absent fields are omitted, never null.
+std::string infisical_change_json(const infisical_change& change);
+
 /// A deploy asked for through the API or the CLI.
 struct manual_request {
     std::string app;
     bool force = false;        ///< redeploy even when the image is unchanged
     std::string actor;         ///< who asked (token subject, "cli")
-};
-
-/// What a planner produces: one job per allow-listed app.
-struct planned_job {
-    std::string app;
-    std::string action;        ///< "deploy" (the app's strategy) | "restart"
-    std::string trigger;       ///< "github" | "infisical" | "api" | "cli"
-    std::string commit;        ///< may be empty
-    std::string delivery_id;   ///< may be empty
-    bool force = false;
 };
 
 }  // namespace agent

@@ -6,7 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/message.hpp"
+#include "common/outcome.hpp"
+#include "intake/delivery.hpp"
 #include "intake/events.hpp"
 #include "intake/signature.hpp"
 #include "manifest/manifest.hpp"
@@ -35,9 +36,9 @@ struct github_intake_options {
 struct github_verdict {
     enum class kind { push, ping, ignored, refused };
 
-    /// 202 for a push (the caller answers 200 instead when no app is planned), 200 for ping and
-    /// ignored, 400 malformed, 401 signature, 503 not configured.
-    unsigned status = 400;
+    /// queued for a push (the caller says done instead when no app is planned), done for ping
+    /// and ignored; refused: malformed, unauthenticated (signature) or unavailable (no secret).
+    outcome result = outcome::malformed;
     kind what = kind::refused;
     std::string reason;     ///< short, for the caller: "invalid signature", "pong: hook 123", ...
     std::string diagnosis;  ///< one line for the log; never a secret or a MAC
@@ -58,17 +59,18 @@ struct github_verdict {
 };
 
 /// Verifies and classifies one GitHub delivery. Pure: no I/O except `secrets.lookup`.
-/// The HMAC is over `request.body` exactly as received, JSON or form; the payload is read from
+/// The HMAC is over `delivery.body` exactly as received, JSON or form; the payload is read from
 /// the still-unverified body only to choose candidate secrets (WEBHOOK_SECRET and the secret_env
 /// of every app whose repository matches; every manifest secret_env when the repository is not
 /// known), and is used for nothing else until a candidate verifies it. Never throws for any
 /// input.
-github_verdict classify_github_delivery(const http_request& request, const manifest& apps,
+github_verdict classify_github_delivery(const delivery_view& delivery, const manifest& apps,
                                         const secret_source& secrets,
                                         const github_intake_options& options);
 
-/// The answer for a verdict other than push: 200 `{"success":true,"message":reason,"event":…}`
-/// for ping and ignored, json_error(status, reason) for refused.
-http_response github_response(const github_verdict& verdict);
+/// What makes a push a replay, whatever its delivery id: the same repository, ref, `before` and
+/// `after` (a hash of them, "github:<hex>"). A force-push back to an older commit has another
+/// `before`, so it is a new push.
+std::string push_replay_key(const github_push& push);
 
 }  // namespace agent

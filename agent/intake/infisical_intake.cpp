@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <initializer_list>
 
-#include "common/json_writer.hpp"
+#include "common/escape.hpp"
+#include "common/iso8601.hpp"
+#include "common/text.hpp"
 #include "intake/signature_diagnosis.hpp"
 
 namespace agent {
@@ -82,15 +84,14 @@ bool is_change_event(std::string_view e) {
            e == "secret.updated" || e == "secret.deleted";
 }
 
-infisical_verdict& refuse(infisical_verdict& v, unsigned status, std::string code,
+infisical_verdict& refuse(infisical_verdict& v, outcome result, std::string code,
                           std::string reason, const std::string& diagnosis,
                           const std::string& facts) {
-    v.status = status;
+    v.result = result;
     v.what = infisical_verdict::kind::refused;
     v.refusal_code = std::move(code);
     v.reason = std::move(reason);
     v.diagnosis = "refused (" + v.refusal_code + "): " + diagnosis + "; " + facts;
-    v.response = json_error(status, v.reason);
     return v;
 }
 
@@ -100,291 +101,200 @@ std::string seconds_text(milliseconds d) {
     return buf;
 }
 
-std::optional<int> digits_at(std::string_view s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) {
-        return std::nullopt;
-    }
-    int value = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            return std::nullopt;
-        }
-        value = value * 10 + (s[i] - '0');
-    }
-    return value;
-}
+// Everything one classification reads and writes, so that each step is a function of its own.
+struct infisical_context {
+    const delivery_view& delivery;
+    const infisical_intake_options& options;
+    infisical_verdict& v;
+    std::string facts{};
+    std::optional<signature_header> parsed{};  // set when a signature was checked
+    std::chrono::system_clock::time_point now{};
+};
 
-}  // namespace
-
-std::string iso8601_utc_millis(std::chrono::system_clock::time_point t) {
-    using namespace std::chrono;
-    const auto ms = floor<milliseconds>(t);
-    const auto day = floor<days>(ms);
-    const year_month_day ymd{day};
-    const hh_mm_ss<milliseconds> hms{ms - day};
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  static_cast<int>(hms.subseconds().count()));
-    return buf;
-}
-
-std::optional<std::chrono::sys_time<milliseconds>> parse_iso8601(std::string_view s) {
-    using namespace std::chrono;
-    const auto year = digits_at(s, 0, 4);
-    const auto month = digits_at(s, 5, 2);
-    const auto day = digits_at(s, 8, 2);
-    const auto hour = digits_at(s, 11, 2);
-    const auto minute = digits_at(s, 14, 2);
-    const auto second = digits_at(s, 17, 2);
-    if (!year || !month || !day || !hour || !minute || !second || s[4] != '-' || s[7] != '-' ||
-        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
-        *hour > 23 || *minute > 59 || *second > 60) {
-        return std::nullopt;
+// An unsigned delivery: accepted only under allow_unsigned. False when refused.
+bool accept_unsigned(infisical_context& c, bool has_secret) {
+    if (c.options.allow_unsigned) {
+        c.facts += ", UNSIGNED: accepted because ALLOW_UNSIGNED_WEBHOOKS=true";
+        return true;
     }
-    const year_month_day ymd{std::chrono::year{*year},
-                             std::chrono::month{static_cast<unsigned>(*month)},
-                             std::chrono::day{static_cast<unsigned>(*day)}};
-    if (!ymd.ok()) {
-        return std::nullopt;
-    }
-    std::size_t pos = 19;
-    int millis = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        int scale = 100;
-        const std::size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            millis += scale * (s[pos] - '0');
-            scale /= 10;
-            ++pos;
-        }
-        if (pos == start) {
-            return std::nullopt;
-        }
-    }
-    minutes offset{0};
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        const int sign = s[pos] == '-' ? -1 : 1;
-        const auto oh = digits_at(s, pos + 1, 2);
-        const std::size_t mpos = pos + 3 + (pos + 3 < s.size() && s[pos + 3] == ':' ? 1 : 0);
-        const auto om = digits_at(s, mpos, 2);
-        if (!oh || !om || *oh > 23 || *om > 59) {
-            return std::nullopt;
-        }
-        offset = minutes{sign * (*oh * 60 + *om)};
-        pos = mpos + 2;
+    if (!has_secret) {
+        refuse(c.v, outcome::unavailable, "not_configured", "not configured",
+               std::string(secret_env) +
+                   " is unset or empty, so deliveries cannot be verified (set it, or "
+                   "ALLOW_UNSIGNED_WEBHOOKS=true on test rigs)",
+               c.facts);
     } else {
-        return std::nullopt;
+        refuse(c.v, outcome::unauthenticated, "missing_signature", "missing signature",
+               "no x-infisical-signature header (Infisical sends it only when the webhook has a "
+               "secret key); headers present: " +
+                   c.delivery.header_names(),
+               c.facts);
     }
-    if (pos != s.size()) {
-        return std::nullopt;
-    }
-    return sys_days{ymd} + hours{*hour} + minutes{*minute} + seconds{*second} +
-           milliseconds{millis} - offset;
+    return false;
 }
 
-infisical_verdict classify_infisical_delivery(const http_request& request,
-                                              const std::optional<configured_secret>& secret,
-                                              const infisical_intake_options& options) {
-    infisical_verdict v;
-    const std::string* content_type = request.header("Content-Type");
-    std::string facts =
-        "content-type " +
-        (content_type == nullptr ? std::string("(none)") : content_type->substr(0, 80)) +
-        ", body " + std::to_string(request.body.size()) + " bytes";
-    const std::string* header = request.header(header_name);
-    std::optional<signature_header> parsed;
+// Checks the signature header against the secret. False when refused.
+bool verify_signature(infisical_context& c, const std::optional<configured_secret>& secret) {
+    const std::string* header = c.delivery.header(header_name);
     if (!secret || header == nullptr) {
-        if (options.allow_unsigned) {
-            facts += ", UNSIGNED: accepted because ALLOW_UNSIGNED_WEBHOOKS=true";
-        } else if (!secret) {
-            return refuse(v, 503, "not_configured", "not configured",
-                          std::string(secret_env) +
-                              " is unset or empty, so deliveries cannot be verified (set it, or "
-                              "ALLOW_UNSIGNED_WEBHOOKS=true on test rigs)",
-                          facts);
-        } else {
-            std::string names;
-            for (std::size_t i = 0; i < request.headers.size() && i < 40; ++i) {
-                names += (i == 0 ? "" : ", ") + request.headers[i].first.substr(0, 64);
-            }
-            return refuse(v, 401, "missing_signature", "missing signature",
-                          "no x-infisical-signature header (Infisical sends it only when the "
-                          "webhook has a secret key); headers present: " +
-                              (names.empty() ? std::string("(none)") : names),
-                          facts);
+        return accept_unsigned(c, secret.has_value());
+    }
+    c.parsed = parse_infisical_signature_header(*header);
+    if (!c.parsed->ok()) {
+        refuse(c.v, outcome::unauthenticated, "malformed_signature", "Invalid webhook signature",
+               "x-infisical-signature malformed: " + c.parsed->problem, c.facts);
+        return false;
+    }
+    const std::string scheme = c.parsed->timestamp ? "t=<ms>;<hex>" : "plain hex";
+    if (constant_time_equal(hmac_sha256_hex(secret->value, c.delivery.body), c.parsed->hex)) {
+        c.v.signature_verified = true;
+        c.facts += ", verified (" + scheme + ")";
+        return true;
+    }
+    std::string d = "x-infisical-signature (" + scheme +
+                    ", HMAC-SHA256 over the raw body) does not match " + std::string(secret_env) +
+                    " (" + describe_secret(*secret);
+    if (c.options.explain_refusals) {
+        if (auto hint = secret_variant_hint(mac_algorithm::sha256, *secret, c.delivery.body,
+                                            c.parsed->hex)) {
+            d += ": " + *hint;
+        }
+        d += ")";
+        const std::string* content_type = c.delivery.header("Content-Type");
+        for (const auto& hint :
+             body_reencoding_hints(c.delivery.body, content_type ? *content_type : "")) {
+            d += "; body " + hint;
         }
     } else {
-        parsed = parse_infisical_signature_header(*header);
-        if (!parsed->ok()) {
-            return refuse(v, 401, "malformed_signature", "Invalid webhook signature",
-                          "x-infisical-signature malformed: " + parsed->problem, facts);
-        }
-        const std::string scheme = parsed->timestamp ? "t=<ms>;<hex>" : "plain hex";
-        if (!constant_time_equal(hmac_sha256_hex(secret->value, request.body), parsed->hex)) {
-            std::string d = "x-infisical-signature (" + scheme +
-                            ", HMAC-SHA256 over the raw body) does not match " +
-                            std::string(secret_env) + " (" + describe_secret(*secret);
-            if (!options.explain_refusals) {
-                d += ")";
-                return refuse(v, 401, "bad_signature", "Invalid webhook signature", d, facts);
-            }
-            if (auto hint = secret_variant_hint(mac_algorithm::sha256, *secret, request.body,
-                                                parsed->hex)) {
-                d += ": " + *hint;
-            }
-            d += ")";
-            for (const auto& hint :
-                 body_reencoding_hints(request.body, content_type ? *content_type : "")) {
-                d += "; body " + hint;
-            }
-            return refuse(v, 401, "bad_signature", "Invalid webhook signature", d, facts);
-        }
-        v.signature_verified = true;
-        facts += ", verified (" + scheme + ")";
+        d += ")";
     }
+    refuse(c.v, outcome::unauthenticated, "bad_signature", "Invalid webhook signature", d,
+           c.facts);
+    return false;
+}
 
-    // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
-    if (const auto nul = request.body.find('\0'); nul != std::string::npos) {
-        const std::string where = "malformed JSON at offset " + std::to_string(nul) + ": a NUL byte";
-        return refuse(v, 400, "bad_json", where, where, facts);
+// The signed time of the body: a numeric `timestamp` (ms), or an ISO-8601 one for plain hex.
+std::optional<std::chrono::sys_time<milliseconds>> signed_time(const rapidjson::Value& doc,
+                                                               bool header_has_t) {
+    const rapidjson::Value* ts = member(doc, "timestamp");
+    if (ts != nullptr && ts->IsInt64()) {
+        return std::chrono::sys_time<milliseconds>{milliseconds{ts->GetInt64()}};
     }
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(request.body.data(), request.body.size());
-    if (doc.HasParseError()) {
-        const std::string where = "malformed JSON at offset " +
-                                  std::to_string(doc.GetErrorOffset()) + ": " +
-                                  GetParseError_En(doc.GetParseError());
-        return refuse(v, 400, "bad_json", where, where, facts);
+    if (ts != nullptr && ts->IsString() && !header_has_t) {
+        return parse_iso8601(std::string_view(ts->GetString(), ts->GetStringLength()));
     }
-    if (!doc.IsObject()) {
-        return refuse(v, 400, "bad_json", "JSON payload is not an object",
-                      "JSON payload is not an object", facts);
-    }
+    return std::nullopt;
+}
 
-    if (parsed) {
-        const auto now = options.now ? options.now() : std::chrono::system_clock::now();
-        const rapidjson::Value* ts = member(doc, "timestamp");
-        std::optional<std::chrono::sys_time<milliseconds>> signed_at;
-        if (ts != nullptr && ts->IsInt64()) {
-            signed_at = std::chrono::sys_time<milliseconds>{milliseconds{ts->GetInt64()}};
-        } else if (ts != nullptr && ts->IsString() && !parsed->timestamp) {
-            signed_at = parse_iso8601(std::string_view(ts->GetString(), ts->GetStringLength()));
-        }
-        if (parsed->timestamp &&
-            (!signed_at || signed_at->time_since_epoch().count() != *parsed->timestamp)) {
-            // t= itself is not signed: only the body's copy is, so the two must agree.
-            return refuse(v, 401, "timestamp_mismatch", "Invalid webhook signature",
-                          signed_at ? "the header's t= differs from the signed body's timestamp"
-                                    : "the body has no numeric timestamp to match the header's t=",
-                          facts);
-        }
-        if (signed_at) {
-            // Compared in milliseconds, with absurd values refused before any arithmetic that
-            // could overflow.
-            constexpr std::int64_t max_ms = 1'000'000'000'000'000;  // year ~33658
-            const std::int64_t signed_ms = signed_at->time_since_epoch().count();
-            const std::int64_t now_ms =
-                std::chrono::floor<milliseconds>(now).time_since_epoch().count();
-            const milliseconds age{signed_ms < 0 || signed_ms > max_ms ? max_ms
-                                                                       : now_ms - signed_ms};
-            if (age > options.window || -age > options.window) {
-                return refuse(v, 401, "stale_timestamp", "stale timestamp",
-                              "signed timestamp is " + seconds_text(age) +
-                                  " from now, outside the window of " +
-                                  seconds_text(options.window) + ": refused as a replay",
-                              facts);
-            }
-            facts += ", signed " + seconds_text(age) + " ago";
-        } else {
-            facts += ", no signed timestamp: replay check not possible";
-        }
+// A verified delivery must be timed and fresh; sets what it is remembered by. False when refused.
+bool check_freshness(infisical_context& c, const rapidjson::Value& doc) {
+    const auto signed_at = signed_time(doc, c.parsed->timestamp.has_value());
+    if (c.parsed->timestamp &&
+        (!signed_at || signed_at->time_since_epoch().count() != *c.parsed->timestamp)) {
+        // t= itself is not signed: only the body's copy is, so the two must agree.
+        refuse(c.v, outcome::unauthenticated, "timestamp_mismatch", "Invalid webhook signature",
+               signed_at ? "the header's t= differs from the signed body's timestamp"
+                         : "the body has no numeric timestamp to match the header's t=",
+               c.facts);
+        return false;
     }
+    c.v.replay_key = "infisical:" + sha256_hex(to_lower_ascii(c.parsed->hex));
+    if (!signed_at) {
+        if (!c.options.allow_untimed) {
+            refuse(c.v, outcome::unauthenticated, "untimed", "no signed timestamp",
+                   "the signed body has no usable 'timestamp' (Unix ms or ISO-8601), so a replay "
+                   "could not be told apart; set INFISICAL_ALLOW_UNTIMED=true only for an old "
+                   "self-hosted Infisical that sends none",
+                   c.facts);
+            return false;
+        }
+        c.v.replay_until = c.now + c.options.window;
+        c.facts += ", no signed timestamp: accepted because INFISICAL_ALLOW_UNTIMED=true";
+        return true;
+    }
+    // Compared in milliseconds, with absurd values refused before any arithmetic that could
+    // overflow.
+    constexpr std::int64_t max_ms = 1'000'000'000'000'000;  // year ~33658
+    const std::int64_t signed_ms = signed_at->time_since_epoch().count();
+    const std::int64_t now_ms =
+        std::chrono::floor<milliseconds>(c.now).time_since_epoch().count();
+    const milliseconds age{signed_ms < 0 || signed_ms > max_ms ? max_ms : now_ms - signed_ms};
+    if (age > c.options.window || -age > c.options.window) {
+        refuse(c.v, outcome::unauthenticated, "stale_timestamp", "stale timestamp",
+               "signed timestamp is " + seconds_text(age) + " from now, outside the window of " +
+                   seconds_text(c.options.window) + ": refused as a replay",
+               c.facts);
+        return false;
+    }
+    c.v.replay_until = c.now - age + c.options.window;
+    c.facts += ", signed " + seconds_text(age) + " ago";
+    return true;
+}
 
+// The verified payload's event and what changed.
+void classify_event(infisical_context& c, const rapidjson::Value& doc) {
     const rapidjson::Value* event = member(doc, "event");
     if (event == nullptr || !event->IsString() ||
         !plain_text(std::string_view(event->GetString(), event->GetStringLength()), 100)) {
-        return refuse(v, 400, "bad_payload", "missing event", "payload has no usable 'event'",
-                      facts);
+        refuse(c.v, outcome::malformed, "bad_payload", "missing event",
+               "payload has no usable 'event'", c.facts);
+        return;
     }
+    infisical_verdict& v = c.v;
     v.event.assign(event->GetString(), event->GetStringLength());
-    v.status = 200;
+    v.result = outcome::done;
     if (is_change_event(v.event) || v.event == "test") {
         v.what =
             v.event == "test" ? infisical_verdict::kind::test : infisical_verdict::kind::change;
         v.change = read_change(doc, v.event);
         v.reason = "Webhook processed successfully";
-        v.diagnosis = "event " + v.event + " " + infisical_change_json(*v.change) + "; " + facts;
-        v.response = infisical_processed_response(v.event);
-        return v;
+        v.diagnosis = "event " + v.event + " " + infisical_change_json(*v.change) + "; " + c.facts;
+        return;
     }
     v.what = infisical_verdict::kind::ignored;
     v.reason = "ignored: event " + v.event;
-    v.diagnosis = v.reason + "; " + facts;
-    json_writer w;
-    w.begin_object();
-    w.key("success").boolean(true);
-    w.key("message").string("Webhook ignored");
-    w.key("event").string(v.event);
-    w.key("action").string("ignored");
-    w.end_object();
-    v.response = http_response{200, w.take(), "application/json", {}};
+    v.diagnosis = v.reason + "; " + c.facts;
+}
+
+}  // namespace
+
+infisical_verdict classify_infisical_delivery(const delivery_view& delivery,
+                                              const std::optional<configured_secret>& secret,
+                                              const infisical_intake_options& options) {
+    infisical_verdict v;
+    const std::string* content_type = delivery.header("Content-Type");
+    infisical_context c{delivery, options, v,
+                        "content-type " +
+                            (content_type == nullptr ? std::string("(none)")
+                                                     : escape_untrusted(*content_type, 80)) +
+                            ", body " + std::to_string(delivery.body.size()) + " bytes",
+                        std::nullopt,
+                        options.now ? options.now() : std::chrono::system_clock::now()};
+    if (!verify_signature(c, secret)) {
+        return v;
+    }
+    // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
+    if (const auto nul = delivery.body.find('\0'); nul != std::string_view::npos) {
+        const std::string where = "malformed JSON at offset " + std::to_string(nul) + ": a NUL byte";
+        return refuse(v, outcome::malformed, "bad_json", where, where, c.facts);
+    }
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(delivery.body.data(), delivery.body.size());
+    if (doc.HasParseError()) {
+        const std::string where = "malformed JSON at offset " +
+                                  std::to_string(doc.GetErrorOffset()) + ": " +
+                                  GetParseError_En(doc.GetParseError());
+        return refuse(v, outcome::malformed, "bad_json", where, where, c.facts);
+    }
+    if (!doc.IsObject()) {
+        return refuse(v, outcome::malformed, "bad_json", "JSON payload is not an object",
+                      "JSON payload is not an object", c.facts);
+    }
+    if (c.parsed && !check_freshness(c, doc)) {
+        return v;
+    }
+    classify_event(c, doc);
     return v;
-}
-
-http_response infisical_processed_response(std::string_view event,
-                                           const std::vector<std::string>& deployment_ids,
-                                           std::string_view action) {
-    json_writer w;
-    w.begin_object();
-    w.key("success").boolean(true);
-    w.key("message").string("Webhook processed successfully");
-    w.key("event").string(event);
-    w.key("action").string(action);
-    if (!deployment_ids.empty()) {
-        w.key("deployments").begin_array();
-        for (const auto& id : deployment_ids) {
-            w.string(id);
-        }
-        w.end_array();
-    }
-    w.end_object();
-    return http_response{200, w.take(), "application/json", {}};
-}
-
-http_response infisical_test_response(std::chrono::system_clock::time_point now) {
-    json_writer w;
-    w.begin_object();
-    w.key("success").boolean(true);
-    w.key("message").string("Test webhook received successfully");
-    w.key("receivedAt").string(iso8601_utc_millis(now));
-    w.end_object();
-    return http_response{200, w.take(), "application/json", {}};
-}
-
-std::string infisical_change_json(const infisical_change& change) {
-    json_writer w;
-    w.begin_object();
-    const std::pair<const char*, const std::string*> fields[] = {
-        {"event", &change.event},
-        {"project", &change.project},
-        {"environment", &change.environment},
-        {"secretPath", &change.secret_path}};
-    for (const auto& [name, value] : fields) {
-        if (!value->empty()) {
-            w.key(name).string(*value);
-        }
-    }
-    if (change.secret_key && !change.secret_key->empty()) {
-        w.key("secretKey").string(*change.secret_key);
-    }
-    w.end_object();
-    return w.take();
 }
 
 }  // namespace agent

@@ -2,7 +2,7 @@
 
 #include <rapidjson/document.h>
 
-#include "http/message.hpp"
+#include "common/text.hpp"
 
 namespace agent {
 namespace {

@@ -69,6 +69,45 @@ void explain_no_match(signature_check& result, std::string_view scheme, mac_algo
     }
 }
 
+// The sha256 header of a GitHub signature, or false with `result` explaining why there is none
+// (a sha1 value, a bare digest, a malformed value).
+bool read_github_header(std::string_view value, std::string_view payload,
+                        const configured_secret& secret, signature_header& header,
+                        signature_check& result) {
+    header = parse_github_signature_header(value, "sha256");
+    if (!header.ok() && header.algorithm == "sha1") {
+        const auto sha1 = parse_github_signature_header(value, "sha1");
+        result.lines.push_back(
+            "no match: the value starts with 'sha1=', the legacy X-Hub-Signature "
+            "(HMAC-SHA1); deploy-agent verifies X-Hub-Signature-256 ('sha256=…') unless the "
+            "app sets triggers.github.allow_sha1: copy the X-Hub-Signature-256 header");
+        if (sha1.ok()) {
+            const bool ok = constant_time_equal(hmac_sha1_hex(secret.value, payload), sha1.hex);
+            result.lines.push_back(ok ? "as HMAC-SHA1 it does match this payload and secret"
+                                      : "as HMAC-SHA1 it does not match either");
+        } else {
+            result.lines.push_back("and as sha1 it is malformed: " + sha1.problem);
+        }
+        return false;
+    }
+    if (!header.ok() && header.algorithm.empty() && header.hex.size() == 64 &&
+        header.hex.find_first_not_of("0123456789abcdef") == std::string::npos) {
+        const bool ok = constant_time_equal(hmac_sha256_hex(secret.value, payload), header.hex);
+        result.lines.push_back(
+            "no match: the value lacks the 'sha256=' prefix that GitHub's X-Hub-Signature-256 "
+            "header has");
+        result.lines.push_back(ok ? "the digest itself matches: only the prefix is missing"
+                                  : "and the digest itself does not match either");
+        return false;
+    }
+    if (!header.ok()) {
+        result.lines.push_back("no match: malformed signature: " + header.problem +
+                               "; GitHub's header is 'sha256=<64 hex digits>'");
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 signature_check check_signature(std::string_view scheme, std::string_view payload,
@@ -78,35 +117,7 @@ signature_check check_signature(std::string_view scheme, std::string_view payloa
     mac_algorithm algorithm = mac_algorithm::sha256;
     signature_header header;
     if (scheme == "github") {
-        header = parse_github_signature_header(value, "sha256");
-        if (!header.ok() && header.algorithm == "sha1") {
-            const auto sha1 = parse_github_signature_header(value, "sha1");
-            result.lines.push_back(
-                "no match: the value starts with 'sha1=', the legacy X-Hub-Signature "
-                "(HMAC-SHA1); deploy-agent verifies X-Hub-Signature-256 ('sha256=…') unless the "
-                "app sets triggers.github.allow_sha1: copy the X-Hub-Signature-256 header");
-            if (sha1.ok()) {
-                const bool ok = constant_time_equal(hmac_sha1_hex(secret.value, payload), sha1.hex);
-                result.lines.push_back(ok ? "as HMAC-SHA1 it does match this payload and secret"
-                                          : "as HMAC-SHA1 it does not match either");
-            } else {
-                result.lines.push_back("and as sha1 it is malformed: " + sha1.problem);
-            }
-            return result;
-        }
-        if (!header.ok() && header.algorithm.empty() && header.hex.size() == 64 &&
-            header.hex.find_first_not_of("0123456789abcdef") == std::string::npos) {
-            const bool ok = constant_time_equal(hmac_sha256_hex(secret.value, payload), header.hex);
-            result.lines.push_back(
-                "no match: the value lacks the 'sha256=' prefix that GitHub's X-Hub-Signature-256 "
-                "header has");
-            result.lines.push_back(ok ? "the digest itself matches: only the prefix is missing"
-                                      : "and the digest itself does not match either");
-            return result;
-        }
-        if (!header.ok()) {
-            result.lines.push_back("no match: malformed signature: " + header.problem +
-                                   "; GitHub's header is 'sha256=<64 hex digits>'");
+        if (!read_github_header(value, payload, secret, header, result)) {
             return result;
         }
     } else {

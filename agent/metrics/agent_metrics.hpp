@@ -3,8 +3,6 @@
 #include <string>
 #include <string_view>
 
-#include "deploy/journal.hpp"
-#include "http/message.hpp"
 #include "metrics/registry.hpp"
 
 namespace agent::metrics {
@@ -50,9 +48,6 @@ void count_delivery(agent_metrics& m, std::string_view source, std::string_view 
 /// registry of other Prometheus clients). Tests use their own agent_metrics instead.
 agent_metrics& process_metrics();
 
-/// GET /metrics: 200 with `m.render()` in the text exposition format.
-http_response exposition_response(const agent_metrics& m);
-
 /// The Content-Type of render()'s text.
 inline constexpr std::string_view exposition_content_type =
     "text/plain; version=0.0.4; charset=utf-8";
@@ -62,22 +57,5 @@ inline constexpr std::string_view exposition_content_type =
 /// for anything under /api/), or "other" — never the raw path, so scanners cannot grow the
 /// label set.
 std::string_view metric_path(std::string_view path);
-
-/// Forwards every call to another journal and counts finished and superseded deployments in
-/// `deployments`. Both references must outlive it.
-class counting_journal : public deployment_journal {
-public:
-    counting_journal(deployment_journal& next, agent_metrics& metrics)
-        : next_(next), metrics_(metrics) {}
-    void started(std::int64_t id, std::string_view app, std::string_view old_image) override;
-    void step(std::int64_t id, std::string_view message) override;
-    void finished(std::int64_t id, std::string_view app, deploy_result result,
-                  std::string_view new_image, std::string_view error) override;
-    void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
-
-private:
-    deployment_journal& next_;
-    agent_metrics& metrics_;
-};
 
 }  // namespace agent::metrics

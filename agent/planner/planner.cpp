@@ -3,29 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/text.hpp"
+
 namespace agent {
 namespace {
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // "" → "/", "api/" → "/api": the forms Infisical payloads use for the same folder.
 std::string normalize_secret_path(std::string_view path) {
@@ -58,8 +39,7 @@ auto_redeploy_policy parse_auto_redeploy_policy(std::optional<std::string_view> 
                                                 std::optional<std::string_view> apps) {
     auto_redeploy_policy policy;
     if (enabled) {
-        std::string flag(trim(*enabled));
-        std::transform(flag.begin(), flag.end(), flag.begin(), ascii_lower);
+        const std::string flag = to_lower_ascii(trim(*enabled));
         policy.enabled = flag == "true" || flag == "1" || flag == "yes" || flag == "on";
     }
     if (apps && !trim(*apps).empty()) {

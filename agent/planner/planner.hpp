@@ -7,6 +7,7 @@
 
 #include "intake/events.hpp"
 #include "manifest/manifest.hpp"
+#include "planner/planned_job.hpp"
 
 // The planner turns one verified event into jobs for allow-listed apps. It is the only place that
 // decides which apps an event touches, and it only ever names apps of the manifest it is given:

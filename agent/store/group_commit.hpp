@@ -14,7 +14,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "intake/events.hpp"
+#include "planner/planned_job.hpp"
 #include "store/store.hpp"
 
 namespace agent {

@@ -64,8 +64,19 @@ constexpr std::string_view schema_v2 = R"sql(
 CREATE INDEX deliveries_by_id_verdict ON deliveries(id, verdict, seq);
 )sql";
 
+// Replays: a delivery's replay key (a hash of what makes a push or a signature the same) is kept
+// apart from the deliveries, which retention and floods of refused requests prune.
+constexpr std::string_view schema_v3 = R"sql(
+CREATE TABLE replay_keys (
+    replay_key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // migrations[i] takes the schema from version i to i + 1.
-constexpr std::array<std::string_view, 2> migrations = {schema_v1, schema_v2};
+constexpr std::array<std::string_view, 3> migrations = {schema_v1, schema_v2, schema_v3};
 
 }  // namespace
 

@@ -53,6 +53,7 @@ std::vector<std::int64_t> insert_delivery(sqlite::connection& db, const delivery
             .bind(6, delivery.received_at_ms);
         insert->step();
     }
+    store_detail::insert_replay_key(db, delivery);
     std::vector<std::int64_t> ids;
     ids.reserve(jobs.size());
     for (const auto& job : jobs) {
@@ -301,6 +302,7 @@ std::size_t store::prune(std::int64_t now_ms) {
             drop->step();
             removed += db.changes();
         }
+        store_detail::prune_replay_keys(db, now_ms, s.options.max_replay_keys);
         return static_cast<std::size_t>(removed);
     });
 }

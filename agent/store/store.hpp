@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "intake/events.hpp"
+#include "planner/planned_job.hpp"
 
 namespace agent {
 
@@ -33,6 +33,11 @@ struct delivery_record {
     std::string verdict;  ///< "accepted" | "ignored" | "refused" | "duplicate"
     std::string reason;   ///< why, in a few words (never a secret or a signature)
     std::int64_t received_at_ms = 0;
+    /// What makes a later delivery a replay of this one (intake's replay key, never a secret or
+    /// a signature), or empty. Recorded with the delivery, in the same transaction.
+    std::string replay_key{};
+    /// Until when the replay key counts (Unix ms); 0: for good (within max_replay_keys).
+    std::int64_t replay_expires_at_ms{};
 };
 
 /// One deployment of one app. Times are Unix milliseconds; 0 means "not yet".
@@ -82,6 +87,8 @@ struct store_options {
     std::chrono::hours retention{24 * 90};
     /// At most this many deliveries are kept by prune() (refused ones can arrive in floods).
     std::size_t max_deliveries = 100000;
+    /// Replay keys kept for good (GitHub pushes) beyond which prune() drops the oldest.
+    std::size_t max_replay_keys = 100000;
     /// Caps the database file's size (0 = no cap); beyond it writes fail as if the disk were full.
     std::uint64_t max_size_bytes = 0;
 };
@@ -153,6 +160,9 @@ public:
     /// Whether a delivery with this id was accepted (an index lookup: the redelivery check on
     /// every push must not slow down as refused deliveries pile up).
     bool delivery_accepted(std::string_view id);
+    /// Whether a delivery with this replay key was recorded and the key has not expired by
+    /// `now_ms` (an index lookup).
+    bool replay_seen(std::string_view replay_key, std::int64_t now_ms);
     /// Newest first, at most `limit` (for diagnosing refused deliveries).
     std::vector<delivery_record> recent_deliveries(std::size_t limit);
     /// queued and running deployments, oldest first: what to resume at start.
@@ -160,8 +170,8 @@ public:
 
     /// Retention: removes finished deployments (with their steps) older than the retention,
     /// except each app's newest, and deliveries older than it that no kept deployment refers
-    /// to, then the oldest deliveries beyond max_deliveries. Returns the rows removed
-    /// (deployments + deliveries).
+    /// to, then the oldest deliveries beyond max_deliveries, then expired replay keys and the
+    /// oldest beyond max_replay_keys. Returns the rows removed (deployments + deliveries).
     std::size_t prune(std::int64_t now_ms);
 
     /// Write transactions committed since open (tests and metrics: group commit batches).

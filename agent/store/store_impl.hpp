@@ -47,6 +47,12 @@ deployment_record read_deployment(const sqlite::statement& row);
 /// Cuts `text` to at most `max` bytes without splitting a UTF-8 sequence.
 std::string_view bounded(std::string_view text, std::size_t max);
 
+/// Records `delivery`'s replay key, when it has one (replay_keys.cpp).
+void insert_replay_key(sqlite::connection& db, const delivery_record& delivery);
+
+/// Removes expired replay keys and the oldest beyond `max_keys`; returns how many.
+std::int64_t prune_replay_keys(sqlite::connection& db, std::int64_t now_ms, std::size_t max_keys);
+
 /// Creates or upgrades the schema (schema_version table). Throws store_error when the file was
 /// written by a newer agent.
 void migrate(sqlite::connection& db);

@@ -187,7 +187,7 @@ TEST_CASE("the API through the binary: a token from 'deploy-agent token', histor
     const std::string& image = app.image;
     const std::string& container = app.container;
 
-    const std::string jwt_secret = "api-e2e-jwt-secret";
+    const std::string jwt_secret = "api-e2e-jwt-secret-at-least-32-bytes";
     auto [code, token_out] = test::run_agent_command({"token", "--ttl", "10m"}, {{"JWT_SECRET", jwt_secret}});
     REQUIRE(code == 0);
     std::string token = token_out.substr(0, token_out.find('\n'));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "http/webhook_answers.hpp"
 #include "intake/github_intake.hpp"
 
 namespace {
@@ -60,9 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
     const auto verdict = agent::classify_github_delivery(
-        request, apps, secrets, agent::github_intake_options{(flags & 8) != 0});
+        agent::delivery_view{request.headers, request.body}, apps, secrets,
+        agent::github_intake_options{(flags & 8) != 0});
     if (verdict.what != agent::github_verdict::kind::push) {
-        (void)agent::github_response(verdict);
+        (void)agent::github_answer(verdict);
+    } else if (verdict.push) {
+        (void)agent::push_replay_key(*verdict.push);
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "http/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -30,10 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     agent::infisical_intake_options options;
     options.allow_unsigned = (flags & 8) != 0;
+    options.allow_untimed = (flags & 16) != 0;
     options.now = [] {
         return std::chrono::system_clock::time_point{std::chrono::milliseconds{t + 1000}};
     };
-    const auto verdict = agent::classify_infisical_delivery(request, secret, options);
+    const auto verdict = agent::classify_infisical_delivery(
+        agent::delivery_view{request.headers, request.body}, secret, options);
+    (void)agent::infisical_answer(verdict);
     if (verdict.change) {
         (void)agent::infisical_change_json(*verdict.change);
     }

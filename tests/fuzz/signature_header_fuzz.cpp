@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/iso8601.hpp"
 #include "intake/infisical_intake.hpp"
 #include "intake/signature.hpp"
 #include "intake/verify_signature.hpp"

@@ -26,6 +26,8 @@ public:
     /// Sends `signal` (e.g. SIGKILL) and reaps the process; returns its wait status.
     int kill_with(int signal);
     bool running();
+    /// The child's process id (for /proc/<pid>/status).
+    int pid() const { return pid_; }
 
 private:
     int pid_ = -1;

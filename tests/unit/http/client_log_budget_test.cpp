@@ -51,8 +51,9 @@ TEST_CASE("client log budget: seconds that end unasked are summed up together", 
     CHECK_FALSE(budget.admit(t0 + 1600ms, "b", "y"));
     auto summary = budget.take_summary(t0 + 3s);
     REQUIRE(summary.has_value());
-    CHECK(*summary == "1 more refused deliveries (x 1), most from a (1); "
-                      "1 more refused deliveries (y 1), most from b (1)");
+    CHECK(*summary ==
+          "1 more refused deliveries (x 1), most from a (1); "
+          "1 more refused deliveries (y 1), most from b (1)");
 }
 
 TEST_CASE("client log budget: many addresses cannot grow it without bound", "[http]") {

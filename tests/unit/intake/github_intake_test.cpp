@@ -5,6 +5,8 @@
 #include <iterator>
 #include <map>
 
+#include "http/answer.hpp"
+#include "http/webhook_answers.hpp"
 #include "intake/github_intake.hpp"
 
 using namespace agent;
@@ -92,7 +94,8 @@ const manifest hello_world = apps({app("hello", "codertocat/hello-world")});
 github_verdict classify(const http_request& r, const manifest& m = hello_world,
                         const secret_source& s = secrets({{"WEBHOOK_SECRET", secret}}),
                         bool allow_unsigned = false) {
-    return classify_github_delivery(r, m, s, github_intake_options{allow_unsigned});
+    return classify_github_delivery(delivery_view{r.headers, r.body}, m, s,
+                                    github_intake_options{allow_unsigned});
 }
 
 bool contains(const std::string& text, std::string_view part) {
@@ -198,7 +201,7 @@ TEST_CASE("every fixture payload is classified alike as JSON and as form", "[int
                 CHECK_FALSE(v.push->pusher.empty());
                 CHECK(v.authorized_apps.size() == 1);
             }
-            CHECK(v.status == (c.what == github_verdict::kind::push ? 202u : 200u));
+            CHECK(status_of(v.result) == (c.what == github_verdict::kind::push ? 202u : 200u));
         }
     }
 }
@@ -243,7 +246,7 @@ TEST_CASE("push fields: annotated tag deploys head_commit, forced push, ref kind
 
     const std::string no_ref = R"({"after":")" + commit + R"(","repository":{"full_name":"a/b"}})";
     auto bad = classify(signed_delivery("push", no_ref, "application/json", secret));
-    CHECK(bad.status == 400);
+    CHECK(status_of(bad.result) == 400);
     CHECK(bad.refusal_code == "bad_payload");
 }
 
@@ -251,10 +254,10 @@ TEST_CASE("other events are answered 200 ignored with their name", "[intake]") {
     for (const char* event : {"pull_request", "release", "workflow_run", "issues", "create"}) {
         auto v =
             classify(signed_delivery(event, R"({"action":"opened"})", "application/json", secret));
-        CHECK(v.status == 200);
+        CHECK(status_of(v.result) == 200);
         CHECK(v.what == github_verdict::kind::ignored);
         CHECK(v.reason == std::string("ignored: event ") + event);
-        CHECK(github_response(v).body ==
+        CHECK(github_answer(v).body ==
               std::string(R"({"success":true,"message":"ignored: event )") + event +
                   R"(","event":")" + event +
                   R"(","delivery":"72d3162e-cc78-11e3-81ab-4c9367dc0958"})");
@@ -276,20 +279,20 @@ TEST_CASE("header names are case-insensitive", "[intake]") {
 TEST_CASE("refusal: missing signature is 401 and names the headers seen", "[intake]") {
     auto v =
         classify(delivery("push", fixture("go-playground-webhooks/push.json"), "application/json"));
-    CHECK(v.status == 401);
+    CHECK(status_of(v.result) == 401);
     CHECK(v.refusal_code == "missing_signature");
     CHECK(v.reason == "missing signature");
     CHECK(contains(v.diagnosis, "no X-Hub-Signature-256 header"));
     CHECK(contains(v.diagnosis, "User-Agent"));
     CHECK(contains(v.diagnosis, "content-type application/json"));
-    CHECK(github_response(v).body == R"({"success":false,"error":"missing signature"})");
+    CHECK(github_answer(v).body == R"({"success":false,"error":"missing signature"})");
 }
 
 TEST_CASE("refusal: malformed signature header", "[intake]") {
     const std::string body = fixture("go-playground-webhooks/push.json");
     auto v = classify(
         delivery("push", body, "application/json", {{"X-Hub-Signature-256", "sha256=not-hex"}}));
-    CHECK(v.status == 401);
+    CHECK(status_of(v.result) == 401);
     CHECK(v.refusal_code == "malformed_signature");
     CHECK(v.reason == "invalid signature");
     CHECK(
@@ -305,7 +308,7 @@ TEST_CASE("refusal: wrong secret, with a fingerprint and never the secret or the
     const std::string body = fixture("go-playground-webhooks/push.json");
     const std::string sent = "sha256=" + hmac_sha256_hex("what GitHub has", body);
     auto v = classify(delivery("push", body, "application/json", {{"X-Hub-Signature-256", sent}}));
-    CHECK(v.status == 401);
+    CHECK(status_of(v.result) == 401);
     CHECK(v.refusal_code == "bad_signature");
     CHECK(v.reason == "invalid signature");
     CHECK(contains(v.diagnosis, "X-Hub-Signature-256 (HMAC-SHA256)"));
@@ -321,13 +324,13 @@ TEST_CASE("a signed body with a NUL byte is malformed JSON, wherever the byte is
     const std::string body = fixture("go-playground-webhooks/push.json");
     const std::string after = body + std::string(1, '\0') + "trailing";
     auto v = classify(signed_delivery("push", after, "application/json", secret));
-    CHECK(v.status == 400);
+    CHECK(status_of(v.result) == 400);
     CHECK(v.refusal_code == "bad_json");
     CHECK(contains(v.reason, "offset " + std::to_string(body.size())));
 
     const std::string inside = R"({"ref":"refs/heads/master",)" + std::string(1, '\0') + "}";
     auto w = classify(signed_delivery("push", inside, "application/json", secret));
-    CHECK(w.status == 400);
+    CHECK(status_of(w.result) == 400);
     CHECK(w.refusal_code == "bad_json");
 }
 
@@ -336,10 +339,11 @@ TEST_CASE("refusal beyond the flood gate: the same verdict, the short diagnosis"
     const std::string sent = "sha256=" + hmac_sha256_hex("what GitHub has", body);
     github_intake_options quiet;
     quiet.explain_refusals = false;
-    auto v = classify_github_delivery(
-        delivery("push", body, "application/json", {{"X-Hub-Signature-256", sent}}), hello_world,
-        secrets({{"WEBHOOK_SECRET", secret}}), quiet);
-    CHECK(v.status == 401);
+    const http_request r =
+        delivery("push", body, "application/json", {{"X-Hub-Signature-256", sent}});
+    auto v = classify_github_delivery(delivery_view{r.headers, r.body}, hello_world,
+                                      secrets({{"WEBHOOK_SECRET", secret}}), quiet);
+    CHECK(status_of(v.result) == 401);
     CHECK(v.refusal_code == "bad_signature");
     CHECK(contains(v.diagnosis, "WEBHOOK_SECRET (fingerprint 1922099a, 18 bytes"));
     CHECK_FALSE(contains(v.diagnosis, "pretty-printed"));
@@ -371,7 +375,7 @@ TEST_CASE("sha1-only deliveries are refused unless the app allows sha1", "[intak
     auto r = delivery("push", body, "application/json",
                       {{"X-Hub-Signature", "sha1=" + hmac_sha1_hex(secret, body)}});
     auto refused = classify(r, apps({app("sample", "binkkatal/sample_app")}));
-    CHECK(refused.status == 401);
+    CHECK(status_of(refused.result) == 401);
     CHECK(refused.refusal_code == "sha1_not_allowed");
     CHECK(contains(refused.diagnosis, "allow_sha1"));
 
@@ -406,7 +410,7 @@ TEST_CASE("no secret configured: 503, unless ALLOW_UNSIGNED_WEBHOOKS", "[intake]
     const std::string body = fixture("go-playground-webhooks/push.json");
     auto r = signed_delivery("push", body, "application/json", secret);
     auto v = classify(r, hello_world, secrets({}));
-    CHECK(v.status == 503);
+    CHECK(status_of(v.result) == 503);
     CHECK(v.refusal_code == "not_configured");
     CHECK(v.reason == "not configured");
     CHECK(contains(v.diagnosis, "WEBHOOK_SECRET unset or empty"));
@@ -421,13 +425,14 @@ TEST_CASE("no secret configured: 503, unless ALLOW_UNSIGNED_WEBHOOKS", "[intake]
     // allow_unsigned does not excuse a wrong signature.
     auto wrong = delivery("push", body, "application/json",
                           {{"X-Hub-Signature-256", "sha256=" + hmac_sha256_hex("x", body)}});
-    CHECK(classify(wrong, hello_world, secrets({{"WEBHOOK_SECRET", secret}}), true).status == 401);
+    CHECK(status_of(classify(wrong, hello_world, secrets({{"WEBHOOK_SECRET", secret}}), true).result) ==
+          401);
 }
 
 TEST_CASE("malformed JSON is 400 with the parser's offset, but only once verified", "[intake]") {
     const std::string body = R"({"ref": "refs/heads/main", oops})";
     auto v = classify(signed_delivery("push", body, "application/json", secret));
-    CHECK(v.status == 400);
+    CHECK(status_of(v.result) == 400);
     CHECK(v.refusal_code == "bad_json");
     CHECK(contains(v.reason, "malformed JSON at offset 27"));
 
@@ -439,7 +444,7 @@ TEST_CASE("malformed JSON is 400 with the parser's offset, but only once verifie
     auto unsigned_junk =
         classify(delivery("push", body, "application/json",
                           {{"X-Hub-Signature-256", "sha256=" + hmac_sha256_hex("x", body)}}));
-    CHECK(unsigned_junk.status == 401);
+    CHECK(status_of(unsigned_junk.result) == 401);
 
     auto not_object = classify(signed_delivery("push", "[1,2]", "application/json", secret));
     CHECK(not_object.refusal_code == "bad_json");
@@ -451,7 +456,7 @@ TEST_CASE("malformed JSON is 400 with the parser's offset, but only once verifie
 
 TEST_CASE("content type and event header are checked", "[intake]") {
     auto text = classify(signed_delivery("push", "{}", "text/plain", secret));
-    CHECK(text.status == 400);
+    CHECK(status_of(text.result) == 400);
     CHECK(text.refusal_code == "unsupported_content_type");
 
     http_request no_event;
@@ -472,7 +477,7 @@ TEST_CASE("ping names the hook id, from the payload or the header", "[intake]") 
     auto h = classify(r);
     CHECK(h.what == github_verdict::kind::ping);
     CHECK(h.reason == "pong: hook 42");
-    CHECK(github_response(h).status == 200);
+    CHECK(github_answer(h).status == 200);
 }
 
 TEST_CASE("deeply nested JSON is parsed without recursion", "[intake]") {
@@ -492,4 +497,51 @@ TEST_CASE("a verified push no app may take says which secret the apps expect", "
     CHECK(v.what == github_verdict::kind::push);
     CHECK(v.authorized_apps.empty());
     CHECK(contains(v.diagnosis, "no app is authorized (web expects WEB_SECRET)"));
+}
+
+TEST_CASE("a push's replay key: repository, ref, before and after, not the delivery id",
+          "[intake]") {
+    const std::string a = "1111111111111111111111111111111111111111";
+    const std::string b = "2222222222222222222222222222222222222222";
+    auto push_body = [](const std::string& before, const std::string& after) {
+        return R"({"ref":"refs/heads/main","before":")" + before + R"(","after":")" + after +
+               R"(","repository":{"full_name":"octo/hello-world"}})";
+    };
+    auto key_of = [&](const std::string& body, const std::string& delivery_id) {
+        http_request r = signed_delivery("push", body, "application/json", secret);
+        for (auto& [name, value] : r.headers) {
+            if (name == "X-GitHub-Delivery") {
+                value = delivery_id;
+            }
+        }
+        auto v = classify(r);
+        REQUIRE(v.push);
+        return push_replay_key(*v.push);
+    };
+    const std::string first = key_of(push_body(a, b), "delivery-1");
+    CHECK(first.starts_with("github:"));
+    // The same push under a new X-GitHub-Delivery (the header is not signed): the same key.
+    CHECK(key_of(push_body(a, b), "delivery-2") == first);
+    // A force-push back to the older commit has another `before`: a new push.
+    CHECK(key_of(push_body(b, a), "delivery-3") != first);
+    github_push other_ref;
+    other_ref.repository = "octo/hello-world";
+    other_ref.ref = "refs/heads/dev";
+    other_ref.before = a;
+    other_ref.after = b;
+    CHECK(push_replay_key(other_ref) != first);
+}
+
+TEST_CASE("ill-formed UTF-8 in a verified ref is escaped in the answer and the diagnosis",
+          "[intake]") {
+    const std::string body = R"({"ref":"refs/heads/)" + std::string("\xff\xfe") +
+                             R"(x","after":"1111111111111111111111111111111111111111",)"
+                             R"("repository":{"full_name":"octo/hello-world"}})";
+    auto v = classify(signed_delivery("push", body, "application/json", secret));
+    REQUIRE(v.push);
+    CHECK(v.diagnosis.find("\xff") == std::string::npos);
+    CHECK(v.diagnosis.find("refs/heads/\\xff\\xfex") != std::string::npos);
+    const auto answer = github_message("ignored: no app deploys " + v.push->ref, "push", "d-1");
+    CHECK(answer.body.find("\xff") == std::string::npos);
+    CHECK(answer.body.find(R"(refs/heads/\\xff\\xfex)") != std::string::npos);
 }

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "common/iso8601.hpp"
+#include "http/answer.hpp"
+#include "http/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
 
 using namespace agent;
@@ -50,7 +53,7 @@ infisical_verdict classify(const http_request& r, std::optional<std::string> sec
     if (secret) {
         s = make_configured_secret(*secret, "INFISICAL_WEBHOOK_SECRET");
     }
-    return classify_infisical_delivery(r, s, o);
+    return classify_infisical_delivery(delivery_view{r.headers, r.body}, s, o);
 }
 
 bool contains(const std::string& text, std::string_view part) {
@@ -70,7 +73,7 @@ TEST_CASE("Infisical secrets.modified, current payload shape, t=<ms>;<hex>", "[i
     REQUIRE(hmac_sha256_hex(key, body) ==
             "46b5240cf875c426dae570ffd3c272598efb354a56c915f62eae4ff009420e5b");
     auto v = classify(infisical_delivery(body, sent_ms));
-    CHECK(v.status == 200);
+    CHECK(status_of(v.result) == 200);
     CHECK(v.what == infisical_verdict::kind::change);
     CHECK(v.signature_verified);
     CHECK(v.event == "secrets.modified");
@@ -79,9 +82,9 @@ TEST_CASE("Infisical secrets.modified, current payload shape, t=<ms>;<hex>", "[i
     CHECK(v.change->environment == "prod");
     CHECK(v.change->secret_path == "/api");
     CHECK_FALSE(v.change->secret_key);
-    CHECK(v.response.status == 200);
+    CHECK(infisical_answer(v).status == 200);
     CHECK(
-        v.response.body ==
+        infisical_answer(v).body ==
         R"({"success":true,"message":"Webhook processed successfully","event":"secrets.modified","action":"cache_cleared"})");
     CHECK(contains(v.diagnosis, "verified (t=<ms>;<hex>)"));
 }
@@ -138,31 +141,31 @@ TEST_CASE("Infisical test event answers as the seed shows", "[intake]") {
     auto v = classify(infisical_delivery(body, sent_ms));
     CHECK(v.what == infisical_verdict::kind::test);
     CHECK(
-        v.response.body ==
+        infisical_answer(v).body ==
         R"({"success":true,"message":"Webhook processed successfully","event":"test","action":"cache_cleared"})");
 }
 
 TEST_CASE("Infisical unknown events are 200 ignored", "[intake]") {
     const std::string body = infisical_body("secrets.rotation-failed", new_project, sent_ms);
     auto v = classify(infisical_delivery(body, sent_ms));
-    CHECK(v.status == 200);
+    CHECK(status_of(v.result) == 200);
     CHECK(v.what == infisical_verdict::kind::ignored);
     CHECK_FALSE(v.change);
     CHECK(
-        v.response.body ==
+        infisical_answer(v).body ==
         R"({"success":true,"message":"Webhook ignored","event":"secrets.rotation-failed","action":"ignored"})");
 }
 
 TEST_CASE("Infisical stale or future timestamps are refused as replays", "[intake]") {
     const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
     auto old = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000 + 1);
-    CHECK(old.status == 401);
+    CHECK(status_of(old.result) == 401);
     CHECK(old.refusal_code == "stale_timestamp");
     CHECK(contains(old.diagnosis, "refused as a replay"));
     CHECK(contains(old.diagnosis, "300.0 s"));
 
     auto edge = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000);
-    CHECK(edge.status == 200);
+    CHECK(status_of(edge.result) == 200);
 
     auto future = classify(infisical_delivery(body, sent_ms), key, sent_ms - 6 * 60'000);
     CHECK(future.refusal_code == "stale_timestamp");
@@ -175,7 +178,7 @@ TEST_CASE("Infisical header t= must equal the signed body timestamp", "[intake]"
     // Replaying an old body with a fresh t= must not pass: t= itself is not signed.
     const std::string body = infisical_body("secrets.modified", new_project, sent_ms - 3'600'000);
     auto v = classify(infisical_delivery(body, sent_ms));
-    CHECK(v.status == 401);
+    CHECK(status_of(v.result) == 401);
     CHECK(v.refusal_code == "timestamp_mismatch");
 
     const std::string no_ts = R"({"event":"secrets.modified","project":{}})";
@@ -185,9 +188,9 @@ TEST_CASE("Infisical header t= must equal the signed body timestamp", "[intake]"
 TEST_CASE("Infisical refusals: wrong secret, missing header, not configured", "[intake]") {
     const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
     auto wrong = classify(infisical_delivery(body, sent_ms, "another-secret"));
-    CHECK(wrong.status == 401);
+    CHECK(status_of(wrong.result) == 401);
     CHECK(wrong.refusal_code == "bad_signature");
-    CHECK(wrong.response.body == R"({"success":false,"error":"Invalid webhook signature"})");
+    CHECK(infisical_answer(wrong).body == R"({"success":false,"error":"Invalid webhook signature"})");
     CHECK(contains(wrong.diagnosis,
                    "INFISICAL_WEBHOOK_SECRET (fingerprint " + secret_fingerprint(key)));
     CHECK_FALSE(contains(wrong.diagnosis, key));
@@ -197,7 +200,7 @@ TEST_CASE("Infisical refusals: wrong secret, missing header, not configured", "[
     CHECK(contains(newline.diagnosis, "it would match with the trailing newline"));
 
     auto missing = classify(delivery(body, std::nullopt));
-    CHECK(missing.status == 401);
+    CHECK(status_of(missing.result) == 401);
     CHECK(missing.refusal_code == "missing_signature");
     CHECK(contains(missing.diagnosis, "User-Agent"));
 
@@ -205,9 +208,9 @@ TEST_CASE("Infisical refusals: wrong secret, missing header, not configured", "[
     CHECK(malformed.refusal_code == "malformed_signature");
 
     auto unconfigured = classify(infisical_delivery(body, sent_ms), std::nullopt);
-    CHECK(unconfigured.status == 503);
+    CHECK(status_of(unconfigured.result) == 503);
     CHECK(unconfigured.refusal_code == "not_configured");
-    CHECK(unconfigured.response.body == R"({"success":false,"error":"not configured"})");
+    CHECK(infisical_answer(unconfigured).body == R"({"success":false,"error":"not configured"})");
 
     auto allowed = classify(delivery(body, std::nullopt), std::nullopt, sent_ms, true);
     CHECK(allowed.what == infisical_verdict::kind::change);
@@ -218,7 +221,7 @@ TEST_CASE("Infisical refusals: wrong secret, missing header, not configured", "[
 TEST_CASE("Infisical malformed JSON is 400 with the parser's offset", "[intake]") {
     const std::string body = R"({"event":"secrets.modified",})";
     auto v = classify(delivery(body, hmac_sha256_hex(key, body)));
-    CHECK(v.status == 400);
+    CHECK(status_of(v.result) == 400);
     CHECK(v.refusal_code == "bad_json");
     CHECK(contains(v.reason, "malformed JSON at offset 28"));
 
@@ -229,30 +232,75 @@ TEST_CASE("Infisical malformed JSON is 400 with the parser's offset", "[intake]"
     // A NUL byte is not JSON, even after a complete document.
     const std::string nul = R"({"event":"test","timestamp":1})" + std::string(1, '\0') + "x";
     auto n = classify(delivery(nul, hmac_sha256_hex(key, nul)));
-    CHECK(n.status == 400);
+    CHECK(status_of(n.result) == 400);
     CHECK(contains(n.reason, "malformed JSON at offset 30: a NUL byte"));
 }
 
 TEST_CASE("Infisical responses: processed with deployments, and the test endpoint", "[intake]") {
     CHECK(
-        infisical_processed_response("secrets.modified", {"d-1", "d-2"}).body ==
+        infisical_processed("secrets.modified", infisical_action::cache_cleared, {"d-1", "d-2"}).body ==
         R"({"success":true,"message":"Webhook processed successfully","event":"secrets.modified","action":"cache_cleared","deployments":["d-1","d-2"]})");
-    const auto r = infisical_test_response(at_ms(1704067200000 + 7));
+    const auto r = infisical_test_answer(at_ms(1704067200000 + 7));
     CHECK(r.status == 200);
     CHECK(
         r.body ==
         R"({"success":true,"message":"Test webhook received successfully","receivedAt":"2024-01-01T00:00:00.007Z"})");
 }
 
-TEST_CASE("ISO-8601 parsing and formatting", "[intake]") {
-    CHECK(iso8601_utc_millis(at_ms(0)) == "1970-01-01T00:00:00.000Z");
-    CHECK(iso8601_utc_millis(at_ms(sent_ms + 123)) == "2026-01-01T00:00:00.123Z");
-    CHECK(parse_iso8601("2026-01-01T00:00:00Z")->time_since_epoch().count() == sent_ms);
-    CHECK(parse_iso8601("2026-01-01T01:30:00.5+01:30")->time_since_epoch().count() ==
-          sent_ms + 500);
-    CHECK(parse_iso8601("2025-12-31T23:00:00-01:00")->time_since_epoch().count() == sent_ms);
-    CHECK_FALSE(parse_iso8601("2026-02-30T00:00:00Z"));
-    CHECK_FALSE(parse_iso8601("2026-01-01T00:00:00"));
-    CHECK_FALSE(parse_iso8601("2026-01-01"));
-    CHECK_FALSE(parse_iso8601("2026-01-01T00:00:00.Z"));
+TEST_CASE("Infisical plain hex without a signed timestamp is refused unless allowed", "[intake]") {
+    const std::string body = R"({"event":"secret.updated","workspace":{"id":"p1"}})";
+    const std::string hex = hmac_sha256_hex(key, body);
+    auto v = classify(delivery(body, hex));
+    CHECK(status_of(v.result) == 401);
+    CHECK(v.refusal_code == "untimed");
+    CHECK(infisical_answer(v).body == R"({"success":false,"error":"no signed timestamp"})");
+    CHECK(contains(v.diagnosis, "INFISICAL_ALLOW_UNTIMED"));
+
+    // A timestamp that is neither Unix ms nor ISO-8601 is no timestamp either.
+    const std::string odd = R"({"event":"secret.updated","timestamp":"yesterday"})";
+    CHECK(classify(delivery(odd, hmac_sha256_hex(key, odd))).refusal_code == "untimed");
+
+    infisical_intake_options o;
+    o.allow_untimed = true;
+    o.now = [] { return at_ms(sent_ms); };
+    const http_request r = delivery(body, hex);
+    auto allowed = classify_infisical_delivery(
+        delivery_view{r.headers, r.body},
+        make_configured_secret(key, "INFISICAL_WEBHOOK_SECRET"), o);
+    CHECK(allowed.what == infisical_verdict::kind::change);
+    CHECK(contains(allowed.diagnosis, "INFISICAL_ALLOW_UNTIMED=true"));
+    // Remembered for the window from its arrival.
+    CHECK(allowed.replay_until == at_ms(sent_ms) + 5min);
+    CHECK_FALSE(allowed.replay_key.empty());
+}
+
+TEST_CASE("Infisical replay keys: the same signature, the same key, never the MAC", "[intake]") {
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
+    auto first = classify(infisical_delivery(body, sent_ms));
+    auto again = classify(infisical_delivery(body, sent_ms), key, sent_ms + 60'000);
+    REQUIRE(first.what == infisical_verdict::kind::change);
+    CHECK(first.replay_key.starts_with("infisical:"));
+    CHECK(first.replay_key == again.replay_key);
+    CHECK(first.replay_key.find(hmac_sha256_hex(key, body)) == std::string::npos);
+    // Remembered until the end of its own window: a later copy would be stale anyway.
+    CHECK(first.replay_until == at_ms(sent_ms) + 5min);
+
+    const std::string other = infisical_body("secrets.modified", new_project, sent_ms + 1);
+    CHECK(classify(infisical_delivery(other, sent_ms + 1)).replay_key != first.replay_key);
+
+    // Nothing to remember an unsigned delivery by.
+    auto unsigned_ok = classify(delivery(body, std::nullopt), std::nullopt, sent_ms, true);
+    CHECK(unsigned_ok.replay_key.empty());
+}
+
+TEST_CASE("Infisical answers: duplicate, and invalid UTF-8 in the event escaped", "[intake]") {
+    CHECK(
+        infisical_processed("secrets.modified", infisical_action::duplicate).body ==
+        R"({"success":true,"message":"Webhook already processed","event":"secrets.modified","action":"duplicate"})");
+    const std::string body = R"({"event":"secrets.)" + std::string("\xff\xfe") +
+                             R"(","timestamp":)" + std::to_string(sent_ms) + "}";
+    auto v = classify(infisical_delivery(body, sent_ms));
+    REQUIRE(v.what == infisical_verdict::kind::ignored);
+    CHECK(infisical_answer(v).body ==
+          R"({"success":true,"message":"Webhook ignored","event":"secrets.\\xff\\xfe","action":"ignored"})");
 }

@@ -560,3 +560,48 @@ TEST_CASE("delivery_accepted finds only accepted deliveries", "[store]") {
     db.reset();
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("replay keys are recorded with their delivery and survive a reopen", "[store]") {
+    temp_dir dir;
+    auto options = options_for(dir);
+    options.retention = std::chrono::hours(0);
+    {
+        auto db = agent::store::open(options);
+        auto push = delivery("d-1", 1000);
+        push.replay_key = "github:abc";
+        db->record_delivery(push, {job("web")});
+        auto signature = delivery("", 1000, "accepted");
+        signature.source = "infisical";
+        signature.replay_key = "infisical:def";
+        signature.replay_expires_at_ms = 301000;
+        db->record_delivery(signature, {});
+        CHECK(db->replay_seen("github:abc", 5000));
+        CHECK(db->replay_seen("infisical:def", 300999));
+        CHECK_FALSE(db->replay_seen("infisical:def", 301000));
+        CHECK_FALSE(db->replay_seen("github:other", 5000));
+        CHECK_FALSE(db->replay_seen("", 5000));
+    }
+    auto db = agent::store::open(options);
+    CHECK(db->replay_seen("github:abc", 10'000'000'000));
+    // Pruning drops expired keys; GitHub's are kept for good (up to max_replay_keys).
+    db->prune(400000);
+    CHECK_FALSE(db->replay_seen("infisical:def", 0));
+    CHECK(db->replay_seen("github:abc", 400000));
+}
+
+TEST_CASE("replay keys beyond max_replay_keys go oldest first", "[store]") {
+    temp_dir dir;
+    auto options = options_for(dir);
+    options.retention = std::chrono::hours(0);
+    options.max_replay_keys = 2;
+    auto db = agent::store::open(options);
+    for (int i = 0; i < 3; ++i) {
+        auto d = delivery("d-" + std::to_string(i), 1000 + i);
+        d.replay_key = "github:" + std::to_string(i);
+        db->record_delivery(d, {});
+    }
+    db->prune(2000);
+    CHECK_FALSE(db->replay_seen("github:0", 2000));
+    CHECK(db->replay_seen("github:1", 2000));
+    CHECK(db->replay_seen("github:2", 2000));
+}

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "cli/token_command.hpp"
-#include "intake/bearer_token.hpp"
+#include "api/bearer_token.hpp"
+#include "api/token_settings.hpp"
+#include "common/base64url.hpp"
 
 using namespace agent;
 using std::chrono::seconds;
@@ -55,6 +57,12 @@ std::string hand_token(const std::string& header, const std::string& claims, con
 }
 
 const std::string hs256_header = R"({"alg":"HS256","typ":"JWT"})";
+
+// Claims as this agent requires them (issuer, audience, iat), followed by `rest`.
+std::string claims_with(const std::string& rest, std::int64_t iat = 1700000000) {
+    return R"({"iss":"deploy-agent","aud":"deploy-agent-api","iat":)" + std::to_string(iat) +
+           (rest.empty() ? "" : "," + rest) + "}";
+}
 const std::string secret = "a-test-secret-of-reasonable-length";
 
 std::string bearer(const std::string& token) {
@@ -86,20 +94,17 @@ TEST_CASE("RFC 7515 appendix A.1: the published HS256 JWS verifies", "[api]") {
         "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0"
         "cnVlfQ."
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    auto ok = verify_token(bearer(token), *key, at(1300819370));
-    CHECK(ok.ok);
-    CHECK(ok.problem.empty());
-    CHECK(ok.subject.empty());  // the example has no "sub"
-    REQUIRE(ok.expires_at.has_value());
-    CHECK(*ok.expires_at == at(1300819380));
-    // exp is the first instant it is no longer valid (no leeway on expiry).
-    CHECK(verify_token(bearer(token), *key, at(1300819380)).problem == "expired");
+    // The signature verifies; its claims ("iss":"joe", no "aud") are not this agent's.
+    auto check = verify_token(bearer(token), *key, at(1300819370));
+    CHECK_FALSE(check.ok);
+    CHECK(check.problem == "wrong issuer or audience");
     CHECK(verify_token(bearer(token), "another key", at(1300819370)).problem == "bad signature");
 }
 
 TEST_CASE("issue_token matches an HS256 JWT computed independently with OpenSSL", "[api]") {
     const auto now = at(1700000000);
-    const std::string claims = R"({"sub":"alice","iat":1700000000,"exp":1700003600})";
+    const std::string claims =
+        R"({"iss":"deploy-agent","aud":"deploy-agent-api","sub":"alice","iat":1700000000,"exp":1700003600})";
     const std::string expected = hand_token(hs256_header, claims, secret);
     CHECK(issue_token(secret, "alice", seconds{3600}, now) == expected);
 
@@ -107,6 +112,8 @@ TEST_CASE("issue_token matches an HS256 JWT computed independently with OpenSSL"
     CHECK(check.ok);
     CHECK(check.subject == "alice");
     CHECK(check.expires_at == at(1700003600));
+    // exp is the first instant it is no longer valid (no leeway on expiry).
+    CHECK(verify_token(bearer(expected), secret, at(1700003600)).problem == "expired");
 }
 
 TEST_CASE("issue_token refuses an empty secret and a non-positive lifetime", "[api]") {
@@ -142,9 +149,11 @@ TEST_CASE("expired and not-yet-valid tokens", "[api]") {
         CHECK(verify_token(bearer(token), secret, now).ok);
     }
     SECTION("nbf within the leeway passes, beyond it does not") {
-        auto near = hand_token(hs256_header, R"({"exp":1700003600,"nbf":1700000020})", secret);
+        auto near =
+            hand_token(hs256_header, claims_with(R"("exp":1700003600,"nbf":1700000020)"), secret);
         CHECK(verify_token(bearer(near), secret, now).ok);
-        auto far = hand_token(hs256_header, R"({"exp":1700003600,"nbf":1700000100})", secret);
+        auto far =
+            hand_token(hs256_header, claims_with(R"("exp":1700003600,"nbf":1700000100)"), secret);
         CHECK(verify_token(bearer(far), secret, now).problem == "not yet valid");
     }
     SECTION("iat in the future beyond the leeway") {
@@ -153,10 +162,15 @@ TEST_CASE("expired and not-yet-valid tokens", "[api]") {
         auto skewed = issue_token(secret, "a", seconds{3600}, now + seconds{29});
         CHECK(verify_token(bearer(skewed), secret, now).ok);
     }
-    SECTION("fractional NumericDates are accepted") {
-        auto token = hand_token(hs256_header, R"({"exp":1700000000.5})", secret);
-        CHECK(verify_token(bearer(token), secret, now).ok);
-        CHECK(verify_token(bearer(token), secret, now + seconds{1}).problem == "expired");
+    SECTION("absurd exp: 1e308, a fraction, negative, zero, beyond 2^53") {
+        for (const char* exp : {"1e308", "1700000000.5", "-1", "0", "9007199254740993",
+                                "1.7e9", "\"1700003600\""}) {
+            auto token = hand_token(hs256_header, claims_with(std::string(R"("exp":)") + exp),
+                                    secret);
+            auto check = verify_token(bearer(token), secret, now);
+            CHECK_FALSE(check.ok);
+            CHECK(check.problem == "malformed token");
+        }
     }
 }
 
@@ -188,7 +202,7 @@ TEST_CASE("a wrong signature is refused", "[api]") {
 
 TEST_CASE("only HS256 is accepted: alg none, HS512, RS256, missing alg", "[api]") {
     const auto now = at(1700000000);
-    const std::string claims = R"({"sub":"a","exp":1700003600})";
+    const std::string claims = claims_with(R"("sub":"a","exp":1700003600)");
     auto none = hand_token(R"({"alg":"none","typ":"JWT"})", claims, secret, std::string{});
     CHECK(verify_token(bearer(none), secret, now).problem == "unsupported alg");
     auto none_signed = hand_token(R"({"alg":"none"})", claims, secret);
@@ -217,7 +231,7 @@ TEST_CASE("only HS256 is accepted: alg none, HS512, RS256, missing alg", "[api]"
 
 TEST_CASE("malformed tokens: base64, JSON, structure, claims", "[api]") {
     const auto now = at(1700000000);
-    const std::string good_claims = R"({"exp":1700003600})";
+    const std::string good_claims = claims_with(R"("exp":1700003600)");
     auto problem = [&](const std::string& token) {
         return verify_token(bearer(token), secret, now).problem;
     };
@@ -244,14 +258,14 @@ TEST_CASE("malformed tokens: base64, JSON, structure, claims", "[api]") {
           "malformed token");
 
     // Claims are only read once the signature holds, so these are all correctly signed.
-    CHECK(problem(hand_token(hs256_header, R"({"sub":"a"})", secret)) == "malformed token");
-    CHECK(problem(hand_token(hs256_header, R"({"exp":"1700003600"})", secret)) ==
+    CHECK(problem(hand_token(hs256_header, claims_with(R"("sub":"a")"), secret)) == "malformed token");
+    CHECK(problem(hand_token(hs256_header, claims_with(R"("exp":"1700003600")"), secret)) ==
           "malformed token");
-    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"nbf":true})", secret)) ==
+    CHECK(problem(hand_token(hs256_header, claims_with(R"("exp":1700003600,"nbf":true)"), secret)) ==
           "malformed token");
-    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"sub":7})", secret)) ==
+    CHECK(problem(hand_token(hs256_header, claims_with(R"("exp":1700003600,"sub":7)"), secret)) ==
           "malformed token");
-    CHECK(problem(hand_token(hs256_header, R"({"exp":1700003600,"exp":1})", secret)) ==
+    CHECK(problem(hand_token(hs256_header, claims_with(R"("exp":1700003600,"exp":1)"), secret)) ==
           "malformed token");
     CHECK(problem(hand_token(hs256_header, "[1700003600]", secret)) == "malformed token");
     CHECK(problem(hand_token(hs256_header, "{\"exp\":", secret)) == "malformed token");
@@ -284,7 +298,7 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(err.str().find("JWT_SECRET") != std::string::npos);
     }
     SECTION("set (with the trailing newline a file or heredoc leaves)") {
-        ::setenv("JWT_SECRET", "token-command-secret\n", 1);
+        ::setenv("JWT_SECRET", "token-command-secret-of-32-bytes+\n", 1);
         CHECK(run_token_command(seconds{7200}, out, err) == 0);
         ::unsetenv("JWT_SECRET");
         const std::string text = out.str();
@@ -292,7 +306,8 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(text.back() == '\n');
         CHECK(std::count(text.begin(), text.end(), '\n') == 1);
         const std::string token = text.substr(0, text.size() - 1);
-        auto check = verify_token("Bearer " + token, "token-command-secret", system_clock::now());
+        auto check = verify_token("Bearer " + token, "token-command-secret-of-32-bytes+",
+                                  system_clock::now());
         CHECK(check.ok);
         CHECK(check.subject == "operator");
         REQUIRE(check.expires_at.has_value());
@@ -300,11 +315,107 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(err.str().find(token) == std::string::npos);
         CHECK(err.str().find("token-command-secret") == std::string::npos);
     }
-    SECTION("a lifetime out of range") {
-        ::setenv("JWT_SECRET", "s", 1);
+    SECTION("a lifetime out of range: beyond TOKEN_MAX_TTL (default 30 days)") {
+        ::setenv("JWT_SECRET", std::string(32, 'k').c_str(), 1);
         CHECK(run_token_command(seconds{0}, out, err) == 2);
-        CHECK(run_token_command(max_token_ttl + seconds{1}, out, err) == 2);
+        CHECK(run_token_command(default_token_max_ttl + seconds{1}, out, err) == 2);
+        CHECK(err.str().find("TOKEN_MAX_TTL") != std::string::npos);
+        ::setenv("TOKEN_MAX_TTL", "1h", 1);
+        CHECK(run_token_command(seconds{3601}, out, err) == 2);
+        CHECK(out.str().empty());
+        CHECK(run_token_command(seconds{3600}, out, err) == 0);
+        ::setenv("TOKEN_MAX_TTL", "forever", 1);
+        CHECK(run_token_command(seconds{60}, out, err) == 2);
+        ::unsetenv("TOKEN_MAX_TTL");
+        ::unsetenv("JWT_SECRET");
+    }
+    SECTION("a short JWT_SECRET, or one shared with a webhook, is refused") {
+        ::setenv("JWT_SECRET", "short", 1);
+        CHECK(run_token_command(seconds{60}, out, err) == 2);
+        CHECK(err.str().find("at least 32") != std::string::npos);
+        const std::string shared(40, 'w');
+        ::setenv("JWT_SECRET", shared.c_str(), 1);
+        ::setenv("WEBHOOK_SECRET", shared.c_str(), 1);
+        CHECK(run_token_command(seconds{60}, out, err) == 2);
+        CHECK(err.str().find("same as WEBHOOK_SECRET") != std::string::npos);
+        CHECK(err.str().find(shared) == std::string::npos);
+        ::unsetenv("WEBHOOK_SECRET");
         ::unsetenv("JWT_SECRET");
         CHECK(out.str().empty());
     }
+}
+
+TEST_CASE("tokens carry and require iss and aud", "[api]") {
+    const auto now = at(1700000000);
+    const std::string token = issue_token(secret, "a", seconds{60}, now);
+    const std::string claims_part = token.substr(token.find('.') + 1, token.rfind('.') -
+                                                                          token.find('.') - 1);
+    const auto claims = base64url_decode(claims_part);
+    REQUIRE(claims);
+    CHECK(claims->find(R"("iss":"deploy-agent")") != std::string::npos);
+    CHECK(claims->find(R"("aud":"deploy-agent-api")") != std::string::npos);
+
+    auto problem = [&](const std::string& c) {
+        return verify_token(bearer(hand_token(hs256_header, c, secret)), secret, now).problem;
+    };
+    const std::string times = R"("iat":1700000000,"exp":1700000600)";
+    CHECK(problem("{" + times + "}") == "wrong issuer or audience");
+    CHECK(problem(R"({"iss":"deploy-agent",)" + times + "}") == "wrong issuer or audience");
+    CHECK(problem(R"({"iss":"someone-else","aud":"deploy-agent-api",)" + times + "}") ==
+          "wrong issuer or audience");
+    CHECK(problem(R"({"iss":"deploy-agent","aud":"grafana",)" + times + "}") ==
+          "wrong issuer or audience");
+    CHECK(problem(R"({"iss":"deploy-agent","aud":["grafana","deploy-agent-api"],)" + times + "}")
+              .empty());
+    CHECK(problem(R"({"iss":"deploy-agent","aud":"deploy-agent-api","exp":1700000600})") ==
+          "malformed token");  // no iat
+}
+
+TEST_CASE("a token lives at most TOKEN_MAX_TTL", "[api]") {
+    const auto now = at(1700000000);
+    const auto max_ttl = seconds{3600};
+    auto check = [&](const std::string& token) {
+        return verify_token(bearer(token), secret, now, max_ttl);
+    };
+    CHECK(check(issue_token(secret, "a", seconds{3600}, now)).ok);
+    CHECK(check(issue_token(secret, "a", seconds{3601}, now)).problem == "lifetime too long");
+    // The default is 30 days.
+    CHECK(verify_token(bearer(issue_token(secret, "a", seconds{30 * 86400}, now)), secret, now)
+              .ok);
+    CHECK(verify_token(bearer(issue_token(secret, "a", seconds{30 * 86400 + 1}, now)), secret,
+                       now)
+              .problem == "lifetime too long");
+    // An old iat does not buy a long life either: exp is held to now + max too.
+    auto backdated = hand_token(hs256_header, claims_with(R"("exp":1700090000)", 1700089000),
+                                secret);
+    CHECK(check(backdated).problem == "lifetime too long");
+}
+
+TEST_CASE("a token's sub is escaped in what the log shows", "[api]") {
+    const auto now = at(1700000000);
+    // A JSON escape: the decoded subject holds a real newline.
+    const std::string forged = R"(ada\n2026-01-01T00:00:00.000Z INFO  forged line)";
+    auto expired = hand_token(
+        hs256_header,
+        claims_with(R"("sub":")" + forged + R"(","exp":1700000001)", 1699999999), secret);
+    auto check = verify_token(bearer(expired), secret, now + seconds{5});
+    CHECK(check.problem == "expired");
+    CHECK(check.detail.find('\n') == std::string::npos);
+    CHECK(check.detail.find("ada\\x0a2026") != std::string::npos);
+    // A valid token hands the subject back as sent; the API escapes it before logging.
+    auto valid = hand_token(hs256_header,
+                            claims_with(R"("sub":")" + forged + R"(","exp":1700000600)"), secret);
+    CHECK(verify_token(bearer(valid), secret, now).subject == "ada\n2026-01-01T00:00:00.000Z INFO  forged line");
+}
+
+TEST_CASE("JWT_SECRET rules: 32 bytes at least, not a webhook secret", "[api]") {
+    CHECK(jwt_secret_problem(std::string(32, 'a'), {}).empty());
+    CHECK(jwt_secret_problem(std::string(31, 'a'), {}).find("31 bytes") != std::string::npos);
+    CHECK(jwt_secret_problem("", {}).find("at least 32") != std::string::npos);
+    const std::string shared(48, 's');
+    const auto problem =
+        jwt_secret_problem(shared, {{"WEBHOOK_SECRET", "other"}, {"WEB_SECRET", shared}});
+    CHECK(problem.find("same as WEB_SECRET") != std::string::npos);
+    CHECK(problem.find(shared) == std::string::npos);
+    CHECK(jwt_secret_problem(shared, {{"WEBHOOK_SECRET", shared + "x"}}).empty());
 }

@@ -8,11 +8,15 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "api/api_query.hpp"
+#include "api/bearer_token.hpp"
+#include "api/deployment_json.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
+#include "http/line_budget.hpp"
 #include "http/message.hpp"
-#include "intake/events.hpp"
 #include "manifest/manifest_holder.hpp"
+#include "planner/planned_job.hpp"
 #include "store/store.hpp"
 
 namespace agent {
@@ -33,11 +37,10 @@ struct api_services {
     /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api
     /// request is answered 503 "API not configured: set JWT_SECRET".
     std::optional<std::string> jwt_secret;
+    /// TOKEN_MAX_TTL: the longest lifetime a token may have.
+    std::chrono::seconds token_max_ttl = default_token_max_ttl;
 };
 
-/// The limit of GET /api/deployments when none is given, and the largest honoured.
-inline constexpr std::size_t default_deployment_list_limit = 50;
-inline constexpr std::size_t max_deployment_list_limit = 500;
 
 /// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.
 /// In order: 503 when JWT_SECRET is not configured; 401 unless the Authorization header carries
@@ -71,14 +74,8 @@ class api_routes {
     http_response show_deployment(const http_request& request, std::string_view id_text);
 
     api_services s_;
+    std::shared_ptr<line_budget> refusals_;  // 401 and 503 lines: anyone can cause them
 };
 
-/// A deployment as the API shows it: {"id","app","state","trigger","commit","old_image",
-/// "new_image","created_at","started_at","finished_at","error"}; times as ISO-8601 UTC with
-/// milliseconds ("2024-05-01T12:00:00.000Z"), null when not yet; empty strings as null.
-std::string deployment_json(const deployment_record& d);
-
-/// "YYYY-MM-DDTHH:MM:SS.mmmZ" for Unix milliseconds.
-std::string iso8601_utc(std::int64_t unix_ms);
 
 }  // namespace agent

@@ -1,0 +1,125 @@
+#include "cli/serve_tasks.hpp"
+
+#include <exception>
+#include <memory>
+
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "deploy/store_journal.hpp"
+
+namespace agent {
+
+net::awaitable<bool> engine_answers(docker_client::docker_api& docker) {
+    try {
+        co_await docker.ping();
+        co_return true;
+    } catch (const std::exception&) {
+        co_return false;
+    }
+}
+
+net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host) {
+    try {
+        auto v = co_await docker.ping();
+        spdlog::info("Docker Engine {} at {}: API {} (daemon {}, minimum {})", v.engine_version, host,
+                     v.api_version, v.daemon_api_version,
+                     v.min_api_version.empty() ? "?" : v.min_api_version);
+    } catch (const std::exception& e) {
+        spdlog::error("Docker Engine not reachable: {}. Deploys will fail until it is; mount the "
+                      "socket (-v /var/run/docker.sock:/var/run/docker.sock) or set DOCKER_HOST",
+                      e.what());
+    }
+}
+
+net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& committer,
+                                                          delivery_record delivery,
+                                                          std::vector<planned_job> jobs) {
+    // An accepted delivery and its jobs are durable before the webhook is answered.
+    delivery.verdict = "accepted";
+    delivery.reason = fmt::format("{} deployment(s) queued", jobs.size());
+    if (delivery.received_at_ms == 0) {
+        delivery.received_at_ms = unix_millis_now();
+    }
+    co_return co_await record_delivery_async(committer, std::move(delivery), std::move(jobs));
+}
+
+// A flood of refused requests must not cost an fsync per burst.
+void record_noted(group_committer& committer, delivery_record delivery) {
+    struct ignore_completion final : delivery_completion {
+        void complete(std::exception_ptr error, std::vector<std::int64_t>) override {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    spdlog::error("could not record a delivery: {}", e.what());
+                }
+            }
+        }
+    };
+    if (delivery.received_at_ms == 0) {
+        delivery.received_at_ms = unix_millis_now();
+    }
+    try {
+        committer.submit(std::move(delivery), {}, std::make_unique<ignore_completion>(),
+                         durability::relaxed);
+    } catch (const std::exception& e) {
+        spdlog::error("could not record a delivery: {}", e.what());
+    }
+}
+
+void recover(store& db, deploy_queue& queue) {
+    for (const auto& d : db.mark_interrupted(unix_millis_now())) {
+        spdlog::warn("deployment {} of {} was interrupted by a stop of the agent; marked failed "
+                     "(check the container; deploy again with the API or 'deploy-agent deploy {}')",
+                     d.id, d.app, d.app);
+    }
+    for (const auto& d : db.unfinished()) {
+        if (d.state != deployment_state::queued) {
+            continue;
+        }
+        spdlog::info("deployment {} of {} was queued before the agent stopped: running it now",
+                     d.id, d.app);
+        queue.submit(deploy_job{d.id, planned_job{d.app, d.action, d.trigger, d.commit,
+                                                  d.delivery_id, d.force}});
+    }
+}
+
+net::awaitable<void> prune_periodically(store& db) {
+    steady_clock_source clock;
+    for (;;) {
+        try {
+            if (auto n = db.prune(unix_millis_now()); n > 0) {
+                spdlog::info("retention: removed {} old record(s)", n);
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("retention pruning failed: {}", e.what());
+        }
+        co_await clock.sleep_until(clock.now() + std::chrono::hours(1));
+    }
+}
+
+void warn_about_secrets(const secret_source& secrets, const std::optional<configured_secret>& infisical,
+                        bool allow_unsigned) {
+    auto github = secrets.lookup(default_github_secret_env);
+    if (!github) {
+        spdlog::warn("WEBHOOK_SECRET is not set: GitHub deliveries are answered 503 'not configured' "
+                     "unless an app names its own secret_env");
+    } else {
+        spdlog::info("GitHub webhook secret: {}", describe_secret(*github));
+        if (github->had_trailing_newline()) {
+            spdlog::warn("WEBHOOK_SECRET ended with a newline, which was removed; if GitHub's "
+                         "secret really ends with one, signatures will not match");
+        }
+    }
+    if (!infisical) {
+        spdlog::warn("INFISICAL_WEBHOOK_SECRET is not set: Infisical deliveries are answered 503");
+    } else {
+        spdlog::info("Infisical webhook secret: {}", describe_secret(*infisical));
+    }
+    if (allow_unsigned) {
+        spdlog::warn("ALLOW_UNSIGNED_WEBHOOKS=true: deliveries WITHOUT a signature are accepted. "
+                     "Anyone who can reach this port can trigger deploys. Use it on test rigs only");
+    }
+}
+
+}  // namespace agent

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "deploy/deploy_queue.hpp"
+#include "docker_client/docker_api.hpp"
+#include "intake/github_intake.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
+
+// Internal to `serve`: the pieces run_serve wires together.
+
+namespace agent {
+
+/// Whether the engine answers a ping. Never throws.
+net::awaitable<bool> engine_answers(docker_client::docker_api& docker);
+
+/// Logs the engine's version, or why it cannot be reached. Never throws.
+net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host);
+
+/// Records an accepted delivery and its jobs durably (verdict "accepted"; the time is now when
+/// unset); the deployment ids, in order.
+net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& committer,
+                                                          delivery_record delivery,
+                                                          std::vector<planned_job> jobs);
+
+/// Records a delivery that queued nothing, without making the caller wait for the disk and
+/// without an fsync of its own. Never throws.
+void record_noted(group_committer& committer, delivery_record delivery);
+
+/// Deployments a previous run left behind: interrupted ones are marked, queued ones run now.
+void recover(store& db, deploy_queue& queue);
+
+/// Prunes the store's history once an hour, for ever.
+net::awaitable<void> prune_periodically(store& db);
+
+/// Logs each webhook secret's fingerprint, or that it is missing, and warns about unsigned mode.
+void warn_about_secrets(const secret_source& secrets,
+                        const std::optional<configured_secret>& infisical, bool allow_unsigned);
+
+}  // namespace agent

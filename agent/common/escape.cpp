@@ -1,0 +1,92 @@
+#include "common/escape.hpp"
+
+#include <algorithm>
+
+namespace agent {
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence starting at text[i] (RFC 3629 table 3-7), or 0.
+std::size_t sequence_length(std::string_view text, std::size_t i) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char b0 = byte(i);
+    if (b0 < 0x80) {
+        return 1;
+    }
+    std::size_t n = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+        n = 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+        n = 3;
+        low = b0 == 0xe0 ? 0xa0 : 0x80;   // no overlong forms
+        high = b0 == 0xed ? 0x9f : 0xbf;  // no surrogates
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+        n = 4;
+        low = b0 == 0xf0 ? 0x90 : 0x80;
+        high = b0 == 0xf4 ? 0x8f : 0xbf;  // nothing beyond U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + n > text.size() || byte(i + 1) < low || byte(i + 1) > high) {
+        return 0;
+    }
+    for (std::size_t k = 2; k < n; ++k) {
+        if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+void append_hex(std::string& out, unsigned char c) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += "\\x";
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 0xf]);
+}
+
+}  // namespace
+
+std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
+    std::string out;
+    out.reserve(std::min(text.size(), max_bytes) + 16);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = sequence_length(text, i);
+        if (i + std::max<std::size_t>(n, 1) > max_bytes) {
+            break;
+        }
+        if (n == 0 || c < 0x20 || c == 0x7f) {
+            append_hex(out, c);
+            ++i;
+        } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+            // C1 controls (U+0080..U+009F) can move a terminal's cursor as well.
+            append_hex(out, c);
+            append_hex(out, static_cast<unsigned char>(text[i + 1]));
+            i += 2;
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    if (i < text.size()) {
+        out += "...(" + std::to_string(text.size()) + " bytes)";
+    }
+    return out;
+}
+
+bool is_valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t n = sequence_length(text, i);
+        if (n == 0) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+}  // namespace agent

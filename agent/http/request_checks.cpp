@@ -1,0 +1,81 @@
+#include "http/request_checks.hpp"
+
+#include <fmt/format.h>
+
+namespace agent {
+
+namespace {
+
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+head_refusal bad_framing(std::string detail) {
+    return head_refusal{400, "unsupported Transfer-Encoding", "bad_transfer_encoding",
+                        std::move(detail)};
+}
+
+}  // namespace
+
+std::size_t body_limit_for(std::string_view path, const server_options& options) {
+    return path == "/webhook" || path == "/webhooks/github" ? options.webhook_body_limit
+                                                            : options.body_limit;
+}
+
+std::optional<head_refusal> check_framing(const request_reader& head) {
+    const std::size_t encodings = head.field_count("Transfer-Encoding");
+    if (encodings == 0) {
+        return std::nullopt;
+    }
+    if (encodings > 1) {
+        return bad_framing(fmt::format("{} Transfer-Encoding fields", encodings));
+    }
+    const auto value = trim_spaces(head.field("Transfer-Encoding").value_or(""));
+    if (!iequals(value, "chunked")) {
+        return bad_framing("Transfer-Encoding '" + loggable(value, 64) + "' is not 'chunked'");
+    }
+    if (head.field_count("Content-Length") > 0) {
+        return bad_framing("Transfer-Encoding together with Content-Length");
+    }
+    return std::nullopt;
+}
+
+std::optional<head_refusal> check_admission(const request_reader& head, const server_options& o,
+                                            const std::string& client, const std::string& peer) {
+    const auto path = head.path();
+    if (const auto* rule = find_access_rule(o.access_rules, path);
+        rule != nullptr && !rule->allowed.contains(client)) {
+        return head_refusal{
+            403, "source address not allowed", "source_not_allowed",
+            fmt::format("source {} is not in {} ({}){}", client, rule->name,
+                        rule->allowed.describe(), client == peer ? "" : " [via " + peer + "]")};
+    }
+    const std::size_t limit = body_limit_for(path, o);
+    if (auto len = head.content_length(); len && *len > limit) {
+        return head_refusal{
+            413, "payload too large", "payload_too_large",
+            fmt::format("Content-Length {} exceeds the {} byte limit", *len, limit)};
+    }
+    return std::nullopt;
+}
+
+std::string client_of(const request_reader& head, const std::string& peer,
+                      const cidr_list& trusted_proxies) {
+    if (trusted_proxies.empty()) {
+        return peer;
+    }
+    const auto cf = head.field("CF-Connecting-IP");
+    const auto xff = head.field("X-Forwarded-For");
+    const std::string cf_text(cf.value_or(""));
+    const std::string xff_text(xff.value_or(""));
+    return resolve_client_address(peer, trusted_proxies, cf ? &cf_text : nullptr,
+                                  xff ? &xff_text : nullptr);
+}
+
+}  // namespace agent

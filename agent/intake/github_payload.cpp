@@ -1,0 +1,199 @@
+#include "intake/github_payload.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+
+#include "common/escape.hpp"
+
+namespace agent::github_detail {
+
+bool only(std::string_view s, std::string_view allowed, std::size_t max) {
+    return !s.empty() && s.size() <= max && s.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+namespace {
+constexpr std::string_view name_chars =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+}  // namespace
+
+bool valid_name(std::string_view s, std::size_t max) {
+    return only(s, name_chars, max);
+}
+
+bool valid_repository(std::string_view s) {
+    const auto slash = s.find('/');
+    return slash != std::string_view::npos && s.size() <= 201 &&
+           only(s.substr(0, slash), name_chars, 100) && only(s.substr(slash + 1), name_chars, 100);
+}
+
+github_verdict& refuse(github_verdict& v, outcome result, std::string code, std::string reason,
+                       const std::string& diagnosis, const std::string& facts) {
+    v.result = result;
+    v.what = github_verdict::kind::refused;
+    v.refusal_code = std::move(code);
+    v.reason = std::move(reason);
+    v.diagnosis = "refused (" + v.refusal_code + "): " + diagnosis + "; " + facts;
+    return v;
+}
+
+namespace {
+
+constexpr std::string_view zero_sha = "0000000000000000000000000000000000000000";
+
+bool valid_sha(std::string_view s) {
+    return (s.size() == 40 || s.size() == 64) && only(s, "0123456789abcdef", 64);
+}
+bool valid_ref(std::string_view s) {
+    return !s.empty() && s.size() <= 1024 && std::none_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+}
+
+const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
+    if (!object.IsObject()) {
+        return nullptr;
+    }
+    const auto it = object.FindMember(name);
+    return it == object.MemberEnd() ? nullptr : &it->value;
+}
+std::optional<std::string> string_member(const rapidjson::Value& object, const char* name) {
+    const auto* v = member(object, name);
+    if (v == nullptr || !v->IsString()) {
+        return std::nullopt;
+    }
+    return std::string(v->GetString(), v->GetStringLength());
+}
+bool bool_member(const rapidjson::Value& object, const char* name) {
+    const auto* v = member(object, name);
+    return v != nullptr && v->IsBool() && v->GetBool();
+}
+
+// The commit to deploy, and who pushed, once ref/after/before/repository are read.
+void read_push_details(const rapidjson::Value& root, github_push& push) {
+    if (push.ref.rfind("refs/heads/", 0) == 0) {
+        push.branch = push.ref.substr(11);
+    } else if (push.ref.rfind("refs/tags/", 0) == 0) {
+        push.tag = push.ref.substr(10);
+    }
+    push.created = bool_member(root, "created");
+    push.forced = bool_member(root, "forced");
+    push.deleted = bool_member(root, "deleted") || push.after == zero_sha ||
+                   push.after.find_first_not_of('0') == std::string::npos;
+    const auto* head = member(root, "head_commit");
+    auto head_id = head == nullptr ? std::nullopt : string_member(*head, "id");
+    // For an annotated tag `after` is the tag object; head_commit.id is the commit it points to.
+    push.commit =
+        push.deleted ? std::string{} : (head_id && valid_sha(*head_id) ? *head_id : push.after);
+    const auto* pusher = member(root, "pusher");
+    auto pusher_name = pusher == nullptr ? std::nullopt : string_member(*pusher, "name");
+    push.pusher = pusher_name && valid_ref(*pusher_name) && pusher_name->size() <= 100
+                      ? *pusher_name
+                      : std::string{};
+}
+
+// Fills a push from a verified payload; returns the problem, or empty.
+std::string read_push(const rapidjson::Value& root, github_push& push) {
+    auto ref = string_member(root, "ref");
+    auto after = string_member(root, "after");
+    auto before = string_member(root, "before");
+    const auto* repo_object = member(root, "repository");
+    auto repo = repo_object == nullptr ? std::nullopt : string_member(*repo_object, "full_name");
+    if (!ref || !valid_ref(*ref)) {
+        return "push payload without a valid 'ref'";
+    }
+    if (!after || !valid_sha(*after)) {
+        return "push payload without a valid 'after' commit id";
+    }
+    if (!repo || !valid_repository(*repo)) {
+        return "push payload without a valid 'repository.full_name'";
+    }
+    push.ref = *ref;
+    push.after = *after;
+    push.before = before && valid_sha(*before) ? *before : std::string{};
+    push.repository = *repo;
+    read_push_details(root, push);
+    return {};
+}
+
+void classify_ping(github_verdict& v, const rapidjson::Value& root, const std::string* hook_id) {
+    std::string hook;
+    if (const auto* id = member(root, "hook_id"); id != nullptr && id->IsUint64()) {
+        hook = std::to_string(id->GetUint64());
+    } else if (hook_id != nullptr && only(*hook_id, "0123456789", 20)) {
+        hook = *hook_id;
+    }
+    v.result = outcome::done;
+    v.what = github_verdict::kind::ping;
+    v.reason = hook.empty() ? "pong" : "pong: hook " + hook;
+}
+
+void classify_push(github_verdict& v, const rapidjson::Value& root, const std::string& facts) {
+    github_push push;
+    push.delivery_id = v.delivery_id;
+    if (auto problem = read_push(root, push); !problem.empty()) {
+        refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
+        return;
+    }
+    v.diagnosis = "push " + push.repository + " " + escape_untrusted(push.ref) + " " +
+                  push.before + ".." + push.after + (push.forced ? " forced" : "") +
+                  (push.created ? " created" : "") + "; " + facts;
+    v.push = std::move(push);
+    v.result = outcome::done;
+    v.what = github_verdict::kind::ignored;
+    if (v.push->deleted) {
+        v.reason = "ignored: ref deleted";
+    } else if (v.push->branch.empty() && v.push->tag.empty()) {
+        v.reason = "ignored: not a branch or tag";
+    } else {
+        v.result = outcome::queued;
+        v.what = github_verdict::kind::push;
+        v.reason = "accepted";
+    }
+}
+
+}  // namespace
+
+void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
+                               const std::string* hook_id, const std::string& facts) {
+    // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
+    if (const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
+        const std::string where = "malformed JSON at offset " + std::to_string(nul);
+        refuse(v, outcome::malformed, "bad_json", where + ": a NUL byte",
+               where + (is_form ? " of the decoded payload field" : "") + ": a NUL byte", facts);
+        return;
+    }
+    // The verified payload, parsed in place in a copy with the document's first nodes on the
+    // stack: strings are not copied one by one and the common payload allocates nothing more.
+    std::string text(json_text);
+    char pool[32 * 1024];
+    rapidjson::MemoryPoolAllocator<> allocator(pool, sizeof pool);
+    rapidjson::Document doc(&allocator);
+    doc.ParseInsitu<rapidjson::kParseIterativeFlag>(text.data());
+    if (doc.HasParseError()) {
+        const std::string where =
+            "malformed JSON at offset " + std::to_string(doc.GetErrorOffset());
+        const std::string error = GetParseError_En(doc.GetParseError());
+        refuse(v, outcome::malformed, "bad_json", where + ": " + error,
+               where + (is_form ? " of the decoded payload field" : "") + ": " + error, facts);
+        return;
+    }
+    if (!doc.IsObject()) {
+        refuse(v, outcome::malformed, "bad_json", "JSON payload is not an object",
+               "JSON payload is not an object", facts);
+        return;
+    }
+    v.diagnosis = "event " + v.event + "; " + facts;
+    if (v.event == "ping") {
+        classify_ping(v, doc, hook_id);
+    } else if (v.event != "push") {
+        v.result = outcome::done;
+        v.what = github_verdict::kind::ignored;
+        v.reason = "ignored: event " + v.event;
+    } else {
+        classify_push(v, doc, facts);
+    }
+}
+
+}  // namespace agent::github_detail
