@@ -15,7 +15,7 @@ struct agent_settings {
     unsigned max_concurrent_deploys = 2;  ///< MAX_CONCURRENT_DEPLOYS: apps deploying at once
     unsigned retention_days = 90;         ///< RETENTION_DAYS: finished history kept (0 = forever)
     /// REFUSALS_LOGGED_PER_SECOND: refused deliveries logged and recorded one by one per second
-    /// and source; the rest are counted and summed up (http/refusal_gate.hpp).
+    /// and source; the rest are counted and summed up (http/client_log_budget.hpp).
     unsigned refusals_per_second = 50;
 };
 

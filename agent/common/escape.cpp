@@ -59,7 +59,7 @@ std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
         if (i + std::max<std::size_t>(n, 1) > max_bytes) {
             break;
         }
-        if (n == 0 || c < 0x20 || c == 0x7f) {
+        if (n == 0 || c < 0x20 || c == 0x7f || c == '\\') {
             append_hex(out, c);
             ++i;
         } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
@@ -73,7 +73,7 @@ std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
         }
     }
     if (i < text.size()) {
-        out += "...(" + std::to_string(text.size()) + " bytes)";
+        out += "\u2026(+" + std::to_string(text.size() - i) + " bytes)";
     }
     return out;
 }

@@ -12,9 +12,12 @@ namespace agent {
 /// How much of an untrusted value a log line shows.
 inline constexpr std::size_t log_text_limit = 200;
 
-/// `text` made printable on one line: well-formed UTF-8 is kept as is; each control character (C0, DEL, C1) and each byte of an ill-formed UTF-8 sequence becomes
-/// `\xNN`. At most `max_bytes` of `text` are shown (never cutting a UTF-8 sequence), followed by
-/// "...(N bytes)" when more were given. Never throws except std::bad_alloc.
+/// `text` made printable on one line: well-formed UTF-8 is kept as is; the backslash, each
+/// control character (C0, DEL, C1) and each byte of an ill-formed UTF-8 sequence become `\xNN`
+/// (so every escape in the output is one of ours). At most `max_bytes` of `text` are shown
+/// (never cutting a UTF-8 sequence), followed by "…(+N bytes)" for the N bytes left out. The one
+/// escaping of client text for logs and answers (loggable() in http/ is this function). Never
+/// throws except std::bad_alloc.
 std::string escape_untrusted(std::string_view text, std::size_t max_bytes = log_text_limit);
 
 /// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points beyond

@@ -67,10 +67,7 @@ class client_log_budget {
     }
 };
 
-/// `text` as it may go into a log line or an answer: at most `max_bytes` of it (cut at a
-/// character boundary, then "…(+N bytes)"), with control characters, backslashes and bytes that
-/// are not valid UTF-8 written as \xNN, so that a client cannot forge a log line or a terminal
-/// escape.
+/// escape_untrusted (common/escape.hpp) under the name the server's call sites use.
 std::string loggable(std::string_view text, std::size_t max_bytes = 200);
 
 }  // namespace agent

@@ -29,11 +29,13 @@ TEST_CASE("escape_untrusted cuts long text without splitting a character", "[com
     const std::string shown = escape_untrusted(path);
     CHECK(shown.size() < 240);
     CHECK(shown.starts_with("/aaaa"));
-    CHECK(shown.ends_with("...(16385 bytes)"));
+    CHECK(shown.ends_with("\u2026(+16185 bytes)"));
     // 199 ASCII bytes then a 2-byte character: the character does not fit in 200.
     const std::string text = std::string(199, 'x') + "\xc3\xa9" + "tail";
-    CHECK(escape_untrusted(text) == std::string(199, 'x') + "...(205 bytes)");
-    CHECK(escape_untrusted("short", 3) == "sho...(5 bytes)");
+    CHECK(escape_untrusted(text) == std::string(199, 'x') + "\u2026(+6 bytes)");
+    CHECK(escape_untrusted("short", 3) == "sho\u2026(+2 bytes)");
+    // A backslash is escaped too, so that "\x0a" in the output always means a newline was sent.
+    CHECK(escape_untrusted("a\\x0a") == "a\\x5cx0a");
 }
 
 TEST_CASE("is_valid_utf8", "[common]") {

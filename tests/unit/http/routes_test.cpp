@@ -1,0 +1,228 @@
+// The router's replay rules with a real store and queue (the engine is never reached: the queue
+// hands jobs to a recorder): a GitHub push under a new delivery id, a force-push back, an
+// Infisical delivery twice, and both across a new router on the same store (a restart).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+
+#include "common/clock.hpp"
+#include "deploy/deploy_queue.hpp"
+#include "deploy/journal.hpp"
+#include "http/routes.hpp"
+#include "intake/signature.hpp"
+#include "manifest/manifest.hpp"
+#include "manifest/manifest_holder.hpp"
+#include "store/store.hpp"
+#include "support/fixtures.hpp"
+#include "support/run_async.hpp"
+
+using namespace agent;
+
+namespace {
+
+namespace net = boost::asio;
+
+const std::string github_secret = "routes-github-secret";
+const std::string infisical_secret = "routes-infisical-secret";
+const std::string commit_a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const std::string commit_b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+manifest test_manifest() {
+    return parse_manifest("version: 1\napps:\n  web:\n    strategy: restart\n    triggers:\n"
+                          "      github:\n        repository: octo/web\n        branches: [main]\n",
+                          "routes-test.yaml");
+}
+
+http_request push(const std::string& before, const std::string& after, const std::string& id) {
+    http_request r;
+    r.method = "POST";
+    r.target = "/webhooks/github";
+    r.body = R"({"ref":"refs/heads/main","before":")" + before + R"(","after":")" + after +
+             R"(","repository":{"full_name":"octo/web"}})";
+    r.headers = {{"Content-Type", "application/json"},
+                 {"X-GitHub-Event", "push"},
+                 {"X-GitHub-Delivery", id},
+                 {"X-Hub-Signature-256", "sha256=" + hmac_sha256_hex(github_secret, r.body)}};
+    return r;
+}
+
+http_request infisical(const std::string& body, const std::string& signature) {
+    http_request r;
+    r.method = "POST";
+    r.target = "/webhooks/infisical";
+    r.body = body;
+    r.headers = {{"Content-Type", "application/json"}, {"x-infisical-signature", signature}};
+    return r;
+}
+
+net::awaitable<std::vector<std::int64_t>> record_in(store& db, delivery_record delivery,
+                                                    std::vector<planned_job> jobs) {
+    delivery.verdict = "accepted";
+    co_return db.record_delivery(delivery, jobs);
+}
+
+net::awaitable<deploy_result> note_run(std::vector<deploy_job>& ran, app_spec, deploy_job job) {
+    ran.push_back(std::move(job));
+    co_return deploy_result::succeeded;
+}
+
+net::awaitable<std::vector<http_response>> drive(router& routes,
+                                                 std::vector<http_request> requests) {
+    std::vector<http_response> answers;
+    for (auto& request : requests) {
+        http_response answer = co_await routes.handle(std::move(request));
+        answers.push_back(std::move(answer));
+    }
+    co_return answers;
+}
+
+// One router (a process lifetime) over a store that outlives it.
+struct routes_fixture {
+    test::temp_dir dir;
+    std::unique_ptr<store> db = store::open(store_options{.data_dir = (dir.path / "d").string()});
+    manifest_holder manifests{test_manifest()};
+    log_journal journal;
+    steady_clock_source time;
+    std::vector<deploy_job> ran;
+    std::optional<deploy_queue> queue;
+    std::optional<router> routes;
+
+    route_services services(bool allow_untimed) {
+        store& records = *db;
+        infisical_intake_options infisical_options;
+        infisical_options.allow_untimed = allow_untimed;
+        return route_services{
+            .manifests = manifests,
+            .queue = *queue,
+            .record = [&records](delivery_record d, std::vector<planned_job> jobs) {
+                return record_in(records, std::move(d), std::move(jobs));
+            },
+            .note = [&records](delivery_record d) { records.record_delivery(d, {}); },
+            .count_refused = {},
+            .already_accepted = [&records](std::string_view id) {
+                return records.delivery_accepted(id);
+            },
+            .replay_seen = [&records](std::string_view key, std::int64_t now_ms) {
+                return records.replay_seen(key, now_ms);
+            },
+            .secrets = {[](std::string_view name) -> std::optional<configured_secret> {
+                if (name == "WEBHOOK_SECRET") {
+                    return make_configured_secret(github_secret, "WEBHOOK_SECRET");
+                }
+                return std::nullopt;
+            }},
+            .github = {},
+            .infisical_secret = make_configured_secret(infisical_secret, "INFISICAL_WEBHOOK_SECRET"),
+            .infisical = infisical_options,
+            .auto_redeploy = {},
+            .engine_ready = {},
+        };
+    }
+
+    /// A new router (a restart) answering `requests` in order.
+    std::vector<http_response> run(std::vector<http_request> requests, bool allow_untimed = false) {
+        return test::run_async([&](net::any_io_executor ex) {
+            routes.reset();
+            queue.reset();
+            queue.emplace(
+                ex,
+                [this](app_spec app, deploy_job job) {
+                    return note_run(ran, std::move(app), std::move(job));
+                },
+                journal, [this] { return manifests.current(); }, time,
+                queue_options{.debounce = std::chrono::milliseconds{0}});
+            routes.emplace(services(allow_untimed));
+            return drive(*routes, std::move(requests));
+        });
+    }
+};
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string infisical_body(std::int64_t t) {
+    return R"({"event":"secrets.modified","project":{"projectId":"p1","environment":"prod"},)"
+           R"("timestamp":)" +
+           std::to_string(t) + "}";
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+TEST_CASE("routes: a GitHub push under a new delivery id is a duplicate; a force-push back is "
+          "not",
+          "[http]") {
+    routes_fixture f;
+    auto answers = f.run({push(commit_a, commit_b, "d-1"), push(commit_a, commit_b, "d-2"),
+                          push(commit_b, commit_a, "d-3")});
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].status == 202);
+    CHECK(answers[1].status == 200);
+    CHECK(contains(answers[1].body, "duplicate: push aaaaaaaaaaaa..bbbbbbbbbbbb to refs/heads/main"));
+    CHECK(answers[2].status == 202);
+    CHECK(f.db->find_delivery("d-2")->verdict == "duplicate");
+
+    // After a restart the store remembers: the in-memory replay memory is gone.
+    auto later = f.run({push(commit_a, commit_b, "d-4"), push(commit_b, commit_a, "d-5")});
+    CHECK(later[0].status == 200);
+    CHECK(contains(later[0].body, "duplicate"));
+    CHECK(later[1].status == 200);
+    CHECK(f.ran.size() == 2);
+}
+
+TEST_CASE("routes: an Infisical delivery twice is a duplicate, also after a restart", "[http]") {
+    routes_fixture f;
+    const std::int64_t t = now_ms();
+    const std::string body = infisical_body(t);
+    const std::string signature =
+        "t=" + std::to_string(t) + ";" + hmac_sha256_hex(infisical_secret, body);
+    auto answers = f.run({infisical(body, signature), infisical(body, signature)});
+    CHECK(answers[0].status == 200);
+    CHECK(contains(answers[0].body, R"("action":"cache_cleared")"));
+    CHECK(answers[1].status == 200);
+    CHECK(answers[1].body ==
+          R"({"success":true,"message":"Webhook already processed","event":"secrets.modified","action":"duplicate"})");
+    CHECK(contains(f.run({infisical(body, signature)})[0].body, R"("action":"duplicate")"));
+    // Another delivery (another signed timestamp) is not a replay.
+    const std::string next = infisical_body(t + 1);
+    const std::string next_signature =
+        "t=" + std::to_string(t + 1) + ";" + hmac_sha256_hex(infisical_secret, next);
+    CHECK(contains(f.run({infisical(next, next_signature)})[0].body,
+                   R"("action":"cache_cleared")"));
+}
+
+TEST_CASE("routes: an untimed Infisical delivery is 401 unless allowed, then remembered",
+          "[http]") {
+    routes_fixture f;
+    const std::string body = R"({"event":"secret.updated","workspace":{"id":"p1"}})";
+    const std::string hex = hmac_sha256_hex(infisical_secret, body);
+    auto refused = f.run({infisical(body, hex)});
+    CHECK(refused[0].status == 401);
+    CHECK(refused[0].body == R"({"success":false,"error":"no signed timestamp"})");
+    auto allowed = f.run({infisical(body, hex), infisical(body, hex)}, true);
+    CHECK(allowed[0].status == 200);
+    CHECK(contains(allowed[0].body, R"("action":"cache_cleared")"));
+    CHECK(contains(allowed[1].body, R"("action":"duplicate")"));
+}
+
+TEST_CASE("routes: 404 and 405 answers", "[http]") {
+    routes_fixture f;
+    http_request missing;
+    missing.method = "GET";
+    missing.target = "/" + std::string(16 * 1024, 'x');
+    http_request wrong;
+    wrong.method = "GET";
+    wrong.target = "/webhook";
+    auto answers = f.run({missing, wrong});
+    CHECK(answers[0].status == 404);
+    CHECK(answers[1].status == 405);
+    REQUIRE(answers[1].headers.size() == 1);
+    CHECK(answers[1].headers[0].second == "POST");
+}
