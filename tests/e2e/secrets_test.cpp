@@ -19,7 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 
 const std::string webhook_secret = "e2e-infisical-webhook-secret";
-const std::string jwt_secret = "e2e-jwt-secret-0123456789abcdef";
+const std::string jwt_secret = "e2e-jwt-secret-0123456789abcdef-0123456789";
 // Distinctive values: none may appear anywhere but in the containers' Env.
 const std::string value_one = "pw-one-5f1d93c7e2";
 const std::string value_two = "pw-two-a84be06d31";
