@@ -10,7 +10,7 @@
 FROM debian:bookworm-slim AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev \
-        libspdlog-dev libfmt-dev libsqlite3-dev libarchive-dev libacl1-dev nettle-dev libcli11-dev \
+        libspdlog-dev libfmt-dev libsqlite3-dev libarchive-dev libacl1-dev libcli11-dev \
         git ca-certificates binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

@@ -3,7 +3,8 @@
 # deploy-agent, adnanh/webhook (Debian package `webhook`, a hook with a payload-hmac-sha256
 # rule) and a Node server using only `http` and `crypto` (bench/webhook/node_server.js).
 # Signed 7 KB GitHub push deliveries, valid and invalid signatures, at 16 and 64 connections
-# (wrk); CPU per request, idle and peak RSS, start-up time, and two slow clients.
+# (wrk); CPU per request, idle and peak RSS (also of an agent before and after its first TLS
+# call to an Infisical stub), start-up time, and two slow clients.
 # Prints every number and the agent's ratio to each peer. Takes about 6 min. Asserts nothing.
 #   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
 #   BENCH_SECONDS per wrk run (default 3)
@@ -112,6 +113,38 @@ cpu_ticks() {  # own + reaped children's user and system time
 }
 for n in "${names[@]}"; do idle_rss[$n]=$(rss_kb "${pid[$n]}" VmRSS); done
 
+# A second agent reads secrets from an HTTPS Infisical (bench/webhook/infisical_stub.py, with a
+# certificate made here): its idle RSS before any delivery, and after its first TLS calls (the
+# universal-auth login and one listing, made by the secrets poll 3 s after start).
+port_infisical=19204 port_agent_tls=19205
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/infisical.key" -out "$work/infisical.crt" \
+    2>/dev/null
+python3 "$here/infisical_stub.py" $port_infisical "$work/infisical.crt" "$work/infisical.key" \
+    "$work/listings" &
+pids+=($!)
+cat "$work/manifest.yaml" - >"$work/manifest-tls.yaml" <<YAML
+  vault:
+    image: example/vault:latest
+    strategy: restart
+    secrets:
+      infisical: { project: bench, environment: prod, path: / }
+    auto_redeploy: true
+YAML
+mkdir -p "$work/agent-tls-data"
+start_server agent_tls $port_agent_tls /webhook env DATA_DIR="$work/agent-tls-data" \
+    INFISICAL_API_URL=https://127.0.0.1:$port_infisical INFISICAL_CA_FILE="$work/infisical.crt" \
+    INFISICAL_CLIENT_ID=bench INFISICAL_CLIENT_SECRET=bench INFISICAL_AUTO_REDEPLOY=true \
+    INFISICAL_SYNC_INTERVAL_MINUTES=0.05 DOCKER_HOST="unix://$work/no-engine.sock" \
+    "$agent" serve --manifest "$work/manifest-tls.yaml" --listen 127.0.0.1:$port_agent_tls
+sleep 1
+tls_rss_before=$(rss_kb "${pid[agent_tls]}" VmRSS)
+for _ in $(seq 100); do [[ -s $work/listings ]] && break; sleep 0.2; done
+[[ -s $work/listings ]] || { echo "the agent made no TLS call to the Infisical stub" >&2; exit 1; }
+sleep 0.5
+tls_rss_after=$(rss_kb "${pid[agent_tls]}" VmRSS)
+kill "${pid[agent_tls]}"
+
 # Sanity: each answers the valid delivery 2xx and the invalid one 401.
 for n in "${names[@]}"; do
     for kind in valid invalid; do
@@ -219,6 +252,10 @@ for conns in 16 64; do
     done
 done
 row "idle RSS KiB" "" lower "${idle_rss[agent]}" "${idle_rss[webhook]}" "${idle_rss[node]}"
+row "idle RSS KiB, agent with Infisical, before TLS" "" lower "$tls_rss_before" \
+    "${idle_rss[webhook]}" "${idle_rss[node]}"
+row "idle RSS KiB, agent with Infisical, after TLS" "" lower "$tls_rss_after" \
+    "${idle_rss[webhook]}" "${idle_rss[node]}"
 row "peak RSS KiB" "" lower "${peak_rss[agent]}" "${peak_rss[webhook]}" "${peak_rss[node]}"
 row "start-up ms" "" lower "${startup_ms[agent]}" "${startup_ms[webhook]}" "${startup_ms[node]}"
 echo

@@ -1,6 +1,6 @@
 # Every third-party library the project uses, as an imported target.
 find_package(Boost 1.81 REQUIRED CONFIG)
-find_package(OpenSSL 3 REQUIRED)  # tests: an independent oracle for the HMACs
+find_package(OpenSSL 3 REQUIRED)  # HMAC/SHA, base64, and TLS to Infisical
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(yaml-cpp REQUIRED)
@@ -9,9 +9,6 @@ find_package(LibArchive REQUIRED)  # headers only: docker-client loads it with d
 # The image links the tar writer in instead: a static link takes only the objects the build
 # context needs (plus libacl), where the shared library would bring libxml2 and ICU (32 MB).
 option(DA_STATIC_LIBARCHIVE "Link libarchive's archive into the agent instead of dlopen" OFF)
-find_package(PkgConfig REQUIRED)
-# Nettle: HMAC and SHA for the intake (see agent/intake/signature.hpp), base64 for the client.
-pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 
@@ -26,7 +23,7 @@ add_library(boost_asio INTERFACE)
 target_link_libraries(boost_asio INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(boost_asio INTERFACE BOOST_ASIO_NO_DEPRECATED)
 
-# How the agent links spdlog, fmt, yaml-cpp, SQLite and libstdc++: statically by default, for
+# How the agent links spdlog, fmt, yaml-cpp, SQLite, OpenSSL and libstdc++: statically by default, for
 # start-up time and resident memory (deps/README.md); shared with DA_STATIC_DEPS=OFF, and in
 # sanitizer builds, whose runtime expects the shared libstdc++.
 if(DA_SANITIZE)
@@ -34,11 +31,12 @@ if(DA_SANITIZE)
 else()
     set(da_static_default ON)
 endif()
-option(DA_STATIC_DEPS "Link spdlog, fmt, yaml-cpp, SQLite and libstdc++ into the agent" ${da_static_default})
+option(DA_STATIC_DEPS "Link spdlog, fmt, yaml-cpp, SQLite, OpenSSL and libstdc++ into the agent" ${da_static_default})
 
 add_library(da_logging INTERFACE)     # spdlog + fmt
 add_library(da_yaml INTERFACE)        # yaml-cpp
 add_library(da_sqlite INTERFACE)      # SQLite 3
+add_library(da_openssl INTERFACE)     # libssl + libcrypto
 add_library(da_static_runtime INTERFACE)  # link options for executables
 if(DA_STATIC_DEPS)
     add_library(da_logging_build STATIC ${PROJECT_SOURCE_DIR}/deps/spdlog_build.cpp
@@ -51,10 +49,16 @@ if(DA_STATIC_DEPS)
     target_link_libraries(da_yaml INTERFACE ${DA_YAML_CPP_ARCHIVE})
     find_library(DA_SQLITE_ARCHIVE NAMES libsqlite3.a REQUIRED)
     target_link_libraries(da_sqlite INTERFACE ${DA_SQLITE_ARCHIVE} ${CMAKE_DL_LIBS} m Threads::Threads)
+    find_library(DA_SSL_ARCHIVE NAMES libssl.a REQUIRED)
+    find_library(DA_CRYPTO_ARCHIVE NAMES libcrypto.a REQUIRED)
+    target_include_directories(da_openssl SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})
+    target_link_libraries(da_openssl INTERFACE ${DA_SSL_ARCHIVE} ${DA_CRYPTO_ARCHIVE}
+        ${CMAKE_DL_LIBS} Threads::Threads)
     target_link_options(da_static_runtime INTERFACE -static-libstdc++ -static-libgcc
         -Wl,--gc-sections)
 else()
     target_link_libraries(da_logging INTERFACE spdlog::spdlog fmt::fmt)
     target_link_libraries(da_yaml INTERFACE yaml-cpp)
     target_link_libraries(da_sqlite INTERFACE SQLite::SQLite3)
+    target_link_libraries(da_openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)
 endif()

@@ -7,7 +7,7 @@ da_log() { printf '==> %s\n' "$*" >&2; }
 
 # Debian packages the build, the tests and the quick start need.
 DA_BUILD_PACKAGES=(cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev
-    libspdlog-dev libfmt-dev catch2 libsqlite3-dev libarchive-dev nettle-dev prometheus-cpp-dev libcli11-dev
+    libspdlog-dev libfmt-dev catch2 libsqlite3-dev libarchive-dev prometheus-cpp-dev libcli11-dev
     clang-14 libclang-rt-14-dev)
 DA_RUNTIME_PACKAGES=(docker.io docker-registry busybox-static curl openssl ca-certificates
     debootstrap docker-compose python3-prometheus-client)

@@ -15,6 +15,9 @@
 #include "docker_client/client.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planner.hpp"
+#include "secrets/hash_key.hpp"
+#include "secrets/infisical_http_client.hpp"
+#include "secrets/infisical_settings.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
 
@@ -150,8 +153,24 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
         docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
     console_journal console;
     tee_journal journal(console, recorded.get());
-    deploy_executor runner(*docker, journal);
-    auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}), net::use_future);
+    steady_clock_source time;
+    std::unique_ptr<secrets_service> secrets;
+    try {
+        const infisical_settings config = infisical_settings_from_environment();
+        std::unique_ptr<infisical_client> client;
+        if (config.has_credentials()) {
+            client = make_infisical_client(io.get_executor(), config, time);
+        }
+        secrets = std::make_unique<secrets_service>(std::move(client), *docker, time,
+                                                    config.cache_max_age,
+                                                    load_or_create_hash_key(settings.data_dir));
+    } catch (const std::exception& e) {
+        std::cerr << "deploy-agent: " << e.what() << "\n";
+        return 1;
+    }
+    deploy_executor runner(*docker, journal, secrets.get());
+    auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}),
+                                net::use_future);
     io.run();
     // rolled_back is a failure: the new version did not go live.
     return deploy_exit_code(result.get());

@@ -1,9 +1,9 @@
-// deploy-agent doctor: Infisical authentication. A hook for the secrets module (agent/secrets/),
-// which owns the Infisical client: until it fills this in, doctor says what is configured and
-// that the login itself was not tried.
+// deploy-agent doctor: Infisical. What is configured, then a real login and a read of each
+// app's folder through the secrets module's client (key names only, never values).
 #include <cstdlib>
 
 #include "cli/doctor_report.hpp"
+#include "secrets/doctor_infisical.hpp"
 
 namespace agent::doctor {
 
@@ -38,11 +38,16 @@ void check_infisical(report& r, const manifest& m) {
                "set both (the machine identity's client id and secret)");
         return;
     }
-    r.warn("infisical",
-           universal ? "universal auth configured (INFISICAL_CLIENT_ID); the login was not tried"
-                     : "service token configured (INFISICAL_TOKEN); the login was not tried",
-           "this agent's doctor cannot log in to Infisical yet; check the identity in "
-           "Infisical's console");
+    for (const auto& f : check_infisical_now(m).findings) {
+        if (f.ok) {
+            r.ok(f.subject, f.detail);
+        } else {
+            r.fail(f.subject, f.detail,
+                   "check INFISICAL_API_URL and the credentials; in Infisical's console, give the "
+                   "machine identity read access to the project, environment and path, and "
+                   "create the keys the manifest names");
+        }
+    }
 }
 
 }  // namespace agent::doctor

@@ -40,8 +40,8 @@ void check_secrets(report& r, const manifest& m);
 void check_build_contexts(report& r, const manifest& m);
 
 /// Infisical authentication when INFISICAL_CLIENT_ID/INFISICAL_CLIENT_SECRET or INFISICAL_TOKEN
-/// is set or an app reads secrets from Infisical. The secrets module owns the real login
-/// (doctor_infisical.cpp is its hook).
+/// is set or an app reads secrets from Infisical: logs in and reads each app's folder (key names
+/// and counts, never values); a key the manifest names that is missing there is a failure.
 void check_infisical(report& r, const manifest& m);
 
 }  // namespace agent::doctor

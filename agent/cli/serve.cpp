@@ -11,6 +11,7 @@
 #include "api/api_routes.hpp"
 #include "api/token_settings.hpp"
 #include "cli/serve_tasks.hpp"
+#include "common/iso8601.hpp"
 #include "common/log.hpp"
 #include "deploy/counting_journal.hpp"
 #include "deploy/deploy_queue.hpp"
@@ -28,6 +29,10 @@
 #include "notify/notifier.hpp"
 #include "notify/notifying_journal.hpp"
 #include "status/status_routes.hpp"
+#include "secrets/hash_key.hpp"
+#include "secrets/infisical_http_client.hpp"
+#include "secrets/infisical_settings.hpp"
+#include "secrets/secret_sync.hpp"
 #include "store/group_commit.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
@@ -163,6 +168,39 @@ std::optional<server_options> http_settings(const agent_settings& settings) {
     return options;
 }
 
+// The Infisical client, cache and change detection; null client when no credentials are set
+// (apps with secrets then fail to deploy, saying so). Throws on unusable settings.
+std::unique_ptr<secrets_service> make_secrets(net::io_context& io, const infisical_settings& config,
+                                              docker_client::docker_api& docker, clock& time,
+                                              const std::string& data_dir) {
+    std::unique_ptr<infisical_client> client;
+    if (config.has_credentials()) {
+        client = make_infisical_client(io.get_executor(), config, time);
+        spdlog::info("Infisical at {} ({}); cache entries kept {} min{}", config.api_url,
+                     config.client_id.empty() ? "service token" : "universal auth",
+                     std::chrono::duration<double, std::ratio<60>>(config.cache_max_age).count(),
+                     config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
+    } else {
+        spdlog::info("Infisical credentials not set: apps with secrets.infisical cannot deploy");
+    }
+    return std::make_unique<secrets_service>(std::move(client), docker, time, config.cache_max_age,
+                                             load_or_create_hash_key(data_dir));
+}
+
+// Jobs found by the secrets poll are recorded and queued like a webhook's.
+net::awaitable<void> queue_secret_redeploys(route_services* services, std::vector<planned_job> jobs) {
+    try {
+        delivery_record poll{"", "infisical", "poll", "accepted", "secrets changed",
+                             unix_millis(std::chrono::system_clock::now())};
+        auto ids = co_await services->record(std::move(poll), jobs);
+        for (std::size_t i = 0; i < jobs.size() && i < ids.size(); ++i) {
+            services->queue.submit(deploy_job{ids[i], jobs[i]});
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("could not queue the redeploys the secrets poll found: {}", e.what());
+    }
+}
+
 // Serves until SIGINT or SIGTERM, then lets a running deploy reach a safe point (the switch
 // finished or rolled back) within STOP_GRACE_SECONDS; queued deploys stay queued.
 void run_until_stopped(net::io_context& io, http_server& server, deploy_executor& runner,
@@ -207,8 +245,17 @@ int run_serve(const agent_settings& settings) {
                                [&manifests] { return manifests->current(); }, notify_options);
     notify::notifying_journal announced(store_records, announcer);
     counting_journal journal(announced, metrics::process_metrics());
-    deploy_executor runner(*docker, journal);
     steady_clock_source clock;
+    std::unique_ptr<secrets_service> secrets;
+    infisical_settings infisical_config;
+    try {
+        infisical_config = infisical_settings_from_environment();
+        secrets = make_secrets(io, infisical_config, *docker, clock, settings.data_dir);
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+    deploy_executor runner(*docker, journal, secrets.get());
     deploy_queue queue(
         io.get_executor(),
         [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
@@ -251,7 +298,17 @@ int run_serve(const agent_settings& settings) {
     }
     api_routes api(std::move(api_setup));
     services.api = &api;
-    router routes(std::move(services));
+    services.infisical_secrets = secrets.get();
+    if (infisical_config.sync_interval.count() > 0 && secrets->configured()) {
+        secret_redeploy_sink sink = [&services](std::vector<planned_job> jobs) {
+            return queue_secret_redeploys(&services, std::move(jobs));
+        };
+        net::co_spawn(io, poll_secrets_periodically(*secrets, *manifests, services.auto_redeploy,
+                                                    infisical_config.sync_interval, clock,
+                                                    std::move(sink)),
+                      net::detached);
+    }
+    router routes(services);
     http_server server(io.get_executor(), *http_options,
                        [&routes](http_request request) { return routes.handle(std::move(request)); });
     unsigned short port = 0;

@@ -39,8 +39,8 @@ struct old_config {
     }
 };
 
-// Env: the user's entries (an entry equal to an image entry is the image's), then the injected
-// ones replacing the user's of the same key.
+// Env: the user's entries (an entry equal to an image entry is the image's; one a previous
+// deploy injected is the agent's), then the injected ones replacing the user's of the same key.
 Value user_env(const old_config& old, const spec_inputs& in, allocator& a) {
     Value env(rapidjson::kArrayType);
     const Value* entries = member(old.container, "Env");
@@ -59,6 +59,11 @@ Value user_env(const old_config& old, const spec_inputs& in, allocator& a) {
     auto injected = [&](std::string_view entry) {
         for (const auto& i : in.injected_env) {
             if (env_key(i) == env_key(entry)) {
+                return true;
+            }
+        }
+        for (const auto& k : in.removed_env_keys) {
+            if (k == env_key(entry)) {
                 return true;
             }
         }

@@ -23,6 +23,9 @@ struct spec_inputs {
     /// "KEY=value" entries the secrets stage injects; they replace the user's entry of the same
     /// key. Empty: the user's Env is kept as it was.
     std::vector<std::string> injected_env;
+    /// Keys a previous deploy injected (the old container's secret-keys label): their entries
+    /// are the agent's, not the user's, and are dropped unless injected again.
+    std::vector<std::string> removed_env_keys;
 };
 
 /// Why a container cannot be recreated faithfully (the message says what to do).

@@ -1,5 +1,6 @@
 #include "deploy/executor.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -89,9 +90,68 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     }
 }
 
+namespace {
+
+// True when the container was not made with these secrets (no label, or another hash).
+bool secrets_differ(const std::optional<injection>& secrets,
+                    const docker_client::container_info& c) {
+    if (!secrets) {
+        return false;
+    }
+    auto label = c.labels.find(secrets_hash_label);
+    return label == c.labels.end() || label->second != secrets->hash;
+}
+
+// The spec inputs of a recreate with `secrets` injected: the injected entries, the keys a
+// previous deploy injected (they are the agent's, not the user's), and the two labels.
+void add_secrets(spec_inputs& inputs, const std::optional<injection>& secrets,
+                 const docker_client::container_info& old) {
+    if (auto previous = old.labels.find(secret_keys_label); previous != old.labels.end()) {
+        inputs.removed_env_keys = split_key_label(previous->second);
+    }
+    if (!secrets) {
+        return;
+    }
+    for (const auto& entry : secrets->env) {
+        const std::string key = entry.substr(0, entry.find('='));
+        if (std::binary_search(secrets->injected_keys.begin(), secrets->injected_keys.end(), key)) {
+            inputs.injected_env.push_back(entry);
+        }
+    }
+    for (const auto& [k, v] : secrets->labels) {
+        inputs.labels[k] = v;
+    }
+}
+
+}  // namespace
+
+net::awaitable<std::optional<injection>> deploy_executor::prepare_secrets(
+    const app_spec& app, const deploy_job& job, const docker_client::container_info& old) {
+    if (!app.infisical) {
+        co_return std::nullopt;
+    }
+    if (secrets_ == nullptr) {
+        throw std::runtime_error(
+            "the app reads secrets from Infisical, which is not configured: set "
+            "INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET (or INFISICAL_TOKEN); nothing was "
+            "touched");
+    }
+    injection result = co_await secrets_->prepare(app, old);
+    journal_.step(job.id, fmt::format("secrets: {} key(s) from {}{}", result.injected_keys.size(),
+                                      scope_of(*app.infisical).describe(),
+                                      secrets_differ(result, old) ? " (changed)" : " (unchanged)"));
+    co_return result;
+}
+
 net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
     auto old = co_await app_container(docker_, app);
     journal_.started(job.id, app.name, old.image);
+    auto secrets = co_await prepare_secrets(app, job, old);
+    if (secrets_differ(secrets, old)) {
+        // New secrets need a new Env, which only a new container has: recreate from the image
+        // the container runs.
+        co_return co_await recreate_same_image(app, job, std::move(old), *secrets);
+    }
     journal_.step(job.id, fmt::format("restarting container {} ({})", app.container,
                                       short_id(old.id)));
     co_await docker_.restart_container(old.id, {});
@@ -121,6 +181,7 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
         }
     }
     auto auth = registry_credentials(app);  // throws naming the missing variable, never a value
+    auto secrets = co_await prepare_secrets(app, job, old);
     journal_.step(job.id, fmt::format("pulling {}{}", app.image,
                                       auth ? " (with the app's registry credentials)" : ""));
     std::string last_status;
@@ -137,7 +198,7 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its pull", app.image));
     }
-    if (image->id == old.image_id && !job.plan.force) {
+    if (image->id == old.image_id && !job.plan.force && !secrets_differ(secrets, old)) {
         journal_.step(job.id, fmt::format("container already runs {} ({}); nothing to do",
                                           app.image, short_id(image->id)));
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
@@ -146,7 +207,35 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
     // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
     std::string old_image = co_await old_image_json(docker_, old);
     spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, job.id), {}};
+                       agent_labels(app, job.id), {}, {}};
+    add_secrets(inputs, secrets, old);
+    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    recreate_context context{docker_, journal_, stopping_};
+    deploy_result result = co_await run_recreate(context, std::move(plan));
+    co_return result;
+}
+
+net::awaitable<deploy_result> deploy_executor::recreate_same_image(
+    const app_spec& app, const deploy_job& job, docker_client::container_info old,
+    const injection& secrets) {
+    auto image = co_await docker_.inspect_image(old.image_id);
+    if (!image) {
+        throw std::runtime_error(fmt::format(
+            "the image container {} runs ({}) is gone from the engine; it cannot be recreated "
+            "with the new secrets (nothing was touched)",
+            app.container, short_id(old.image_id)));
+    }
+    // The container's own image reference while it still names this image, else the id.
+    std::string reference = old.image;
+    auto named = co_await find_image_exactly(docker_, reference);
+    if (!named || named->id != old.image_id) {
+        reference = old.image_id;
+    }
+    spec_inputs inputs{old.raw_json, image->raw_json, image->raw_json, reference,
+                       agent_labels(app, job.id), {}, {}};
+    add_secrets(inputs, secrets, old);
+    journal_.step(job.id, fmt::format("recreating {} from its image {} with the new secrets",
+                                      app.container, short_id(old.image_id)));
     recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
     recreate_context context{docker_, journal_, stopping_};
     deploy_result result = co_await run_recreate(context, std::move(plan));
@@ -158,6 +247,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     // Checked before a build that can take minutes: the old container must exist to be replaced.
     auto old = co_await app_container(docker_, app);
     journal_.started(job.id, app.name, old.image);
+    // So are the secrets: a missing key stops the deploy before the build.
+    auto secrets = co_await prepare_secrets(app, job, old);
     auto log = [this, &job](std::string_view line) { journal_.step(job.id, line); };
     std::string commit;
     if (app.build->git) {
@@ -174,7 +265,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
     std::string old_image = co_await old_image_json(docker_, old);
     spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, job.id), {}};
+                       agent_labels(app, job.id), {}, {}};
+    add_secrets(inputs, secrets, old);
     recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
     recreate_context context{docker_, journal_, stopping_};
     deploy_result result = co_await run_recreate(context, std::move(plan));
@@ -199,7 +291,7 @@ net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
     out.compared_with = image->id;
     std::string old_image = co_await old_image_json(docker_, old);
     spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, 0), {}};
+                       agent_labels(app, 0), {}, {}};
     out.changes = diff_container_spec(inputs, build_container_spec(inputs));
     // Which deployment id the container would carry is not known before it is queued.
     std::erase_if(out.changes, [](const spec_change& c) {

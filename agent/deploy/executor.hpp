@@ -11,6 +11,7 @@
 #include "docker_client/docker_api.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planned_job.hpp"
+#include "secrets/secrets_service.hpp"
 
 namespace agent {
 
@@ -40,8 +41,10 @@ struct deploy_plan {
 /// manifest says; anything else is refused and nothing is touched.
 class deploy_executor {
 public:
-    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal)
-        : docker_(docker), journal_(journal) {}
+    /// `secrets` may be null: apps with `secrets.infisical` then fail with that reason.
+    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal,
+                    secrets_service* secrets = nullptr)
+        : docker_(docker), journal_(journal), secrets_(secrets) {}
 
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
     /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
@@ -58,9 +61,18 @@ private:
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
     /// Git sync of build.context (when build.git is set), build, then the same recreate.
     net::awaitable<deploy_result> build_and_recreate(const app_spec& app, const deploy_job& job);
+    /// A recreate from the image the container runs now (a restart whose secrets changed).
+    net::awaitable<deploy_result> recreate_same_image(const app_spec& app, const deploy_job& job,
+                                                      docker_client::container_info old,
+                                                      const injection& secrets);
+    /// The app's secrets injected into `old`'s Env (nullopt when it reads none). Throws, before
+    /// anything is touched, when they cannot be read or a key is missing.
+    net::awaitable<std::optional<injection>> prepare_secrets(
+        const app_spec& app, const deploy_job& job, const docker_client::container_info& old);
 
     docker_client::docker_api& docker_;
     deployment_journal& journal_;
+    secrets_service* secrets_;
     bool stopping_ = false;
 };
 

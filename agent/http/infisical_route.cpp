@@ -8,6 +8,7 @@
 #include "common/log.hpp"
 #include "http/routes.hpp"
 #include "http/webhook_answers.hpp"
+#include "secrets/secret_sync.hpp"
 
 namespace agent {
 
@@ -72,10 +73,23 @@ boost::asio::awaitable<http_response> router::accept_change(const http_request& 
         replays_.remember(verdict.replay_key, until_ms, now_ms);
     }
     auto m = s_.manifests.current();
-    std::vector<planned_job> jobs = plan_infisical_change(*m, change, s_.auto_redeploy);
+    // The secrets stage clears the cache and redeploys only apps whose secrets hash changed;
+    // without it (tests of the front door alone) the planner's choice stands.
+    std::vector<planned_job> jobs;
+    infisical_action action = infisical_action::cache_cleared;
+    if (s_.infisical_secrets != nullptr) {
+        auto outcome = co_await s_.infisical_secrets->on_change(*m, change, s_.auto_redeploy);
+        jobs = secret_redeploy_jobs(outcome.redeploy, "");
+        action = !jobs.empty()                ? infisical_action::redeploy_queued
+                 : outcome.cleared.empty() ? infisical_action::nothing_cached
+                                           : infisical_action::cache_cleared;
+    } else {
+        jobs = plan_infisical_change(*m, change, s_.auto_redeploy);
+        action = jobs.empty() ? infisical_action::cache_cleared : infisical_action::redeploy_queued;
+    }
     delivery_record accepted{"", "infisical", verdict.event, "accepted",
-                             "cache cleared; no app to redeploy", now_ms, verdict.replay_key,
-                             until_ms};
+                             std::string(to_string(action)) + "; no app to redeploy", now_ms,
+                             verdict.replay_key, until_ms};
     std::vector<std::string> id_texts;
     if (jobs.empty()) {
         if (s_.note) {
@@ -94,10 +108,10 @@ boost::asio::awaitable<http_response> router::accept_change(const http_request& 
             id_texts.push_back(std::to_string(ids[i]));
         }
     }
-    spdlog::info("{} POST {} 200 infisical {} {}: cache cleared{}", request.client, path,
-                 escape_untrusted(verdict.event), where,
+    spdlog::info("{} POST {} 200 infisical {} {}: {}{}", request.client, path,
+                 escape_untrusted(verdict.event), where, to_string(action),
                  id_texts.empty() ? "" : ", queued deployment(s) " + fmt::format("{}", fmt::join(id_texts, ",")));
-    co_return infisical_processed(verdict.event, infisical_action::cache_cleared, id_texts);
+    co_return infisical_processed(verdict.event, action, id_texts);
 }
 
 }  // namespace agent

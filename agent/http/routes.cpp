@@ -7,6 +7,7 @@
 #include "http/webhook_answers.hpp"
 #include "metrics/agent_metrics.hpp"
 #include "status/status_routes.hpp"
+#include "secrets/secret_sync.hpp"
 
 namespace agent {
 

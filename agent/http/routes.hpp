@@ -20,6 +20,7 @@
 #include "intake/replay_memory.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "planner/planner.hpp"
+#include "secrets/secrets_service.hpp"
 #include "store/store.hpp"
 
 namespace agent {
@@ -59,6 +60,9 @@ struct route_services {
     /// system's unless set).
     infisical_intake_options infisical;
     auto_redeploy_policy auto_redeploy;
+    /// The Infisical cache and change detection; null when Infisical is not configured (then a
+    /// change is planned by plan_infisical_change alone).
+    secrets_service* infisical_secrets = nullptr;
     /// The bearer-token API under /api; null answers 503 (no JWT_SECRET).
     api_routes* api = nullptr;
     /// GET /readyz's checks (http/readiness.hpp); null answers 503.

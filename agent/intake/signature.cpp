@@ -1,9 +1,8 @@
 #include "intake/signature.hpp"
 
-#include <nettle/hmac.h>
-#include <nettle/memops.h>
-#include <nettle/sha1.h>
-#include <nettle/sha2.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cerrno>
 #include <climits>
@@ -27,8 +26,25 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
     return out;
 }
 
-const std::uint8_t* bytes(std::string_view s) {
-    return reinterpret_cast<const std::uint8_t*>(s.data());
+const unsigned char* bytes(std::string_view s) {
+    return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+// OpenSSL's one-shot HMAC; it fails only when the process is out of memory.
+template <std::size_t N>
+std::array<unsigned char, N> one_shot_hmac(const EVP_MD* md, std::string_view key,
+                                           std::string_view data) {
+    std::array<unsigned char, N> mac{};
+    unsigned int length = 0;
+    // HMAC() treats a null key as "reuse the previous one"; an empty key must be a real one.
+    static constexpr unsigned char empty_key = 0;
+    const unsigned char* k = key.empty() ? &empty_key : bytes(key);
+    if (HMAC(md, k, static_cast<int>(key.size()), bytes(data), data.size(), mac.data(),
+             &length) == nullptr ||
+        length != N) {
+        throw std::runtime_error("HMAC computation failed");
+    }
+    return mac;
 }
 
 bool is_space(char c) {
@@ -92,12 +108,7 @@ std::string hex_problem(std::string_view digits, std::size_t expected, std::stri
 }  // namespace
 
 std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data) {
-    hmac_sha256_ctx ctx;
-    hmac_sha256_set_key(&ctx, key.size(), bytes(key));
-    hmac_sha256_update(&ctx, data.size(), bytes(data));
-    std::array<unsigned char, SHA256_DIGEST_SIZE> mac{};
-    hmac_sha256_digest(&ctx, mac.size(), mac.data());
-    return mac;
+    return one_shot_hmac<32>(EVP_sha256(), key, data);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
@@ -106,30 +117,26 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
 }
 
 std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
-    hmac_sha1_ctx ctx;
-    hmac_sha1_set_key(&ctx, key.size(), bytes(key));
-    hmac_sha1_update(&ctx, data.size(), bytes(data));
-    std::array<unsigned char, SHA1_DIGEST_SIZE> mac{};
-    hmac_sha1_digest(&ctx, mac.size(), mac.data());
+    const auto mac = one_shot_hmac<20>(EVP_sha1(), key, data);
     return to_hex(mac.data(), mac.size());
 }
 
 std::string sha256_hex(std::string_view data) {
-    sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, data.size(), bytes(data));
-    std::array<unsigned char, SHA256_DIGEST_SIZE> digest{};
-    sha256_digest(&ctx, digest.size(), digest.data());
+    std::array<unsigned char, 32> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 computation failed");
+    }
     return to_hex(digest.data(), digest.size());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
         // Spend comparable time anyway; only the length difference is revealed.
-        (void)nettle_memeql_sec(a.data(), a.data(), a.size());
+        (void)CRYPTO_memcmp(a.data(), a.data(), a.size());
         return false;
     }
-    return a.empty() || nettle_memeql_sec(a.data(), b.data(), a.size()) != 0;
+    return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string secret_fingerprint(std::string_view secret) {

@@ -8,9 +8,9 @@
 
 namespace agent {
 
-// Hashes and MACs come from Nettle: direct functions with no start-up work, where OpenSSL 3
-// initialises its provider machinery on first use (about 2 MB of resident memory and a few
-// milliseconds at start, for three algorithms). The tests check them against OpenSSL.
+// Hashes and MACs come from OpenSSL, the agent's one crypto and TLS library. OpenSSL 3 loads its
+// default provider on the first call, not at start: an idle agent that has verified nothing
+// does not pay for it.
 
 /// HMAC-SHA256(key, data), raw bytes.
 std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data);
@@ -24,7 +24,7 @@ std::string hmac_sha1_hex(std::string_view key, std::string_view data);
 /// Lower-case hex of SHA-256(data) (64 characters).
 std::string sha256_hex(std::string_view data);
 
-/// Compares in time that depends only on the lengths (nettle's memeql_sec). Different lengths
+/// Compares in time that depends only on the lengths (OpenSSL's CRYPTO_memcmp). Different lengths
 /// are unequal; nothing but the length difference leaks.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

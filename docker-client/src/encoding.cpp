@@ -3,7 +3,7 @@
 #include <charconv>
 #include <utility>
 
-#include <nettle/base64.h>
+#include <openssl/evp.h>
 
 #include "docker_client/error.hpp"
 
@@ -33,8 +33,12 @@ std::string percent_encode(std::string_view text) {
 }
 
 std::string base64url(std::string_view bytes) {
-    std::string out(BASE64_ENCODE_RAW_LENGTH(bytes.size()), '\0');
-    base64_encode_raw(out.data(), bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+    // EVP_EncodeBlock writes 4 characters per 3 bytes (padded) and a terminating NUL.
+    std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                       reinterpret_cast<const unsigned char*>(bytes.data()),
+                                       static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(length));
     for (char& c : out) {
         if (c == '+') {
             c = '-';

@@ -113,7 +113,7 @@ TEST_CASE("an Infisical delivery sent twice in its window is a duplicate, also a
         auto first = infisical(port, body, signature);
         INFO(first.body << "\n" << agent.process.log());
         CHECK(first.status == 200);
-        CHECK_THAT(first.body, Catch::Contains(R"("action":"cache_cleared")"));
+        CHECK_THAT(first.body, Catch::Contains(R"("action":"nothing_cached")"));
         auto replay = infisical(port, body, signature);
         CHECK(replay.status == 200);
         CHECK_THAT(replay.body, Catch::Contains(R"("success":true)"));
@@ -145,7 +145,7 @@ TEST_CASE("an Infisical delivery without a signed timestamp is 401 unless allowe
     auto accepted = infisical(port, body, plain_hex);
     INFO(accepted.body << "\n" << lenient.process.log());
     CHECK(accepted.status == 200);
-    CHECK_THAT(accepted.body, Catch::Contains(R"("action":"cache_cleared")"));
+    CHECK_THAT(accepted.body, Catch::Contains(R"("action":"nothing_cached")"));
     // Remembered for the window from its arrival.
     CHECK_THAT(infisical(port, body, plain_hex).body, Catch::Contains(R"("action":"duplicate")"));
 }

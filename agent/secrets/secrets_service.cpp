@@ -1,0 +1,178 @@
+#include "secrets/secrets_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "common/log.hpp"
+
+namespace agent {
+
+namespace net = boost::asio;
+
+namespace {
+
+bool allowed_to_redeploy(const app_spec& app, const auto_redeploy_policy& policy) {
+    return policy.enabled && app.auto_redeploy && app.infisical &&
+           (!policy.apps || std::find(policy.apps->begin(), policy.apps->end(), app.name) !=
+                                policy.apps->end());
+}
+
+bool change_concerns(const infisical_change& change, const infisical_source& source) {
+    if ((!change.project.empty() && change.project != source.project) ||
+        (!change.environment.empty() && change.environment != source.environment) ||
+        !change_covers(change.secret_path, source.path)) {
+        return false;
+    }
+    return !change.secret_key || source.keys.empty() ||
+           std::find(source.keys.begin(), source.keys.end(), *change.secret_key) != source.keys.end();
+}
+
+}  // namespace
+
+std::string secret_change_outcome::action() const {
+    if (!redeploy.empty()) {
+        return "redeploy_queued";
+    }
+    return cleared.empty() ? "nothing_cached" : "cache_cleared";
+}
+
+secret_scope scope_of(const infisical_source& source) {
+    return secret_scope{source.project, source.environment, source.path.empty() ? "/" : source.path};
+}
+
+std::vector<std::string> container_env(const docker_client::container_info& info) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(info.raw_json.data(), info.raw_json.size());
+    std::vector<std::string> env;
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return env;
+    }
+    auto config = doc.FindMember("Config");
+    if (config == doc.MemberEnd() || !config->value.IsObject()) {
+        return env;
+    }
+    auto list = config->value.FindMember("Env");
+    if (list == config->value.MemberEnd() || !list->value.IsArray()) {
+        return env;
+    }
+    for (const auto& e : list->value.GetArray()) {
+        if (e.IsString()) {
+            env.emplace_back(e.GetString(), e.GetStringLength());
+        }
+    }
+    return env;
+}
+
+secrets_service::secrets_service(std::unique_ptr<infisical_client> client,
+                                 docker_client::docker_api& docker, clock& time,
+                                 std::chrono::milliseconds cache_max_age, std::string hash_key)
+    : client_(std::move(client)), docker_(docker), clock_(time), cache_(cache_max_age),
+      hash_key_(std::move(hash_key)) {}
+
+net::awaitable<secret_listing> secrets_service::listing(secret_scope scope) {
+    if (!client_) {
+        throw secrets_error("secrets " + scope.describe() + ": Infisical is not configured (set "
+                            "INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET, or INFISICAL_TOKEN)");
+    }
+    if (auto cached = cache_.find(scope, clock_.now())) {
+        co_return std::move(*cached);
+    }
+    secret_listing fresh = co_await client_->list_secrets(scope);
+    cache_.store(scope, fresh, clock_.now());
+    co_return fresh;
+}
+
+net::awaitable<injection> secrets_service::prepare(const app_spec& app,
+                                                   const docker_client::container_info& old) {
+    const secret_scope scope = scope_of(*app.infisical);
+    secret_listing secrets = co_await listing(scope);
+    injection_input input{container_env(old), {}, std::move(secrets.values), app.infisical->keys};
+    if (auto it = old.labels.find(secret_keys_label); it != old.labels.end()) {
+        input.previous_keys = it->second;
+    }
+    injection result = inject_secrets(input, hash_key_);
+    if (!result.missing.empty()) {
+        std::vector<std::string> why;
+        for (const auto& key : result.missing) {
+            const bool hidden = std::find(secrets.hidden.begin(), secrets.hidden.end(), key) !=
+                                secrets.hidden.end();
+            why.push_back(hidden ? key + " (value hidden from this identity)" : key);
+        }
+        throw secrets_error(fmt::format("secrets {}: missing key(s) {}", scope.describe(),
+                                        fmt::join(why, ", ")));
+    }
+    if (!result.unusable.empty()) {
+        spdlog::warn("app {}: secret name(s) that cannot be environment variables left out: {}",
+                     app.name, fmt::join(result.unusable, ", "));
+    }
+    co_return result;
+}
+
+net::awaitable<bool> secrets_service::hash_changed(const app_spec& app) {
+    const secret_scope scope = scope_of(*app.infisical);
+    secret_listing secrets = co_await listing(scope);
+    injection_input input{{}, {}, std::move(secrets.values), app.infisical->keys};
+    const std::string fresh = secrets_hash(select_secrets(input), hash_key_);
+    auto container = co_await docker_.inspect_container(app.container);
+    if (!container) {
+        co_return false;  // nothing to recreate; the deploy would fail
+    }
+    auto label = container->labels.find(secrets_hash_label);
+    co_return label == container->labels.end() || label->second != fresh;
+}
+
+net::awaitable<secret_change_outcome> secrets_service::on_change(const manifest& apps,
+                                                                 infisical_change change,
+                                                                 auto_redeploy_policy policy) {
+    secret_change_outcome outcome;
+    outcome.cleared = cache_.clear_matching(
+        change.project, change.environment, change.secret_path.empty() ? "/" : change.secret_path,
+        change.event == "poll" ? "Infisical Sync" : "Infisical Webhook");
+    for (const auto& app : apps.apps) {
+        if (!app.infisical || !change_concerns(change, *app.infisical) ||
+            !allowed_to_redeploy(app, policy) || !client_ || app.service) {
+            continue;
+        }
+        try {
+            const bool changed = co_await hash_changed(app);
+            if (changed) {
+                outcome.redeploy.push_back(app.name);
+            } else {
+                outcome.unchanged.push_back(app.name);
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("app {}: cannot check its secrets after the change: {}", app.name, e.what());
+            outcome.failed.push_back(app.name);
+        }
+    }
+    co_return outcome;
+}
+
+net::awaitable<std::vector<std::string>> secrets_service::poll(const manifest& apps,
+                                                               auto_redeploy_policy policy) {
+    std::set<secret_scope> scopes;
+    for (const auto& app : apps.apps) {
+        if (app.infisical) {
+            scopes.insert(scope_of(*app.infisical));
+        }
+    }
+    std::set<std::string> redeploy;
+    for (const auto& scope : scopes) {
+        // Exactly this folder: a poll of "/" must not count as a change of every sub-folder.
+        manifest only;
+        for (const auto& app : apps.apps) {
+            if (app.infisical && scope_of(*app.infisical) == scope) {
+                only.apps.push_back(app);
+            }
+        }
+        infisical_change change{"poll", scope.project, scope.environment, scope.path, std::nullopt};
+        auto outcome = co_await on_change(only, change, policy);
+        redeploy.insert(outcome.redeploy.begin(), outcome.redeploy.end());
+    }
+    co_return std::vector<std::string>(redeploy.begin(), redeploy.end());
+}
+
+}  // namespace agent

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/clock.hpp"
+#include "docker_client/docker_api.hpp"
+#include "intake/events.hpp"
+#include "manifest/manifest.hpp"
+#include "planner/planner.hpp"
+#include "secrets/infisical_client.hpp"
+#include "secrets/injection.hpp"
+#include "secrets/secret_cache.hpp"
+
+namespace agent {
+
+/// What an Infisical change (a webhook, or a poll) led to.
+struct secret_change_outcome {
+    std::vector<secret_scope> cleared;    ///< cache entries dropped
+    std::vector<std::string> redeploy;    ///< apps whose secrets hash changed, allowed to redeploy
+    std::vector<std::string> unchanged;   ///< allowed apps whose hash is what their container has
+    std::vector<std::string> failed;      ///< allowed apps whose secrets could not be read now
+
+    /// "redeploy_queued" when apps are to be redeployed, else "cache_cleared" when entries were
+    /// dropped, else "nothing_cached".
+    std::string action() const;
+};
+
+/// Secrets for deploys: the Infisical client behind a cache, the injection into a container's
+/// Env, and change detection against the containers' secrets-hash labels. One per agent, used
+/// from its event loop.
+class secrets_service {
+public:
+    /// `client` may be null (no Infisical credentials): apps with secrets then fail to deploy
+    /// with that reason. References must outlive the service.
+    secrets_service(std::unique_ptr<infisical_client> client, docker_client::docker_api& docker,
+                    clock& time, std::chrono::milliseconds cache_max_age, std::string hash_key);
+
+    bool configured() const { return client_ != nullptr; }
+
+    /// The listing at `scope`, from the cache or fetched (and cached). Throws secrets_error.
+    boost::asio::awaitable<secret_listing> listing(secret_scope scope);
+
+    /// The Env and labels recreating `old` for `app` needs (app.infisical must be set). Throws
+    /// secrets_error when Infisical cannot be read, or a `keys` entry is missing or hidden: the
+    /// deploy must stop before the container is touched. The message names keys, never values.
+    boost::asio::awaitable<injection> prepare(const app_spec& app,
+                                              const docker_client::container_info& old);
+
+    /// Handles a change: drops the cache entries it covers, then, for each app the change
+    /// concerns that `policy` and the manifest allow to auto-redeploy, fetches its secrets
+    /// again and compares their hash with its container's label.
+    boost::asio::awaitable<secret_change_outcome> on_change(const manifest& apps,
+                                                            infisical_change change,
+                                                            auto_redeploy_policy policy);
+
+    /// Polls every scope the manifest reads, as a change at each (on_change). Returns the apps
+    /// to redeploy.
+    boost::asio::awaitable<std::vector<std::string>> poll(const manifest& apps,
+                                                          auto_redeploy_policy policy);
+
+private:
+    boost::asio::awaitable<bool> hash_changed(const app_spec& app);
+
+    std::unique_ptr<infisical_client> client_;
+    docker_client::docker_api& docker_;
+    clock& clock_;
+    secret_cache cache_;
+    std::string hash_key_;
+};
+
+/// The scope an app reads.
+secret_scope scope_of(const infisical_source& source);
+
+/// The `Config.Env` of an inspected container (empty when it has none).
+std::vector<std::string> container_env(const docker_client::container_info& info);
+
+}  // namespace agent
