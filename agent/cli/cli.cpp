@@ -101,6 +101,11 @@ int run_cli(int argc, char** argv) {
         "doctor", "Check the socket, engine, manifest, containers, build contexts, registry "
                   "logins and secrets; say what to fix (exit 1 when something is wrong)");
     doctor->add_option("--manifest", settings.manifest_path, "The YAML manifest (MANIFEST_PATH)");
+    std::string doctor_topic;
+    doctor->add_option("TOPIC", doctor_topic,
+                       "Only this group of checks: 'infisical' logs in to Infisical and reads "
+                       "each app's secret path (key names only, never values)")
+        ->check(CLI::IsMember({"infisical"}));
     auto* healthcheck = app.add_subcommand(
         "healthcheck", "Exit 0 when the agent on LISTEN_ADDRESS:PORT answers /healthz (the "
                        "image's HEALTHCHECK)");
@@ -131,7 +136,7 @@ int run_cli(int argc, char** argv) {
         return run_verify_signature(verify, std::cout);
     }
     if (doctor->parsed()) {
-        return run_doctor(settings, std::cout);
+        return run_doctor(settings, std::cout, doctor_topic);
     }
     if (healthcheck->parsed()) {
         return run_healthcheck_command(settings.listen_address, settings.port, std::cerr);

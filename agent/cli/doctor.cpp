@@ -203,8 +203,17 @@ std::optional<manifest> check_manifest(doctor::report& r, const std::string& pat
 
 }  // namespace
 
-int run_doctor(const agent_settings& settings, std::ostream& out) {
+int run_doctor(const agent_settings& settings, std::ostream& out, const std::string& topic) {
     doctor::report r(out);
+    if (topic == "infisical") {
+        if (const std::optional<manifest> m = check_manifest(r, settings.manifest_path)) {
+            doctor::check_infisical(r, *m);
+        }
+        out << (r.failures() == 0 ? "doctor infisical: everything checked is in order\n"
+                                  : fmt::format("doctor infisical: {} problem(s) to fix\n",
+                                                r.failures()));
+        return r.failures() == 0 ? 0 : 1;
+    }
     const auto options = docker_client::options_from_environment();
     bool engine_reachable = true;
     if (options.host.starts_with("unix://")) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 
 #include "cli/settings.hpp"
 
@@ -14,7 +15,8 @@ namespace agent {
 /// registry for the image with them), the webhook and API secrets (set, no stray whitespace or
 /// newline, long enough, not reused as JWT_SECRET), and Infisical authentication when configured.
 /// One line per check on `out` ("ok", "warn" or "FAIL", then what was found and how to fix it).
-/// Returns 0 when nothing failed, 1 otherwise.
-int run_doctor(const agent_settings& settings, std::ostream& out);
+/// Returns 0 when nothing failed, 1 otherwise. `topic` "infisical" runs only the manifest and
+/// Infisical checks (`deploy-agent doctor infisical`); "" runs everything.
+int run_doctor(const agent_settings& settings, std::ostream& out, const std::string& topic = "");
 
 }  // namespace agent
