@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/doctor_report.hpp"
+#include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
 
@@ -165,6 +166,23 @@ net::awaitable<void> check_app(doctor::report& r, docker_api& docker, const app_
     }
 }
 
+// The engine's Swarm role: needed only when an app is a Swarm service.
+net::awaitable<void> check_swarm(doctor::report& r, docker_api& docker, const manifest& m) {
+    const bool services = std::any_of(m.apps.begin(), m.apps.end(),
+                                      [](const app_spec& a) { return a.service.has_value(); });
+    if (!services) {
+        r.ok("swarm", "not needed: no app is a Swarm service");
+        co_return;
+    }
+    swarm_readiness role = co_await swarm_role(docker);
+    if (role.manager) {
+        r.ok("swarm", role.text);
+        co_return;
+    }
+    r.fail("swarm", role.text,
+           "an app in the manifest is a Swarm service: run the agent against a manager");
+}
+
 net::awaitable<void> check_engine(doctor::report& r, docker_api& docker, const manifest* m) {
     try {
         auto v = co_await docker.ping();
@@ -182,6 +200,7 @@ net::awaitable<void> check_engine(doctor::report& r, docker_api& docker, const m
     if (m == nullptr) {
         co_return;
     }
+    co_await check_swarm(r, docker, *m);
     for (const auto& app : m->apps) {
         co_await check_app(r, docker, app);
     }

@@ -321,7 +321,10 @@ int run_serve(const agent_settings& settings) {
     spdlog::info("deploy-agent {} listening on http://{}:{} (manifest {}: {} app(s); history {})",
                  DA_VERSION, settings.listen_address, port, settings.manifest_path,
                  manifests->current()->apps.size(), db->path());
-    recover_interrupted_recreates_now(*db);  // before any new work, and before recover()
+    // Before any new work, and before recover(); each one is announced like any outcome.
+    for (std::int64_t id : recover_interrupted_recreates_now(*db)) {
+        announcer.deployment_finished(id);
+    }
     recover(*db, queue);
     net::co_spawn(io, prune_periodically(*db), net::detached);
     net::co_spawn(io, server.run(), net::detached);

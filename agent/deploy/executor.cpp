@@ -204,14 +204,8 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
         journal_.finished(job.id, app.name, deploy_result::succeeded, app.image, "");
         co_return deploy_result::succeeded;
     }
-    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
-    std::string old_image = co_await old_image_json(docker_, old);
-    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, job.id), {}, {}};
-    add_secrets(inputs, secrets, old);
-    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
-    recreate_context context{docker_, journal_, stopping_};
-    deploy_result result = co_await run_recreate(context, std::move(plan));
+    deploy_result result =
+        co_await recreate_from(app, job, std::move(old), std::move(*image), app.image, secrets);
     co_return result;
 }
 
@@ -231,12 +225,23 @@ net::awaitable<deploy_result> deploy_executor::recreate_same_image(
     if (!named || named->id != old.image_id) {
         reference = old.image_id;
     }
-    spec_inputs inputs{old.raw_json, image->raw_json, image->raw_json, reference,
-                       agent_labels(app, job.id), {}, {}};
-    add_secrets(inputs, secrets, old);
     journal_.step(job.id, fmt::format("recreating {} from its image {} with the new secrets",
                                       app.container, short_id(old.image_id)));
-    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
+    deploy_result result = co_await recreate_from(app, job, std::move(old), std::move(*image),
+                                                  std::move(reference), secrets);
+    co_return result;
+}
+
+net::awaitable<deploy_result> deploy_executor::recreate_from(
+    const app_spec& app, const deploy_job& job, docker_client::container_info old,
+    docker_client::image_info image, std::string reference,
+    const std::optional<injection>& secrets) {
+    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
+    std::string old_image = co_await old_image_json(docker_, old);
+    spec_inputs inputs{old.raw_json, std::move(old_image), image.raw_json, std::move(reference),
+                       agent_labels(app, job.id), {}, {}};
+    add_secrets(inputs, secrets, old);
+    recreate_plan plan{app, job, std::move(old), std::move(image), build_container_spec(inputs)};
     recreate_context context{docker_, journal_, stopping_};
     deploy_result result = co_await run_recreate(context, std::move(plan));
     co_return result;
@@ -262,14 +267,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its build", image_id));
     }
-    // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
-    std::string old_image = co_await old_image_json(docker_, old);
-    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, job.id), {}, {}};
-    add_secrets(inputs, secrets, old);
-    recreate_plan plan{app, job, std::move(old), std::move(*image), build_container_spec(inputs)};
-    recreate_context context{docker_, journal_, stopping_};
-    deploy_result result = co_await run_recreate(context, std::move(plan));
+    deploy_result result =
+        co_await recreate_from(app, job, std::move(old), std::move(*image), app.image, secrets);
     co_return result;
 }
 

@@ -61,6 +61,12 @@ private:
     net::awaitable<deploy_result> pull_and_recreate(const app_spec& app, const deploy_job& job);
     /// Git sync of build.context (when build.git is set), build, then the same recreate.
     net::awaitable<deploy_result> build_and_recreate(const app_spec& app, const deploy_job& job);
+    /// The recreate of `old` from `image` (Config.Image `reference`) with `secrets` injected.
+    net::awaitable<deploy_result> recreate_from(const app_spec& app, const deploy_job& job,
+                                                docker_client::container_info old,
+                                                docker_client::image_info image,
+                                                std::string reference,
+                                                const std::optional<injection>& secrets);
     /// A recreate from the image the container runs now (a restart whose secrets changed).
     net::awaitable<deploy_result> recreate_same_image(const app_spec& app, const deploy_job& job,
                                                       docker_client::container_info old,

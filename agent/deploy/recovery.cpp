@@ -78,9 +78,9 @@ net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const rec
 
 }  // namespace
 
-net::awaitable<std::size_t> recover_interrupted_recreates(docker_client::docker_api& docker,
-                                                          store& db) {
-    std::size_t handled = 0;
+net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
+    docker_client::docker_api& docker, store& db) {
+    std::vector<std::int64_t> handled;
     for (const auto& p : db.interrupted_recreates()) {
         outcome result;
         try {
@@ -101,14 +101,14 @@ net::awaitable<std::size_t> recover_interrupted_recreates(docker_client::docker_
             spdlog::error("deployment {} of {} was interrupted by a stop of the agent: {}",
                           p.deployment_id, p.app, result.what);
         }
-        ++handled;
+        handled.push_back(p.deployment_id);
     }
     co_return handled;
 }
 
-std::size_t recover_interrupted_recreates_now(store& db) {
+std::vector<std::int64_t> recover_interrupted_recreates_now(store& db) {
     if (db.interrupted_recreates().empty()) {
-        return 0;
+        return {};
     }
     net::io_context io;
     auto docker = docker_client::make_client(io.get_executor(),
@@ -119,7 +119,7 @@ std::size_t recover_interrupted_recreates_now(store& db) {
         return result.get();
     } catch (const std::exception& e) {
         spdlog::error("recovery of interrupted deployments failed: {}", e.what());
-        return 0;
+        return {};
     }
 }
 

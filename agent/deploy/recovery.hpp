@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -16,12 +18,12 @@ namespace net = boost::asio;
 /// its name back and runs), from the engine's actual state, so that the app ends with one
 /// running container under its name. Each such deployment becomes `recovered`, its record
 /// saying what was done; one that cannot be brought back becomes `failed` with the state found.
-/// Returns how many deployments it handled.
-net::awaitable<std::size_t> recover_interrupted_recreates(docker_client::docker_api& docker,
-                                                          store& db);
+/// Returns the ids of the deployments it handled (to be announced: they ended here).
+net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
+    docker_client::docker_api& docker, store& db);
 
 /// recover_interrupted_recreates() on its own event loop and engine connection (blocking).
 /// Engine failures are logged; the deployments are then left for mark_interrupted.
-std::size_t recover_interrupted_recreates_now(store& db);
+std::vector<std::int64_t> recover_interrupted_recreates_now(store& db);
 
 }  // namespace agent

@@ -15,6 +15,7 @@
 
 #include "support/agent_process.hpp"
 #include "support/engine.hpp"
+#include "support/fake_infisical.hpp"
 #include "support/fixtures.hpp"
 
 namespace {
@@ -178,4 +179,63 @@ TEST_CASE("doctor logs in to the app's registry: good credentials pass, bad ones
     CHECK_THAT(bad_out, Catch::Contains("FAIL  app doctor-app registry: the engine could not fetch " +
                                         ref + " from its registry"));
     CHECK_THAT(bad_out, Catch::Contains("fix: check the credentials"));
+}
+
+TEST_CASE("doctor infisical logs in and lists key names, never values; a missing key fails",
+          "[e2e][doctor][secrets]") {
+    test::fake_infisical infisical;
+    const std::string value = "doctor-e2e-secret-value-91c2";
+    infisical.set_secret("proj-d", "prod", "/api", "DB_PASSWORD", value);
+    const std::string manifest = test::write_temp_file(
+        "manifest.yaml",
+        "version: 1\napps:\n  doctor-app:\n    container: da-doctor-unused\n"
+        "    strategy: restart\n    secrets:\n      infisical: { project: proj-d, environment: "
+        "prod, path: /api, keys: [DB_PASSWORD, API_KEY] }\n");
+    const std::map<std::string, std::string> env{
+        {"WEBHOOK_SECRET", good_secret},       {"INFISICAL_API_URL", infisical.url()},
+        {"INFISICAL_CA_FILE", infisical.ca_file()}, {"INFISICAL_CLIENT_ID", "client-id"},
+        {"INFISICAL_CLIENT_SECRET", "client-secret"}};
+    auto [missing, missing_out] =
+        test::run_agent_command({"doctor", "infisical", "--manifest", manifest}, env);
+    INFO(missing_out);
+    CHECK(missing == 1);
+    CHECK_THAT(missing_out, Catch::Contains("ok    infisical: " + infisical.url() +
+                                            " (universal auth)"));
+    CHECK_THAT(missing_out, Catch::Contains("FAIL  app doctor-app infisical: proj-d-prod-/api: "
+                                            "missing key(s) API_KEY"));
+    CHECK_THAT(missing_out, !Catch::Contains("engine"));  // this topic alone
+
+    infisical.set_secret("proj-d", "prod", "/api", "API_KEY", value + "-2");
+    auto [good, good_out] =
+        test::run_agent_command({"doctor", "infisical", "--manifest", manifest}, env);
+    INFO(good_out);
+    CHECK(good == 0);
+    CHECK_THAT(good_out, Catch::Contains("ok    app doctor-app infisical: proj-d-prod-/api: 2 "
+                                         "key(s): API_KEY, DB_PASSWORD"));
+    CHECK_THAT(good_out, !Catch::Contains(value));
+    CHECK(infisical.logins() == 2);
+
+    auto env_wrong = env;
+    env_wrong["INFISICAL_CLIENT_SECRET"] = "wrong";
+    auto [refused, refused_out] =
+        test::run_agent_command({"doctor", "--manifest", manifest}, env_wrong);
+    INFO(refused_out);
+    CHECK(refused == 1);
+    CHECK_THAT(refused_out, Catch::Contains("FAIL  app doctor-app infisical: "));
+    CHECK_THAT(refused_out, Catch::Contains("fix: check INFISICAL_API_URL and the credentials"));
+    CHECK_THAT(refused_out, !Catch::Contains("wrong"));
+}
+
+TEST_CASE("doctor says whether the engine can update an app's Swarm service", "[e2e][doctor][swarm]") {
+    const std::string manifest = test::write_temp_file(
+        "manifest.yaml", "version: 1\napps:\n  doctor-svc:\n    service: " +
+                             test::unique_name("da-doctor-svc") + "\n    strategy: restart\n");
+    auto [plain, plain_out] = doctor("da-doctor-unused", {});
+    CHECK_THAT(plain_out, Catch::Contains("ok    swarm: not needed: no app is a Swarm service"));
+    test::swarm_session swarm;
+    auto [code, out] =
+        test::run_agent_command({"doctor", "--manifest", manifest}, {{"WEBHOOK_SECRET", good_secret}});
+    INFO(out);
+    CHECK_THAT(out, Catch::Contains("ok    swarm: Swarm manager (node "));
+    CHECK_THAT(out, Catch::Contains("FAIL  app doctor-svc service: no Swarm service is named"));
 }

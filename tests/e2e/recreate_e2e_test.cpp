@@ -1,4 +1,5 @@
-// The recreate through the built binary: kill -9 at each step then a start recovers the app;
+// The recreate through the built binary: kill -9 at each step then a start recovers the app (and
+// announces it);
 // SIGTERM during the health wait reaches a safe point within the grace; one owner per DATA_DIR;
 // the dry run in the CLI and the API touches nothing.
 
@@ -13,6 +14,7 @@
 #include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/http_receiver.hpp"
 #include "support/recreate_rig.hpp"
 
 using namespace std::chrono_literals;
@@ -57,8 +59,12 @@ TEST_CASE("recreate: kill -9 before each step, then a start recovers the app", "
                 REQUIRE(deploy.wait_for_log(std::string("pausing before step '") + step, 60s));
                 deploy.kill_with(SIGKILL);
             }
+            // The recovery is announced like any outcome.
+            test::http_receiver hook;
+            auto serve_env = env;
+            serve_env["NOTIFY_URLS"] = hook.url() + "/deploys";
             test::agent_process serve({"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
-                                      env);
+                                      serve_env);
             serve.port();
             INFO(serve.log());
             auto db = agent::store::open({.data_dir = data.path.string()});
@@ -73,6 +79,9 @@ TEST_CASE("recreate: kill -9 before each step, then a start recovers the app", "
             check_one_running(app);
             const bool switched = std::string(step) == "remove";
             CHECK(app.get() == (switched ? "v2\n" : "v1\n"));
+            REQUIRE(test::eventually([&] { return hook.count() == 1; }, 20s));
+            CHECK_THAT(hook.requests()[0].body, Catch::Contains(R"("app":"web")") &&
+                                                    Catch::Contains(R"("result":"recovered")"));
         }
     }
 }

@@ -33,6 +33,14 @@ TEST_CASE("spec: injected env entries replace the user's of the same key", "[spe
     CHECK(env.find("TOKEN=x") != std::string::npos);
 }
 
+TEST_CASE("spec: keys a previous deploy injected are dropped unless injected again", "[spec]") {
+    auto in = inputs("custom");
+    in.removed_env_keys = {"USER_VAR", "GONE"};
+    CHECK(spec_value(in, "/Env") == R"(["APP_MODE=override"])");
+    in.injected_env = {"USER_VAR=rotated"};
+    CHECK(spec_value(in, "/Env") == R"(["APP_MODE=override","USER_VAR=rotated"])");
+}
+
 TEST_CASE("spec: an empty injected set leaves the user's Env as it was", "[spec]") {
     auto in = inputs("custom");
     in.injected_env = {};
