@@ -181,7 +181,7 @@ TEST_CASE("doctor logs in to the app's registry: good credentials pass, bad ones
     CHECK_THAT(bad_out, Catch::Contains("fix: check the credentials"));
 }
 
-TEST_CASE("doctor infisical logs in and lists key names, never values; a missing key fails",
+TEST_CASE("doctor infisical logs in and lists key names, never values, and a missing key fails",
           "[e2e][doctor][secrets]") {
     test::fake_infisical infisical;
     const std::string value = "doctor-e2e-secret-value-91c2";

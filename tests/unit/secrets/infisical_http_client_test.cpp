@@ -91,7 +91,7 @@ TEST_CASE("429 waits for Retry-After and tries again", "[secrets]") {
     CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(900));
 }
 
-TEST_CASE("an expired token logs in again; a renewal is used, then a refused one logs in",
+TEST_CASE("an expired token logs in again, a renewal is used, then a refused one logs in",
           "[secrets]") {
     fake_infisical server;
     server.set_secret("proj-1", "prod", "/api", "DB", "x");

@@ -9,7 +9,7 @@ namespace {
 const std::string key = "0123456789abcdef0123456789abcdef";
 }
 
-TEST_CASE("secrets are merged over the user's own values; the rest of Env is kept", "[secrets]") {
+TEST_CASE("secrets are merged over the user's own values, the rest of Env is kept", "[secrets]") {
     injection_input in;
     in.env = {"PATH=/bin", "DATABASE_URL=user-default", "MODE=prod"};
     in.secrets = {{"DATABASE_URL", "postgres://s3cret"}, {"API_KEY", "k1"}};

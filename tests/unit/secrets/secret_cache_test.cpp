@@ -18,7 +18,7 @@ TEST_CASE("a change covers its own folder and the folders below it", "[secrets]"
     CHECK_FALSE(change_covers("/api/v2", "/api"));
 }
 
-TEST_CASE("a webhook path glob covers what it matches; /** covers every folder", "[secrets]") {
+TEST_CASE("a webhook path glob covers what it matches, and /** covers every folder", "[secrets]") {
     CHECK(change_covers("/**", "/"));
     CHECK(change_covers("/**", "/api"));
     CHECK(change_covers("/**", "/api/v2/deep"));
