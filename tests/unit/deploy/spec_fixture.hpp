@@ -33,6 +33,7 @@ inline agent::spec_inputs inputs(const std::string& kind) {
                               fixture("new_image.json"),
                               "fx/app:new",
                               {{"io.deploy-agent.app", "web"}, {"io.deploy-agent.deployment", "7"}},
+                              {},
                               {}};
 }
 
