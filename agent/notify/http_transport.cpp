@@ -69,6 +69,8 @@ public:
             } else {
                 result.error = attempt_error(e);
             }
+        } catch (const std::exception& e) {
+            result.error = e.what();  // no TLS context, no memory: still an attempt that failed
         }
         co_return result;
     }
