@@ -241,7 +241,8 @@ int run_serve(const agent_settings& settings) {
     };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
-    notify::notifier announcer(io.get_executor(), *db, notify::make_http_transport(io.get_executor()),
+    notify::notifier announcer(io.get_executor(), *db,
+                               notify::make_http_transport(io.get_executor(), notify_options.ca_file),
                                [&manifests] { return manifests->current(); }, notify_options);
     notify::notifying_journal announced(store_records, announcer);
     counting_journal journal(announced, metrics::process_metrics());

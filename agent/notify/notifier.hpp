@@ -28,11 +28,13 @@ struct notifier_options {
     /// logged): a dead receiver must not grow memory without bound.
     std::size_t max_in_flight = 64;
     std::vector<std::string> secrets;  ///< values replaced by "[redacted]" in every body
+    std::string ca_file;  ///< NOTIFY_CA_FILE: CAs (PEM) trusted besides the system store
 };
 
-/// Reads NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL, NOTIFY_ATTEMPTS, NOTIFY_RETRY_MS and
-/// NOTIFY_TIMEOUT_MS; the secrets to redact are secret_values_from_environment(). Throws
-/// std::invalid_argument "NAME: 'value' why" (a start-up error).
+/// Reads NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL, NOTIFY_ATTEMPTS, NOTIFY_RETRY_MS,
+/// NOTIFY_TIMEOUT_MS and NOTIFY_CA_FILE (which must be a readable file); the secrets to redact
+/// are secret_values_from_environment(). Throws std::invalid_argument "NAME: 'value' why" (a
+/// start-up error).
 notifier_options notifier_options_from_environment();
 
 /// Announces finished deployments: after the outcome is recorded, deployment_finished() reads

@@ -1,6 +1,7 @@
 // notifier_options_from_environment: NOTIFY_* and PUBLIC_URL.
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 #include "notify/notice.hpp"
@@ -71,6 +72,14 @@ notifier_options notifier_options_from_environment() {
         read_count("NOTIFY_RETRY_MS", static_cast<std::size_t>(o.first_retry.count()), 10, 600000));
     o.timeout = std::chrono::milliseconds(
         read_count("NOTIFY_TIMEOUT_MS", static_cast<std::size_t>(o.timeout.count()), 100, 120000));
+    if (const char* ca_file = env("NOTIFY_CA_FILE")) {
+        // Its PEM is parsed at the first https notification; a wrong path is caught here.
+        if (!std::ifstream(ca_file)) {
+            throw std::invalid_argument(std::string("NOTIFY_CA_FILE: '") + ca_file +
+                                        "' cannot be read");
+        }
+        o.ca_file = ca_file;
+    }
     o.secrets = secret_values_from_environment();
     return o;
 }

@@ -33,8 +33,11 @@ public:
                                              std::chrono::milliseconds timeout) = 0;
 };
 
-/// Plain HTTP/1.1 with Boost.Beast; an https target gets the error "https is not supported by
-/// this build". The answer's body is read up to 64 KiB and ignored.
-std::unique_ptr<transport> make_http_transport(net::any_io_executor executor);
+/// HTTP/1.1 over https_client: https targets with the system CA store plus `ca_file`
+/// (NOTIFY_CA_FILE; empty for none) and the host name verified, http as the target says. A
+/// refused certificate is the error "certificate refused: <why>". The answer's body is read up to
+/// 64 KiB and ignored.
+std::unique_ptr<transport> make_http_transport(net::any_io_executor executor,
+                                               std::string ca_file = "");
 
 }  // namespace agent::notify

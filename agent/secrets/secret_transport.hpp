@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +8,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "common/https_client.hpp"
 #include "secrets/secret_url.hpp"
 
 namespace agent {
@@ -21,25 +21,18 @@ struct secret_http_request {
     std::string body;    ///< JSON when not empty
 };
 
-struct secret_http_reply {
-    unsigned status = 0;
-    std::string body;
-    std::string retry_after;  ///< the Retry-After header, when sent
-};
+/// Status, body and Retry-After.
+using secret_http_reply = https_reply;
 
-/// HTTPS (or loopback HTTP) to one Infisical base URL: one connection per call, TLS 1.2 or
-/// later, the peer's certificate checked against the system CA store (OpenSSL's defaults, so
-/// SSL_CERT_FILE / SSL_CERT_DIR are honoured) plus `ca_file`, and its name against the URL's
-/// host. The TLS context is built on first use: an agent that never fetches a secret never
-/// pays for it.
+/// HTTPS (or loopback HTTP) to one Infisical base URL through https_client: one connection per
+/// call, TLS 1.2 or later, the peer's certificate checked against the system CA store plus
+/// `ca_file` (INFISICAL_CA_FILE), and its name against the URL's host. The TLS context is built
+/// on first use: an agent that never fetches a secret never pays for it.
 class secret_transport {
 public:
     /// `deadline` bounds each whole call (resolve, connect, handshake, request, answer).
     secret_transport(boost::asio::any_io_executor executor, secret_url url, std::string ca_file,
                      std::chrono::milliseconds deadline);
-    ~secret_transport();
-    secret_transport(const secret_transport&) = delete;
-    secret_transport& operator=(const secret_transport&) = delete;
 
     /// Sends `request` and reads the answer (at most 8 MiB). Throws secrets_error when the
     /// server cannot be reached, its certificate is refused, the deadline passes or the answer
@@ -50,14 +43,10 @@ public:
     std::string origin() const;
 
 private:
-    struct tls_state;
-    tls_state& tls();
-
-    boost::asio::any_io_executor executor_;
+    https_client client_;
     secret_url url_;
     std::string ca_file_;
     std::chrono::milliseconds deadline_;
-    std::unique_ptr<tls_state> tls_;
 };
 
 }  // namespace agent

@@ -2,40 +2,19 @@
 
 #include <cctype>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <tuple>
 
-#include <unistd.h>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <rapidjson/document.h>
 
 #include "common/json_writer.hpp"
-#include "support/test_pki.hpp"
 
 namespace test {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 
 std::string percent_decode(std::string_view s) {
     std::string out;
@@ -69,16 +48,19 @@ std::map<std::string, std::string> query_of(std::string_view target) {
     return q;
 }
 
-struct reply {
-    unsigned status = 200;
-    std::string body;
-    std::string retry_after;
-};
+using reply = served_reply;
+
+reply json_reply(unsigned status, std::string body) {
+    reply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
 
 reply error(unsigned status, const std::string& message) {
     agent::json_writer w;
     w.begin_object().key("statusCode").integer(status).key("message").string(message).end_object();
-    return {status, w.take(), {}};
+    return json_reply(status, w.take());
 }
 
 std::string json_field(const std::string& body, const char* name) {
@@ -124,11 +106,8 @@ struct fake_infisical::impl {
     std::vector<std::string> requests;
     std::vector<std::string> authorizations;
 
-    net::io_context io;
-    tcp::acceptor acceptor{io};
-    std::unique_ptr<ssl::context> tls;
-    std::string ca_path;
-    std::thread thread;
+    // Last: stopped first, before the state its handler reads.
+    std::unique_ptr<https_server> server;
 
     std::string issue() {
         const std::string token = "tok-" + std::to_string(++issued);
@@ -140,7 +119,7 @@ struct fake_infisical::impl {
         agent::json_writer w;
         w.begin_object().key("accessToken").string(token).key("expiresIn").integer(ttl);
         w.key("accessTokenMaxTTL").integer(ttl * 10).key("tokenType").string("Bearer").end_object();
-        return {200, w.take(), {}};
+        return json_reply(200, w.take());
     }
 
     bool authorized(const std::string& header) {
@@ -190,7 +169,7 @@ struct fake_infisical::impl {
             w.end_array();
         }
         w.end_object();
-        return {200, w.take(), {}};
+        return json_reply(200, w.take());
     }
 
     reply answer(const std::string& method, const std::string& target, const std::string& auth,
@@ -239,94 +218,22 @@ struct fake_infisical::impl {
     }
 };
 
-namespace {
-
-template <class Stream>
-net::awaitable<void> exchange(fake_infisical::impl* self, Stream& stream) {
-    beast::flat_buffer buffer;
-    http::request<http::string_body> req;
-    auto [rec, rn] = co_await http::async_read(stream, buffer, req, use_nothrow);
-    if (rec) {
-        co_return;
-    }
-    reply r = self->answer(std::string(req.method_string()), std::string(req.target()),
-                           std::string(req[http::field::authorization]), req.body());
-    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::content_type, "application/json");
-    if (!r.retry_after.empty()) {
-        res.set(http::field::retry_after, r.retry_after);
-    }
-    res.keep_alive(false);
-    res.body() = std::move(r.body);
-    res.prepare_payload();
-    co_await http::async_write(stream, res, use_nothrow);
-}
-
-net::awaitable<void> serve_connection(fake_infisical::impl* self, tcp::socket socket) {
-    if (!self->tls) {
-        co_await exchange(self, socket);
-        beast::error_code ignored;
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        co_return;
-    }
-    ssl::stream<tcp::socket> stream(std::move(socket), *self->tls);
-    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, use_nothrow);
-    if (hec) {
-        co_return;  // a client that refused the certificate
-    }
-    co_await exchange(self, stream);
-    co_await stream.async_shutdown(use_nothrow);
-}
-
-net::awaitable<void> accept_loop(fake_infisical::impl* self) {
-    for (;;) {
-        auto [ec, socket] = co_await self->acceptor.async_accept(use_nothrow);
-        if (ec) {
-            co_return;
-        }
-        net::co_spawn(self->io, serve_connection(self, std::move(socket)), net::detached);
-    }
-}
-
-}  // namespace
-
 fake_infisical::fake_infisical() : fake_infisical(options{}) {}
 
 fake_infisical::fake_infisical(options o) : impl_(std::make_unique<impl>()) {
-    if (o.tls) {
-        const test_pki pki = make_test_pki(o.names);
-        impl_->tls = std::make_unique<ssl::context>(ssl::context::tls_server);
-        impl_->tls->use_certificate_chain(net::buffer(pki.server_cert_pem));
-        impl_->tls->use_private_key(net::buffer(pki.server_key_pem), ssl::context::pem);
-        static int instance = 0;
-        impl_->ca_path = (std::filesystem::temp_directory_path() /
-                          ("da-fake-infisical-ca-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(++instance) + ".pem")).string();
-        write_text_file(impl_->ca_path, pki.ca_pem);
-    }
-    tcp::endpoint ep(net::ip::make_address("127.0.0.1"), 0);
-    impl_->acceptor.open(ep.protocol());
-    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-    impl_->acceptor.bind(ep);
-    impl_->acceptor.listen();
-    net::co_spawn(impl_->io, accept_loop(impl_.get()), net::detached);
-    impl_->thread = std::thread([self = impl_.get()] { self->io.run(); });
+    impl_->server = std::make_unique<https_server>(
+        o, [self = impl_.get()](const received_request& r) {
+            auto auth = r.headers.find("authorization");
+            return self->answer(r.method, r.target, auth == r.headers.end() ? "" : auth->second,
+                                r.body);
+        });
 }
 
-fake_infisical::~fake_infisical() {
-    impl_->io.stop();
-    impl_->thread.join();
-    if (!impl_->ca_path.empty()) {
-        std::filesystem::remove(impl_->ca_path);
-    }
-}
+fake_infisical::~fake_infisical() = default;
 
-std::string fake_infisical::url() const {
-    return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" +
-           std::to_string(impl_->acceptor.local_endpoint().port());
-}
+std::string fake_infisical::url() const { return impl_->server->url(); }
 
-std::string fake_infisical::ca_file() const { return impl_->ca_path; }
+std::string fake_infisical::ca_file() const { return impl_->server->ca_file(); }
 
 #define DA_LOCKED std::lock_guard lock(impl_->mutex)
 

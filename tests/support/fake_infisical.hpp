@@ -4,20 +4,18 @@
 #include <string>
 #include <vector>
 
+#include "support/https_server.hpp"
+
 namespace test {
 
 /// An in-test Infisical over HTTPS (its own CA, generated per instance) implementing the
 /// documented routes the agent uses: universal-auth login, token renewal, `GET /api/v4/secrets`
 /// and `GET /api/v3/secrets/raw` with imports and `secretValueHidden`. It can rate-limit
 /// (429 + Retry-After), expire tokens, refuse renewals, drop v4 (404) and go down. Runs on its
-/// own thread; every setter is safe to call while the agent talks to it.
+/// own thread (an https_server); every setter is safe to call while the agent talks to it.
 class fake_infisical {
 public:
-    struct options {
-        /// subjectAltName of the server certificate; another host's name makes clients refuse it.
-        std::vector<std::string> names{"DNS:localhost", "IP:127.0.0.1"};
-        bool tls = true;  ///< false: plain HTTP (loopback)
-    };
+    using options = https_server::options;
 
     fake_infisical();
     explicit fake_infisical(options o);

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "notify/notifier.hpp"
+#include "support/fixtures.hpp"
+#include "support/test_pki.hpp"
 
 namespace {
 
@@ -30,10 +32,14 @@ struct scoped_env {
 }  // namespace
 
 TEST_CASE("notification settings are read from the environment", "[notify]") {
+    test::temp_dir dir;
+    const std::string ca_file = (dir.path / "notify-ca.pem").string();
+    test::write_text_file(ca_file, "-----BEGIN CERTIFICATE-----\n");
     scoped_env env(vars{{"NOTIFY_URLS", "ntfy://ntfy.sh/a, http://127.0.0.1:9/h"},
                     {"NOTIFY_ON", "failed,succeeded"},
                     {"PUBLIC_URL", "https://deploy.example.com//"},
                     {"NOTIFY_ATTEMPTS", "3"},
+                    {"NOTIFY_CA_FILE", ca_file},
                     {"DA_TEST_NOTIFY_SECRET", "a-secret-worth-hiding"}});
     auto o = agent::notify::notifier_options_from_environment();
     REQUIRE(o.targets.size() == 2);
@@ -42,6 +48,7 @@ TEST_CASE("notification settings are read from the environment", "[notify]") {
     CHECK_FALSE(o.on.rolled_back);
     CHECK(o.public_url == "https://deploy.example.com");
     CHECK(o.attempts == 3);
+    CHECK(o.ca_file == ca_file);  // its PEM is parsed at the first https notification
     CHECK(std::find(o.secrets.begin(), o.secrets.end(), "a-secret-worth-hiding") != o.secrets.end());
 }
 
@@ -62,6 +69,11 @@ TEST_CASE("a bad notification setting stops the start, without echoing a webhook
         scoped_env env(vars{{"NOTIFY_ON", "failed,exploded"}});
         CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
                           Catch::Contains("NOTIFY_ON: 'exploded' is not an outcome"));
+    }
+    {
+        scoped_env env(vars{{"NOTIFY_CA_FILE", "/nonexistent/notify-ca.pem"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+                          "NOTIFY_CA_FILE: '/nonexistent/notify-ca.pem' cannot be read");
     }
     {
         scoped_env env(vars{{"NOTIFY_RETRY_MS", "5"}});

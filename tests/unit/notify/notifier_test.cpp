@@ -1,10 +1,13 @@
-// The notifier against real receivers (in-test HTTP servers) and a real store.
+// The notifier against real receivers (in-test HTTP and HTTPS servers) and a real store.
+#include <mutex>
+
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 #include "notify/notifier.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_receiver.hpp"
+#include "support/https_server.hpp"
 
 using namespace agent;
 using namespace std::chrono_literals;
@@ -32,8 +35,19 @@ struct rig {
             o.targets.push_back(*notify::parse_target(url, problem));
         }
         o.first_retry = 20ms;
-        return notify::notifier(io.get_executor(), *db, notify::make_http_transport(io.get_executor()),
-                                nullptr, o);
+        auto sender = notify::make_http_transport(io.get_executor(), o.ca_file);
+        return notify::notifier(io.get_executor(), *db, std::move(sender), nullptr, o);
+    }
+
+    // Announces a failure of "web" with `error` to `urls`; returns the attempts once all ended.
+    std::vector<notification_attempt> announce_failure(std::vector<std::string> urls,
+                                                       notify::notifier_options o,
+                                                       const std::string& error = "boom") {
+        auto n = make(std::move(urls), std::move(o));
+        auto id = finished("web", deployment_state::failed, error);
+        n.deployment_finished(id);
+        run_until([&] { return n.in_flight() == 0; });
+        return db->notification_attempts(id);
     }
 
     // Runs the loop until `done` or 20 s pass.
@@ -44,6 +58,28 @@ struct rig {
             io.run_for(50ms);
             io.restart();
         }
+    }
+};
+
+// A notification receiver over HTTPS (its own CA) that answers 200 and keeps what it got.
+struct https_receiver {
+    std::mutex mutex;
+    std::vector<test::received_request> got;
+    test::https_server server;
+
+    explicit https_receiver(test::https_server::options o = {})
+        : server(std::move(o), [this](const test::received_request& r) {
+              std::lock_guard lock(mutex);
+              got.push_back(r);
+              test::served_reply answer;
+              answer.body = "ok";
+              answer.content_type = "text/plain";
+              return answer;
+          }) {}
+
+    std::vector<test::received_request> requests() {
+        std::lock_guard lock(mutex);
+        return got;
     }
 };
 
@@ -124,4 +160,56 @@ TEST_CASE("a 4xx other than 408/429 is not retried", "[notify]") {
     auto attempts = r.db->notification_attempts(id);
     REQUIRE(attempts.size() == 1);
     CHECK(attempts[0].outcome == "failed");
+}
+
+TEST_CASE("a notification reaches an https receiver trusted through the CA file", "[notify]") {
+    rig r;
+    https_receiver receiver;
+    notify::notifier_options o;
+    o.ca_file = receiver.server.ca_file();
+    o.secrets = {"tls-s3cr3t-456"};
+    auto attempts = r.announce_failure({receiver.server.url() + "/hooks/T0"}, o,
+                                       "login with tls-s3cr3t-456 refused");
+    auto got = receiver.requests();
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].target == "/hooks/T0");
+    CHECK(got[0].headers["content-type"] == "application/json");
+    CHECK_THAT(got[0].body, Catch::Contains(R"("app":"web")"));
+    CHECK_THAT(got[0].body, Catch::Contains("login with [redacted] refused"));
+    CHECK(got[0].body.find("tls-s3cr3t-456") == std::string::npos);
+    REQUIRE(attempts.size() == 1);
+    CHECK(attempts[0].outcome == "delivered");
+    CHECK(attempts[0].status == 200);
+    CHECK(attempts[0].target.starts_with("json https://127.0.0.1:"));
+}
+
+TEST_CASE("an https receiver whose certificate names another host gets nothing, and the "
+          "attempt says why",
+          "[notify]") {
+    rig r;
+    https_receiver receiver(test::https_server::options{.names = {"DNS:wrong.example"}});
+    notify::notifier_options o;
+    o.ca_file = receiver.server.ca_file();
+    o.attempts = 2;
+    // By name, so that the name (not the address) is what the certificate fails to match.
+    const std::string by_name = "https://localhost:" + std::to_string(receiver.server.port());
+    auto attempts = r.announce_failure({by_name}, o);
+    CHECK(receiver.requests().empty());
+    REQUIRE(attempts.size() == 2);
+    CHECK(attempts[1].outcome == "failed");
+    CHECK(attempts[1].status == 0);
+    CHECK(attempts[1].error == "certificate refused: hostname mismatch");
+}
+
+TEST_CASE("an https receiver from a CA outside the system store is refused without the CA file",
+          "[notify]") {
+    rig r;
+    https_receiver receiver;
+    notify::notifier_options o;
+    o.attempts = 1;
+    auto attempts = r.announce_failure({receiver.server.url()}, o);
+    CHECK(receiver.requests().empty());
+    REQUIRE(attempts.size() == 1);
+    CHECK(attempts[0].outcome == "failed");
+    CHECK_THAT(attempts[0].error, Catch::StartsWith("certificate refused: "));
 }
