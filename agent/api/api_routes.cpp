@@ -2,14 +2,12 @@
 
 #include <chrono>
 #include <exception>
-#include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "api/app_state.hpp"
 #include "api/api_query.hpp"
 #include "api/bearer_token.hpp"
 #include "api/deployment_json.hpp"
+#include "api/manual_deploy.hpp"
 #include "common/escape.hpp"
 #include "common/iso8601.hpp"
 #include "common/json_writer.hpp"
@@ -150,20 +148,19 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
 }
 
 boost::asio::awaitable<http_response> api_routes::list_apps(const http_request&) {
-    // The snapshot stays alive across the inspections below, whatever a reload does meanwhile.
-    std::shared_ptr<const manifest> m = s_.manifests.current();
+    // The snapshot stays alive across the inspections, whatever a reload does meanwhile.
+    std::vector<app_view> views = co_await app_views(s_.docker, s_.db, s_.manifests.current());
     json_writer w;
     w.begin_object().key("apps").begin_array();
-    for (const app_spec& app : m->apps) {
-        live_state live = co_await inspect_app(s_.docker, app);
+    for (const app_view& app : views) {
         w.begin_object().key("name").string(app.name);
-        string_or_null(w, "container", app.service ? std::string_view{} : app.container);
-        string_or_null(w, "image", live.image);
-        w.key("state").string(live.state);
+        string_or_null(w, "container", app.container);
+        string_or_null(w, "image", app.live.image);
+        w.key("state").string(app.live.state);
         w.key("last_deployment");
-        if (auto last = s_.db.last_deployment(app.name)) {
+        if (app.last) {
             w.begin_object();
-            write_deployment_members(w, *last);
+            write_deployment_members(w, *app.last);
             w.end_object();
         } else {
             w.null();
@@ -202,22 +199,14 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
                                                : error_answer(plan.result, plan.body);
     }
     // Whatever the token's subject says, a call through the API is an API deploy.
-    job->trigger = "api";
-    // Named arguments: g++ 12 miscompiles string literals inside a co_await expression.
     std::string source = "api";
-    std::string event = "deploy";
-    std::vector<planned_job> jobs{*job};
-    std::vector<std::int64_t> ids =
-        co_await s_.record(std::move(source), std::move(event), std::string{}, std::move(jobs));
-    if (ids.size() != 1) {
-        throw std::runtime_error(fmt::format("record gave {} ids for one job", ids.size()));
-    }
-    s_.queue.submit(deploy_job{ids[0], *job});
+    const std::int64_t id =
+        co_await queue_manual_deploy(s_.record, s_.queue, *job, std::move(source));
     spdlog::info("{} POST {} 202 api (sub \"{}\"): queued deployment {} of {}{}", request.peer,
-                 path, subject, ids[0], app, job->force ? " (force)" : "");
+                 path, subject, id, app, job->force ? " (force)" : "");
     json_writer w;
     w.begin_object().key("success").boolean(true).key("deployment").begin_object();
-    w.key("id").integer(ids[0]).key("app").string(app).end_object().end_object();
+    w.key("id").integer(id).key("app").string(app).end_object().end_object();
     co_return json_answer(outcome::queued, w.take());
 }
 

@@ -11,6 +11,7 @@
 #include "api/api_query.hpp"
 #include "api/bearer_token.hpp"
 #include "api/deployment_json.hpp"
+#include "api/manual_deploy.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/line_budget.hpp"
@@ -25,13 +26,8 @@ namespace agent {
 struct api_services {
     manifest_holder& manifests;
     store& db;
-    /// Records a delivery with its jobs and returns their deployment ids, in order (the same
-    /// function as route_services::record; the store's ids, so GET /api/deployments/{id} finds
-    /// them).
-    std::function<boost::asio::awaitable<std::vector<std::int64_t>>(
-        std::string source, std::string event, std::string delivery_id,
-        std::vector<planned_job> jobs)>
-        record;
+    /// Records a manual deploy (route_services::record behind it).
+    delivery_recorder record;
     deploy_queue& queue;
     docker_client::docker_api& docker;
     /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api

@@ -27,15 +27,28 @@ boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker
                              : info->state.running       ? "running"
                                                          : "exited";
                 live.image = info->image;
+                live.health = info->state.health ? *info->state.health : "";
             }
         }
     } catch (const std::exception& e) {
-        spdlog::warn("api: cannot inspect {} of app {}: {}",
+        spdlog::warn("cannot inspect {} of app {}: {}",
                      app.service ? "service " + *app.service : "container " + app.container,
                      app.name, e.what());
         live.state = "unknown";
     }
     co_return live;
+}
+
+boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker, store& db,
+                                                        std::shared_ptr<const manifest> apps) {
+    std::vector<app_view> views;
+    views.reserve(apps->apps.size());
+    for (const app_spec& app : apps->apps) {
+        live_state live = co_await inspect_app(docker, app);
+        views.push_back(app_view{app.name, app.service ? std::string() : app.container,
+                                 app.service, std::move(live), db.last_deployment(app.name)});
+    }
+    co_return views;
 }
 
 }  // namespace agent

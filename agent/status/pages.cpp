@@ -55,13 +55,15 @@ std::string redeploy_form(std::string_view app, std::string_view csrf) {
            "type=\"checkbox\" name=\"force\" value=\"1\"> force</label></form>";
 }
 
-std::string app_row_html(const app_row& a, std::string_view csrf) {
+std::string app_row_html(const app_view& a, std::string_view csrf) {
+    const std::string container = a.service ? "service " + *a.service : a.container;
+    const live_state& live = a.live;
     std::string out = "<tr><td data-label=\"app\"><strong>" + escape(a.name) + "</strong></td>";
-    out += "<td data-label=\"container\"><code>" + escape(a.container) + "</code></td>";
-    out += "<td data-label=\"image\"><code>" + (a.image.empty() ? "—" : escape(a.image)) +
+    out += "<td data-label=\"container\"><code>" + escape(container) + "</code></td>";
+    out += "<td data-label=\"image\"><code>" + (live.image.empty() ? "—" : escape(live.image)) +
            "</code></td>";
-    out += "<td data-label=\"state\">" + container_state_html(a.state) +
-           (a.health.empty() ? "" : " (" + escape(a.health) + ")") + "</td>";
+    out += "<td data-label=\"state\">" + container_state_html(live.state) +
+           (live.health.empty() ? "" : " (" + escape(live.health) + ")") + "</td>";
     out += "<td data-label=\"last deployment\">" + last_deployment_html(a.last) + "</td>";
     out += "<td>" + redeploy_form(a.name, csrf) + "</td></tr>";
     return out;
@@ -105,7 +107,7 @@ std::string login_page(std::string_view problem, bool configured) {
     return page(page_frame{"deploy-agent: log in", false, "", ""}, body);
 }
 
-std::string overview_page(const page_frame& frame, const std::vector<app_row>& apps,
+std::string overview_page(const page_frame& frame, const std::vector<app_view>& apps,
                           const std::vector<delivery_record>& deliveries) {
     std::string body = "<h1>Apps</h1><table class=\"apps\"><thead><tr><th>app</th><th>container"
                        "</th><th>image</th><th>state</th><th>last deployment</th><th></th></tr>"

@@ -5,20 +5,11 @@
 #include <string_view>
 #include <vector>
 
+#include "api/app_state.hpp"
 #include "status/html.hpp"
 #include "store/store.hpp"
 
 namespace agent::status {
-
-/// One app as the overview shows it.
-struct app_row {
-    std::string name;
-    std::string container;  ///< or "service NAME"
-    std::string image;      ///< what it runs now, empty when unknown
-    std::string state;      ///< running | exited | missing | unknown | …
-    std::string health;     ///< healthy | unhealthy | starting | empty without a healthcheck
-    std::optional<deployment_record> last;
-};
 
 /// The login form; `problem` (escaped here) says why the last try was refused.
 std::string login_page(std::string_view problem, bool configured);
@@ -26,7 +17,7 @@ std::string login_page(std::string_view problem, bool configured);
 /// GET /: the apps with their last deployment and a redeploy button each, then the recent
 /// deliveries that deployed nothing: refused ones with their one-line diagnosis, ignored ones
 /// with their reason ("no app deploys owner/repo refs/heads/x").
-std::string overview_page(const page_frame& frame, const std::vector<app_row>& apps,
+std::string overview_page(const page_frame& frame, const std::vector<app_view>& apps,
                           const std::vector<delivery_record>& deliveries);
 
 /// GET /deployments/{id}: the deployment, its step log and its notification attempts.

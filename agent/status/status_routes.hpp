@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "api/manual_deploy.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
@@ -41,11 +42,8 @@ struct status_services {
     manifest_holder& manifests;
     store& db;
     docker_client::docker_api& docker;
-    /// Records a delivery with its jobs, returning their ids (route_services::record).
-    std::function<boost::asio::awaitable<std::vector<std::int64_t>>(
-        std::string source, std::string event, std::string delivery_id,
-        std::vector<planned_job> jobs)>
-        record;
+    /// Records a manual deploy (route_services::record behind it).
+    delivery_recorder record;
     deploy_queue& queue;
     /// JWT_SECRET: the login takes a bearer token signed with it; none: nobody can log in.
     std::optional<std::string> jwt_secret;

@@ -1,8 +1,10 @@
-// The page's views: the overview (live container state from the engine), one deployment, and
+// The page's views: the overview (the apps as api/app_state shows them), one deployment, and
 // the redeploy button's action.
 #include <fmt/format.h>
 
 #include "api/api_query.hpp"
+#include "api/app_state.hpp"
+#include "api/manual_deploy.hpp"
 #include "common/escape.hpp"
 #include "common/log.hpp"
 #include "manifest/syntax.hpp"
@@ -20,53 +22,17 @@ namespace {
 constexpr std::size_t scanned_deliveries = 500;
 constexpr std::size_t shown_deliveries = 20;
 
-boost::asio::awaitable<app_row> inspect_app(docker_client::docker_api& docker,
-                                            const app_spec& app) {
-    app_row row;
-    row.name = app.name;
-    row.container = app.service ? "service " + *app.service : app.container;
-    try {
-        if (app.service) {
-            auto service = co_await docker.inspect_service(*app.service);
-            row.state = !service ? "missing"
-                        : (service->update_status.state.empty() ||
-                           service->update_status.state == "completed")
-                            ? "running"
-                            : service->update_status.state;
-            row.image = service ? service->image : "";
-        } else {
-            auto info = co_await docker.inspect_container(app.container);
-            row.state = !info                         ? "missing"
-                        : !info->state.status.empty() ? info->state.status
-                        : info->state.running         ? "running"
-                                                      : "exited";
-            row.image = info ? info->image : "";
-            row.health = info && info->state.health ? *info->state.health : "";
-        }
-    } catch (const std::exception& e) {
-        spdlog::debug("status page: cannot inspect {}: {}", row.container, e.what());
-        row.state = "unknown";
-    }
-    co_return row;
-}
-
 }  // namespace
 
 boost::asio::awaitable<http_response> status_routes::overview(const session& who) {
-    std::shared_ptr<const manifest> m = s_.manifests.current();
-    std::vector<app_row> rows;
-    for (const app_spec& app : m->apps) {
-        app_row row = co_await inspect_app(s_.docker, app);
-        row.last = s_.db.last_deployment(app.name);
-        rows.push_back(std::move(row));
-    }
+    std::vector<app_view> apps = co_await app_views(s_.docker, s_.db, s_.manifests.current());
     std::vector<delivery_record> unused;
     for (auto& d : s_.db.recent_deliveries(scanned_deliveries)) {
         if ((d.verdict == "refused" || d.verdict == "ignored") && unused.size() < shown_deliveries) {
             unused.push_back(std::move(d));
         }
     }
-    co_return html_response(200, overview_page(frame_for(who, "deploy-agent"), rows, unused));
+    co_return html_response(200, overview_page(frame_for(who, "deploy-agent"), apps, unused));
 }
 
 http_response status_routes::deployment(const session& who, std::string_view id_text) {
@@ -97,22 +63,13 @@ boost::asio::awaitable<http_response> status_routes::redeploy(const http_request
         co_return html_response(404, message_page(frame_for(who, "not found"), "Not found",
                                                   "The manifest has no such app."));
     }
-    job->trigger = "status-page";
-    // Named arguments: g++ 12 miscompiles string literals inside a co_await expression.
     std::string source = "status-page";
-    std::string event = "deploy";
-    std::vector<planned_job> jobs{*job};
-    std::vector<std::int64_t> ids =
-        co_await s_.record(std::move(source), std::move(event), std::string{}, std::move(jobs));
-    if (ids.size() != 1) {
-        throw std::runtime_error(fmt::format("record gave {} ids for one job", ids.size()));
-    }
-    s_.queue.submit(deploy_job{ids[0], *job});
+    const std::int64_t id =
+        co_await queue_manual_deploy(s_.record, s_.queue, *job, std::move(source));
     spdlog::info("{} POST {} 303 status page (\"{}\"): queued deployment {} of {}{}",
                  request.client, escape_untrusted(request.path()), escape_untrusted(who.subject),
-                 ids[0], job->app,
-                 force ? " (force)" : "");
-    co_return redirect("/deployments/" + std::to_string(ids[0]));
+                 id, job->app, force ? " (force)" : "");
+    co_return redirect("/deployments/" + std::to_string(id));
 }
 
 }  // namespace agent::status

@@ -42,12 +42,12 @@ TEST_CASE("escape replaces the characters that matter in content and attributes"
 }
 
 TEST_CASE("the overview escapes app, image, state, deployment and refusal fields", "[status]") {
-    app_row row;
+    app_view row;
     row.name = "web";
     row.container = evil;
-    row.image = evil;
-    row.state = evil;
-    row.health = evil;
+    row.live.image = evil;
+    row.live.state = evil;
+    row.live.health = evil;
     row.last = evil_deployment();
     delivery_record refusal{evil, "github", evil, "refused", evil, 1700000000000};
     std::string html = overview_page(page_frame{"t", false, evil, "csrf-token"}, {row}, {refusal});
