@@ -1,16 +1,14 @@
 // Notifications through the built binary: in-test HTTP receivers get each outcome.
 #include <chrono>
-#include <regex>
+#include <map>
+#include <string>
 
 #include <catch2/catch.hpp>
 
-#include "api/bearer_token.hpp"
-#include "support/agent_process.hpp"
-#include "support/engine.hpp"
 #include "support/eventually.hpp"
-#include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 #include "support/http_receiver.hpp"
+#include "support/two_app_agent.hpp"
 
 namespace {
 
@@ -19,47 +17,12 @@ using namespace std::chrono_literals;
 const std::string jwt_secret = "notify-e2e-jwt-secret-0123456789";
 const std::string webhook_secret = "notify-e2e-webhook-secret-abcdef";
 
-struct notify_rig {
-    test::test_app app{"notify"};
-    std::string ghost = test::unique_name("da-e2e-ghost");
-    test::temp_dir data{"da-notify-data"};
-    std::string manifest;
-    std::unique_ptr<test::agent_process> process;
-    unsigned short port = 0;
-    std::string bearer = "Bearer " + agent::issue_token(jwt_secret, "e2e", std::chrono::seconds(3600),
-                                                        std::chrono::system_clock::now());
-
-    // `app_notify` is the live app's notify: section (may be empty).
-    notify_rig(std::map<std::string, std::string> env, const std::string& app_notify = "") {
-        manifest = test::write_temp_file(
-            "manifest.yaml", "version: 1\napps:\n  ghost:\n    container: " + ghost +
-                                 "\n    strategy: restart\n  live:\n    container: " + app.container +
-                                 "\n    strategy: restart\n    health: { timeout: 30s, stable_for: 1s }\n" +
-                                 app_notify);
-        env.emplace("JWT_SECRET", jwt_secret);
-        env.emplace("WEBHOOK_SECRET", webhook_secret);
-        env.emplace("DEPLOY_DEBOUNCE_MS", "0");
-        env.emplace("DATA_DIR", data.path.string());
-        env.emplace("NOTIFY_RETRY_MS", "100");
-        process = std::make_unique<test::agent_process>(
-            std::vector<std::string>{"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"}, env);
-        port = process->port();
-    }
-    std::int64_t deploy(const std::string& name) {
-        auto r = test::http_request(port, "POST", "/api/apps/" + name + "/deploy",
-                                    {{"Authorization", bearer}});
-        REQUIRE(r.status == 202);
-        std::smatch m;
-        REQUIRE(std::regex_search(r.body, m, std::regex(R"("id":(\d+))")));
-        return std::stoll(m[1]);
-    }
-    std::string state_of(std::int64_t id) {
-        auto r = test::http_request(port, "GET", "/api/deployments/" + std::to_string(id),
-                                    {{"Authorization", bearer}});
-        std::smatch m;
-        return std::regex_search(r.body, m, std::regex(R"re("state":"([a-z_]+)")re")) ? m[1].str() : "";
-    }
-};
+// `app_notify` is the live app's notify: section (may be empty).
+test::two_app_options notify_options(std::map<std::string, std::string> env,
+                                     const std::string& app_notify = "") {
+    env.emplace("NOTIFY_RETRY_MS", "100");
+    return {"notify", jwt_secret, webhook_secret, "1s", app_notify, std::move(env)};
+}
 
 void check_no_secret(const test::received_request& r) {
     for (const std::string& secret : {jwt_secret, webhook_secret}) {
@@ -76,10 +39,10 @@ TEST_CASE("a failed deploy is announced to the JSON webhook, retried after a 500
           "[e2e]") {
     test::http_receiver hook({500, 200});
     test::http_receiver ntfy;
-    notify_rig rig({{"NOTIFY_URLS", hook.url() + "/deploys, ntfy://127.0.0.1:" +
-                                        std::to_string(ntfy.port()) + "/deploys"},
-                    {"PUBLIC_URL", "https://deploy.example.com/"}});
-    INFO("agent log:\n" << rig.process->log());
+    test::two_app_agent rig(notify_options({{"NOTIFY_URLS", hook.url() + "/deploys, ntfy://127.0.0.1:" +
+                                                                std::to_string(ntfy.port()) + "/deploys"},
+                                            {"PUBLIC_URL", "https://deploy.example.com/"}}));
+    INFO("agent log:\n" << rig.process.log());
     const auto id = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return hook.count() == 2 && ntfy.count() == 1; }, 30s));
     auto sent = hook.requests();
@@ -100,16 +63,17 @@ TEST_CASE("a failed deploy is announced to the JSON webhook, retried after a 500
         check_no_secret(r);
     }
     check_no_secret(pushed);
-    CHECK(rig.process->wait_for_log("delivered to json http://127.0.0.1:" +
+    CHECK(rig.process.wait_for_log("delivered to json http://127.0.0.1:" +
                                         std::to_string(hook.port()) + " (attempt 2)",
                                     10s));
 }
 
 TEST_CASE("succeeded is announced to an app's own notify: when it asks for it", "[e2e]") {
     test::http_receiver hook;
-    notify_rig rig({}, "    notify:\n      urls: [\"http://127.0.0.1:" + std::to_string(hook.port()) +
-                           "/live\"]\n      on: [succeeded]\n");
-    INFO("agent log:\n" << rig.process->log());
+    test::two_app_agent rig(notify_options({}, "    notify:\n      urls: [\"http://127.0.0.1:" +
+                                                   std::to_string(hook.port()) +
+                                                   "/live\"]\n      on: [succeeded]\n"));
+    INFO("agent log:\n" << rig.process.log());
     rig.deploy("ghost");  // fails, but the global list is empty and ghost has no notify:
     const auto id = rig.deploy("live");
     REQUIRE(test::eventually([&] { return hook.count() == 1; }, 30s));
@@ -121,8 +85,9 @@ TEST_CASE("succeeded is announced to an app's own notify: when it asks for it", 
 
 TEST_CASE("a receiver that never answers does not delay the next deploy", "[e2e]") {
     test::http_receiver silent({200}, true);
-    notify_rig rig({{"NOTIFY_URLS", silent.url() + "/never"}, {"NOTIFY_TIMEOUT_MS", "120000"}});
-    INFO("agent log:\n" << rig.process->log());
+    test::two_app_agent rig(notify_options(
+        {{"NOTIFY_URLS", silent.url() + "/never"}, {"NOTIFY_TIMEOUT_MS", "120000"}}));
+    INFO("agent log:\n" << rig.process.log());
     const auto first = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return silent.count() == 1; }, 30s));
     // The first notification is still waiting for its answer (two minutes) while the next
@@ -132,6 +97,6 @@ TEST_CASE("a receiver that never answers does not delay the next deploy", "[e2e]
     const auto third = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return rig.state_of(third) == "failed"; }, 30s));
     CHECK(test::eventually([&] { return silent.count() == 2; }, 30s));
-    CHECK(rig.process->log().find("gave up") == std::string::npos);
+    CHECK(rig.process.log().find("gave up") == std::string::npos);
     CHECK(first < third);
 }

@@ -9,11 +9,9 @@
 
 #include "api/bearer_token.hpp"
 #include "intake/signature.hpp"
-#include "support/agent_process.hpp"
-#include "support/engine.hpp"
 #include "support/eventually.hpp"
-#include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/two_app_agent.hpp"
 
 namespace {
 
@@ -38,26 +36,12 @@ std::string token(const std::string& subject) {
                               std::chrono::system_clock::now());
 }
 
-// An agent with the status page on, and two apps: `ghost` names a container that does not
-// exist (its deploys fail at once), `live` restarts a real container and takes 3 s to be stable.
-struct status_rig {
-    test::test_app app{"status"};
-    std::string ghost_container = test::unique_name("da-e2e-ghost");
-    test::temp_dir data{"da-status-data"};
-    std::string manifest = test::write_temp_file(
-        "manifest.yaml",
-        "version: 1\napps:\n  ghost:\n    container: " + ghost_container +
-            "\n    strategy: restart\n  live:\n    container: " + app.container +
-            "\n    strategy: restart\n    health: { timeout: 30s, stable_for: 3s }\n");
-    test::agent_process process{{"serve", "--manifest", manifest, "--listen", "127.0.0.1:0"},
-                                {{"STATUS_PAGE", "true"},
-                                 {"JWT_SECRET", jwt_secret},
-                                 {"WEBHOOK_SECRET", webhook_secret},
-                                 {"DEPLOY_DEBOUNCE_MS", "0"},
-                                 {"DATA_DIR", data.path.string()},
-                                 {"LOG_LEVEL", "debug"}}};
-    unsigned short port = process.port();
-    std::string bearer = "Bearer " + token("e2e");
+// An agent with the status page on (test::two_app_agent: `ghost` fails at once, `live` takes
+// 3 s to be stable).
+struct status_rig : test::two_app_agent {
+    status_rig()
+        : two_app_agent({"status", jwt_secret, webhook_secret, "3s", "",
+                         {{"STATUS_PAGE", "true"}, {"LOG_LEVEL", "debug"}}}) {}
 
     test::http_result get(const std::string& target, const std::string& cookie = {}) {
         return test::http_request(port, "GET", target, cookie.empty() ? headers{} : headers{{"Cookie", cookie}});
@@ -77,20 +61,6 @@ struct status_rig {
         const std::string cookie = header_of(r, "Set-Cookie");
         CHECK_THAT(cookie, Catch::Contains("HttpOnly") && Catch::Contains("SameSite=Strict"));
         return cookie.substr(0, cookie.find(';'));
-    }
-    std::int64_t deploy_through_api(const std::string& app_name) {
-        auto r = test::http_request(port, "POST", "/api/apps/" + app_name + "/deploy",
-                                    {{"Authorization", bearer}});
-        REQUIRE(r.status == 202);
-        std::smatch m;
-        REQUIRE(std::regex_search(r.body, m, std::regex(R"("id":(\d+))")));
-        return std::stoll(m[1]);
-    }
-    std::string state_of(std::int64_t id) {
-        auto r = test::http_request(port, "GET", "/api/deployments/" + std::to_string(id),
-                                    {{"Authorization", bearer}});
-        std::smatch m;
-        return std::regex_search(r.body, m, std::regex(R"re("state":"([a-z_]+)")re")) ? m[1].str() : "";
     }
     // A correctly signed push to a branch named like markup; no app deploys it (ignored).
     void push_evil_branch() {
@@ -136,7 +106,7 @@ TEST_CASE("the status page: login, apps, a failed deployment's reason, CSRF, esc
     CHECK(rig.get("/login").status == 200);
     CHECK(rig.post_form("/login", "", "token=not-a-token").status == 401);
 
-    const auto failed = rig.deploy_through_api("ghost");
+    const auto failed = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return rig.state_of(failed) == "failed"; }, std::chrono::seconds(30)));
     // A branch and a token subject that are markup are shown as text; a refusal with its
     // diagnosis.
@@ -180,7 +150,7 @@ TEST_CASE("GET /api/deployments/{id}/events streams the steps until the deployme
     status_rig rig;
     INFO("agent log:\n" << rig.process.log());
     CHECK(test::http_request(rig.port, "GET", "/api/deployments/1/events").status == 401);
-    const auto id = rig.deploy_through_api("live");
+    const auto id = rig.deploy("live");
     auto stream = test::http_request(rig.port, "GET",
                                      "/api/deployments/" + std::to_string(id) + "/events",
                                      {{"Authorization", rig.bearer}});
@@ -196,7 +166,7 @@ TEST_CASE("GET /api/deployments/{id}/events streams the steps until the deployme
 
 TEST_CASE("the status page in a headless browser (chromium)", "[e2e][browser]") {
     status_rig rig;
-    const auto failed = rig.deploy_through_api("ghost");
+    const auto failed = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return rig.state_of(failed) == "failed"; }, std::chrono::seconds(30)));
     rig.push_evil_branch();
     test::http_request(rig.port, "POST", "/webhook",
