@@ -5,19 +5,11 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "common/text.hpp"
+
 namespace agent {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 bool is_v4_mapped(const std::array<std::uint8_t, 16>& b) {
     for (std::size_t i = 0; i < 10; ++i) {

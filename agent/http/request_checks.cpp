@@ -2,19 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "common/text.hpp"
+
 namespace agent {
 
 namespace {
-
-std::string_view trim_spaces(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 head_refusal bad_framing(std::string detail) {
     return head_refusal{400, "unsupported Transfer-Encoding", "bad_transfer_encoding",
@@ -36,7 +28,7 @@ std::optional<head_refusal> check_framing(const request_reader& head) {
     if (encodings > 1) {
         return bad_framing(fmt::format("{} Transfer-Encoding fields", encodings));
     }
-    const auto value = trim_spaces(head.field("Transfer-Encoding").value_or(""));
+    const auto value = trim(head.field("Transfer-Encoding").value_or(""));
     if (!iequals(value, "chunked")) {
         return bad_framing("Transfer-Encoding '" + loggable(value, 64) + "' is not 'chunked'");
     }

@@ -12,6 +12,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "common/text.hpp"
+
 namespace agent {
 namespace {
 
@@ -51,43 +53,10 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-std::string_view trim_spaces(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c + 32);
-        }
-    }
-    return out;
-}
-
 // Checks `digits` is exactly `expected` hex digits; returns the problem or empty.
 std::string hex_problem(std::string_view digits, std::size_t expected, std::string_view what) {
     for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (hex_value(digits[i]) < 0) {
+        if (hex_digit_value(digits[i]) < 0) {
             return std::string(what) + " has a non-hex character at position " +
                    std::to_string(i + 1);
         }
@@ -219,7 +188,7 @@ std::string describe_secret(const configured_secret& secret) {
 signature_header parse_github_signature_header(std::string_view value,
                                                std::string_view expected_algorithm) {
     signature_header h;
-    const std::string_view v = trim_spaces(value);
+    const std::string_view v = trim(value);
     const std::size_t expected_digits = expected_algorithm == "sha1" ? 40 : 64;
     const auto eq = v.find('=');
     if (v.empty()) {
@@ -227,14 +196,14 @@ signature_header parse_github_signature_header(std::string_view value,
         return h;
     }
     if (eq == std::string_view::npos) {
-        h.hex = lower(v);
+        h.hex = to_lower_ascii(v);
         h.problem = "no '" + std::string(expected_algorithm) + "=' prefix (" +
                     std::to_string(v.size()) + " characters without an '=')";
         return h;
     }
-    h.algorithm = lower(v.substr(0, eq));
+    h.algorithm = to_lower_ascii(v.substr(0, eq));
     const std::string_view digits = v.substr(eq + 1);
-    h.hex = lower(digits);
+    h.hex = to_lower_ascii(digits);
     if (h.algorithm != expected_algorithm) {
         const bool printable = h.algorithm.size() <= 16 &&
                                h.algorithm.find_first_not_of(
@@ -251,7 +220,7 @@ signature_header parse_github_signature_header(std::string_view value,
 signature_header parse_infisical_signature_header(std::string_view value) {
     signature_header h;
     h.algorithm = "sha256";
-    const std::string_view v = trim_spaces(value);
+    const std::string_view v = trim(value);
     if (v.empty()) {
         h.problem = "the header is empty";
         return h;
@@ -262,25 +231,25 @@ signature_header parse_infisical_signature_header(std::string_view value) {
             h.problem = "'t=' without the ';' that separates the timestamp from the digest";
             return h;
         }
-        const std::string_view t = trim_spaces(v.substr(2, semi - 2));
+        const std::string_view t = trim(v.substr(2, semi - 2));
         if (t.empty() || t.size() > 15 || t.find_first_not_of("0123456789") != std::string::npos) {
             h.problem = "the timestamp after 't=' is not 1 to 15 decimal digits (milliseconds)";
             return h;
         }
         h.timestamp = std::strtoll(std::string(t).c_str(), nullptr, 10);
-        const std::string_view digits = trim_spaces(v.substr(semi + 1));
-        h.hex = lower(digits);
+        const std::string_view digits = trim(v.substr(semi + 1));
+        h.hex = to_lower_ascii(digits);
         h.problem = hex_problem(digits, 64, "the digest after ';'");
         return h;
     }
     if (v.find('=') != std::string_view::npos) {
-        const std::string prefix = lower(v.substr(0, v.find('=')));
+        const std::string prefix = to_lower_ascii(v.substr(0, v.find('=')));
         h.problem = prefix == "sha256" || prefix == "sha1"
                         ? "a GitHub-style '" + prefix + "=' prefix; Infisical sends 't=<ms>;<hex>'"
                         : "neither 't=<ms>;<hex>' nor a plain hex digest";
         return h;
     }
-    h.hex = lower(v);
+    h.hex = to_lower_ascii(v);
     h.problem = hex_problem(v, 64, "the plain digest");
     return h;
 }
