@@ -23,9 +23,7 @@ struct build_outcome {
 
 build_outcome build(const std::string& dir, const std::string& tag) {
     return run_async([&](auto ex) -> dc::net::awaitable<build_outcome> {
-        dc::client_options o;
-        o.host = test::docker_host();
-        auto client = dc::make_client(ex, o);
+        auto client = dc::make_client(ex, test::engine_client_options());
         build_outcome out;
         dc::build_options b;
         b.context_dir = dir;

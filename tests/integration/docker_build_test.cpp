@@ -10,16 +10,6 @@
 namespace dc = docker_client;
 using test::run_async;
 
-namespace {
-
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
-}  // namespace
-
 TEST_CASE("build a context with .dockerignore, tags, args, labels and a target", "[docker]") {
     test::scoped_context context("FROM " + test::busybox_base_image() +
                                  " AS base\n"
@@ -53,7 +43,7 @@ TEST_CASE("build a context with .dockerignore, tags, args, labels and a target",
         std::string listing, greeting;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         dc::build_options b;
         b.context_dir = context.path();
@@ -97,7 +87,7 @@ TEST_CASE("a failing RUN step surfaces the daemon's message and the failing line
     std::vector<std::string> lines;
     try {
         run_async([&](auto ex) -> dc::net::awaitable<dc::build_result> {
-            auto client = dc::make_client(ex, options());
+            auto client = dc::make_client(ex, test::engine_client_options());
             dc::build_options b;
             b.context_dir = context.path();
             b.no_cache = true;
@@ -123,7 +113,7 @@ TEST_CASE("a build with a missing Dockerfile or context fails with a message", "
     test::scoped_context context("FROM scratch\n");
     std::string missing_dockerfile, missing_dir;
     run_async([&](auto ex) -> dc::net::awaitable<void> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         dc::build_options b;
         b.context_dir = context.path();
         b.dockerfile = "Nope.Dockerfile";

@@ -11,12 +11,6 @@ using test::run_async;
 
 namespace {
 
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
 std::string sleeper_body(const std::string& image) {
     return R"({"Image":")" + image +
            R"(","Cmd":["sleep","3600"],"StopSignal":"SIGKILL","Labels":{"io.deploy-agent.test":"1"}})";
@@ -26,7 +20,7 @@ std::string sleeper_body(const std::string& image) {
 
 TEST_CASE("ping negotiates the API version from the daemon", "[docker]") {
     auto v = run_async([](auto ex) -> dc::net::awaitable<dc::engine_version> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         co_return co_await client->ping();
     });
     CHECK_FALSE(v.daemon_api_version.empty());
@@ -39,7 +33,7 @@ TEST_CASE("ping negotiates the API version from the daemon", "[docker]") {
 
 TEST_CASE("a missing container inspects as empty, not as an error", "[docker]") {
     auto info = run_async([](auto ex) -> dc::net::awaitable<std::optional<dc::container_info>> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         co_return co_await client->inspect_container("da-no-such-container-" +
                                                      test::unique_name("x"));
     });
@@ -78,7 +72,7 @@ TEST_CASE("create, start, stop, restart, rename and remove a container", "[docke
         bool gone_after_remove = false;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         r.id = co_await client->create_container(name, sleeper_body(image));
         co_await client->start_container(r.id);
@@ -129,7 +123,7 @@ TEST_CASE("pull an image pushed to the local registry", "[docker]") {
         int progress_lines = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         auto before = co_await client->inspect_image(ref);
         r.absent_before = !before.has_value();
@@ -148,7 +142,7 @@ TEST_CASE("pulling a tag the registry does not have is an error, not a success",
     const std::string ref = test::registry() + "/" + test::unique_name("da-missing") + ":nope";
     try {
         run_async([&](auto ex) -> dc::net::awaitable<void> {
-            auto client = dc::make_client(ex, options());
+            auto client = dc::make_client(ex, test::engine_client_options());
             co_await client->pull_image(ref, std::nullopt, {});
         });
         FAIL("pull of a missing tag reported success");
@@ -162,7 +156,7 @@ TEST_CASE("names that could escape the path are refused before any request", "[d
         CAPTURE(bad);
         CHECK_THROWS_AS(
             run_async([&](auto ex) -> dc::net::awaitable<std::optional<dc::container_info>> {
-                auto client = dc::make_client(ex, options());
+                auto client = dc::make_client(ex, test::engine_client_options());
                 co_return co_await client->inspect_container(bad);
             }),
             dc::error);

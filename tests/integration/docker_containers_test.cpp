@@ -17,12 +17,6 @@ using test::run_async;
 
 namespace {
 
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
 std::string body(const std::string& cmd_json, const std::string& extra = "") {
     return R"({"Image":")" + test::busybox_base_image() + R"(","Cmd":)" + cmd_json +
            R"(,"Labels":{"io.deploy-agent.test":"1"})" + extra + "}";
@@ -46,7 +40,7 @@ TEST_CASE("list containers by label and by name", "[docker]") {
         std::string name_found;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         std::string labels =
             R"(,"Labels":{"io.deploy-agent.test":"1","da.group":")" + group + R"("})";
         std::string extra_a = R"({"Image":")" + test::busybox_base_image() +
@@ -94,7 +88,7 @@ TEST_CASE("kill, wait and logs with a tail", "[docker]") {
         unsigned logs_missing_status = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         auto id = co_await client->create_container(name, body(R"(["sleep","3600"])"));
         co_await client->start_container(id);
@@ -149,7 +143,7 @@ TEST_CASE("health status is read from inspect", "[docker]") {
         bool no_health_without_check = false;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         auto g = co_await client->create_container(good, body(R"(["sleep","3600"])", hc("true")));
         auto b = co_await client->create_container(
             bad, body(R"(["sleep","3600"])", hc("echo sick; exit 1")));
@@ -188,7 +182,7 @@ TEST_CASE("stop honours the container's own StopTimeout, or the one given", "[do
         std::int64_t exit_code = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         auto id = co_await client->create_container(
             name, body(R"(["sleep","3600"])", R"(,"StopTimeout":3)"));
         seen r;
@@ -222,7 +216,7 @@ TEST_CASE("remove with and without the anonymous volumes", "[docker]") {
     test::scoped_container g2(drop);
     std::string vol_body = body(R"(["true"])", R"(,"Volumes":{"/data":{}})");
     run_async([&](auto ex) -> dc::net::awaitable<void> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         co_await client->create_container(keep, vol_body);
         co_await client->create_container(drop, vol_body);
     });
@@ -234,7 +228,7 @@ TEST_CASE("remove with and without the anonymous volumes", "[docker]") {
     REQUIRE_FALSE(kept_volume.empty());
     REQUIRE_FALSE(dropped_volume.empty());
     run_async([&](auto ex) -> dc::net::awaitable<void> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         co_await client->remove_container(keep, {});
         co_await client->remove_container(drop, {.force = false, .remove_volumes = true});
     });
@@ -247,7 +241,7 @@ TEST_CASE("container calls on a missing container fail with 404", "[docker]") {
     const std::string missing = "da-no-such-" + test::unique_name("c");
     std::vector<unsigned> statuses;
     run_async([&](auto ex) -> dc::net::awaitable<void> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         for (int step = 0; step < 4; ++step) {
             unsigned status = 0;
             try {
@@ -274,7 +268,7 @@ TEST_CASE("creating from a missing image fails with 404 and the daemon's message
     test::scoped_container guard(name);
     try {
         run_async([&](auto ex) -> dc::net::awaitable<std::string> {
-            auto client = dc::make_client(ex, options());
+            auto client = dc::make_client(ex, test::engine_client_options());
             co_return co_await client->create_container(
                 name,
                 R"({"Image":"da-test/no-such-image:nope","Labels":{"io.deploy-agent.test":"1"}})");

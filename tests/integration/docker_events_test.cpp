@@ -23,12 +23,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
 struct watch_state {
     std::vector<std::string> actions;
 };
@@ -67,7 +61,7 @@ TEST_CASE("events: a start and a stop are seen live", "[docker]") {
     test::scoped_container guard(name);
     watch_state state;
     auto end = run_async([&](auto ex) -> dc::net::awaitable<dc::events_end> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         dc::event_filter filter;
         filter.containers = {name};
         filter.labels = {"io.deploy-agent.test=1"};
@@ -95,7 +89,7 @@ TEST_CASE("events: the stream ends on cancellation, on silence and at until", "[
         dc::events_end until = dc::events_end::cancelled;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         dc::event_filter filter;
         filter.containers = {nobody};

@@ -12,16 +12,6 @@
 namespace dc = docker_client;
 using test::run_async;
 
-namespace {
-
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
-}  // namespace
-
 TEST_CASE("tag and remove an image, a missing one removes as false", "[docker]") {
     const std::string repo = "da-test/" + test::unique_name("tagged");
     test::scoped_images images;
@@ -34,7 +24,7 @@ TEST_CASE("tag and remove an image, a missing one removes as false", "[docker]")
         unsigned tag_missing_status = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         co_await client->tag_image(test::busybox_base_image(), repo, "v1");
         auto info = co_await client->inspect_image(repo + ":v1");
@@ -75,7 +65,7 @@ TEST_CASE("removing an image a container uses is a conflict unless forced", "[do
     unsigned status = 0;
     std::string message;
     run_async([&](auto ex) -> dc::net::awaitable<void> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         try {
             co_await client->remove_image(id, {});
         } catch (const dc::error& e) {
@@ -96,7 +86,7 @@ TEST_CASE("prune removes dangling images carrying the label", "[docker]") {
     const std::string second = test::build_image(tag, "LABEL da.prune=" + marker);
     REQUIRE(first != second);  // the first is now dangling
     auto result = run_async([&](auto ex) -> dc::net::awaitable<dc::prune_result> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         std::vector<std::string> labels;
         labels.push_back("da.prune=" + marker);
         co_return co_await client->prune_dangling_images(labels);
@@ -120,7 +110,7 @@ TEST_CASE("distribution inspect reads a remote digest, pull by that digest", "[d
         std::string missing_message;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         r.remote = co_await client->distribution_inspect(ref, std::nullopt);
         co_await client->pull_image(repo + "@" + r.remote.digest, std::nullopt, {});
@@ -144,7 +134,7 @@ TEST_CASE("pull of an image the registry does not have is an error", "[docker]")
     const std::string ref = test::registry() + "/da-test-nobody-" + test::unique_name("x");
     try {
         run_async([&](auto ex) -> dc::net::awaitable<void> {
-            auto client = dc::make_client(ex, options());
+            auto client = dc::make_client(ex, test::engine_client_options());
             co_await client->pull_image(ref, std::nullopt,
                                         {});  // no tag: means :latest, never "all tags"
         });
@@ -169,7 +159,7 @@ TEST_CASE("registry credentials: bad ones fail, good ones pull", "[docker]") {
         bool pulled = false;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         dc::registry_auth bad{test::auth_registry::username, "wrong-password", registry.address()};
         dc::registry_auth good{test::auth_registry::username, test::auth_registry::password,

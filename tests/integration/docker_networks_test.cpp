@@ -12,16 +12,6 @@
 namespace dc = docker_client;
 using test::run_async;
 
-namespace {
-
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
-}  // namespace
-
 TEST_CASE("networks: create on several, inspect, connect and disconnect with aliases", "[docker]") {
     const std::string front = test::unique_name("da-front");
     const std::string back = test::unique_name("da-back");
@@ -43,7 +33,7 @@ TEST_CASE("networks: create on several, inspect, connect and disconnect with ali
         unsigned connect_missing_status = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         std::string body =
             R"({"Image":")" + test::busybox_base_image() +

@@ -18,12 +18,6 @@ using test::run_async;
 
 namespace {
 
-dc::client_options options() {
-    dc::client_options o;
-    o.host = test::docker_host();
-    return o;
-}
-
 dc::net::awaitable<void> sleep_ms(int ms) {
     dc::net::steady_timer t(co_await dc::net::this_coro::executor, std::chrono::milliseconds(ms));
     co_await t.async_wait(dc::net::use_awaitable);
@@ -104,7 +98,7 @@ TEST_CASE("swarm: a service is updated to a new image, and a failing one is roll
         std::uint64_t force_before = 0, force_after = 0;
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
-        auto client = dc::make_client(ex, options());
+        auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
         auto missing = co_await client->inspect_service("da-no-such-service");
         r.missing_is_empty = !missing.has_value();

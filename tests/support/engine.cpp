@@ -32,6 +32,12 @@ std::string docker_host() {
     return host;
 }
 
+docker_client::client_options engine_client_options() {
+    docker_client::client_options o;
+    o.host = docker_host();
+    return o;
+}
+
 std::string registry() {
     const char* r = std::getenv("DA_TEST_REGISTRY");
     if (r == nullptr || *r == '\0') {

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "docker_client/client.hpp"
+
 namespace test {
 
 /// Label on every container and image the tests create, so that cleanup can find them.
@@ -11,6 +13,8 @@ inline constexpr const char* test_label = "io.deploy-agent.test";
 /// DOCKER_HOST of the engine under test. Fails the test (never skips) when none is set:
 /// the test command starts a private engine and exports it.
 std::string docker_host();
+/// Client options for the engine under test: docker_host() and the client's default timeouts.
+docker_client::client_options engine_client_options();
 /// "127.0.0.1:PORT" of the local registry (DA_TEST_REGISTRY), or fails the test.
 std::string registry();
 
