@@ -1,5 +1,6 @@
 #include "cli/serve.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
@@ -309,6 +310,12 @@ int run_serve(const agent_settings& settings) {
                                                     std::move(sink)),
                       net::detached);
     }
+    // One budget for every line a client can cause, whether the server or the router logs it.
+    auto client_lines = std::make_shared<client_log_budget>(
+        "client errors", settings.refusals_per_second,
+        std::min<std::size_t>(settings.refusals_per_second, client_log_budget::default_per_client));
+    services.log_budget = client_lines;
+    http_options->log_budget = client_lines;
     router routes(services);
     http_server server(io.get_executor(), *http_options,
                        [&routes](http_request request) { return routes.handle(std::move(request)); });

@@ -14,8 +14,9 @@ struct agent_settings {
     unsigned debounce_ms = 300;           ///< DEPLOY_DEBOUNCE_MS: bursts for one app coalesce
     unsigned max_concurrent_deploys = 2;  ///< MAX_CONCURRENT_DEPLOYS: apps deploying at once
     unsigned retention_days = 90;         ///< RETENTION_DAYS: finished history kept (0 = forever)
-    /// REFUSALS_LOGGED_PER_SECOND: refused deliveries logged and recorded one by one per second
-    /// and source; the rest are counted and summed up (http/client_log_budget.hpp).
+    /// REFUSALS_LOGGED_PER_SECOND: lines a client can cause (refused deliveries, 4xx, refused
+    /// connections) logged one by one per second, all together; the rest are counted and summed
+    /// up (http/client_log_budget.hpp).
     unsigned refusals_per_second = 50;
 };
 

@@ -14,24 +14,28 @@ void client_log_budget::roll(std::chrono::steady_clock::time_point now) {
     if (in_window(now)) {
         return;
     }
-    if (held_ > 0) {
-        std::string by_code;
-        for (const auto& [code, count] : held_by_code_) {
-            by_code += fmt::format("{}{} {}", by_code.empty() ? "" : ", ", code, count);
+    for (auto& [what, held] : held_) {
+        if (held.count > 0) {
+            std::string by_code;
+            for (const auto& [code, count] : held.by_code) {
+                by_code += fmt::format("{}{} {}", by_code.empty() ? "" : ", ", code, count);
+            }
+            std::string summary = fmt::format("{} more {} ({})", held.count, what, by_code);
+            if (!held.top_client.empty()) {
+                summary += fmt::format(", most from {} ({})", held.top_client, held.top_client_held);
+            }
+            held.pending_summary =
+                held.pending_summary ? *held.pending_summary + "; " + summary : summary;
         }
-        std::string summary = fmt::format("{} more {} ({})", held_, what_, by_code);
-        if (!top_client_.empty()) {
-            summary += fmt::format(", most from {} ({})", top_client_, top_client_held_);
-        }
-        pending_summary_ = pending_summary_ ? *pending_summary_ + "; " + summary : summary;
+        held.count = 0;
+        held.by_code.clear();
+        held.by_client.clear();
+        held.top_client.clear();
+        held.top_client_held = 0;
     }
     window_start_ = now;
     admitted_ = 0;
-    held_ = 0;
-    held_by_code_.clear();
-    clients_.clear();
-    top_client_.clear();
-    top_client_held_ = 0;
+    admitted_by_client_.clear();
 }
 
 bool client_log_budget::would_admit(std::chrono::steady_clock::time_point now,
@@ -42,48 +46,67 @@ bool client_log_budget::would_admit(std::chrono::steady_clock::time_point now,
     if (admitted_ >= per_second_) {
         return false;
     }
-    auto it = clients_.find(std::string(client));
-    return it == clients_.end() ? per_client_ > 0 : it->second.admitted < per_client_;
+    auto it = admitted_by_client_.find(std::string(client));
+    return it == admitted_by_client_.end() ? per_client_ > 0 : it->second < per_client_;
 }
 
 bool client_log_budget::admit(std::chrono::steady_clock::time_point now, std::string_view client,
-                              std::string_view code) {
+                              std::string_view code, std::string_view what) {
     roll(now);
-    client_count* count = nullptr;
-    if (auto it = clients_.find(std::string(client)); it != clients_.end()) {
-        count = &it->second;
-    } else if (clients_.size() < max_tracked_clients) {
-        count = &clients_[std::string(client)];
+    const std::string key(client);
+    std::size_t* admitted = nullptr;
+    if (auto it = admitted_by_client_.find(key); it != admitted_by_client_.end()) {
+        admitted = &it->second;
+    } else if (admitted_by_client_.size() < max_tracked_clients) {
+        admitted = &admitted_by_client_[key];
     }
-    const bool client_has_room = count == nullptr || count->admitted < per_client_;
+    const bool client_has_room = admitted == nullptr || *admitted < per_client_;
     if (admitted_ < per_second_ && client_has_room) {
         ++admitted_;
-        if (count != nullptr) {
-            ++count->admitted;
+        if (admitted != nullptr) {
+            ++*admitted;
         }
         return true;
     }
-    ++held_;
-    if (auto it = held_by_code_.find(code); it != held_by_code_.end()) {
+    auto kind_it = held_.find(kind(what));
+    if (kind_it == held_.end()) {
+        kind_it = held_.emplace(std::string(kind(what)), held_lines{}).first;
+    }
+    held_lines& held = kind_it->second;
+    ++held.count;
+    if (auto it = held.by_code.find(code); it != held.by_code.end()) {
         ++it->second;
     } else {
-        held_by_code_.emplace(std::string(code), 1);
+        held.by_code.emplace(std::string(code), 1);
     }
-    if (count != nullptr && ++count->held > top_client_held_) {
-        top_client_held_ = count->held;
-        if (top_client_ != client) {
-            top_client_ = std::string(client);
+    // Addresses beyond max_tracked_clients are not followed for "most from".
+    if (admitted != nullptr) {
+        std::size_t& from_client = held.by_client[key];
+        if (++from_client > held.top_client_held) {
+            held.top_client_held = from_client;
+            if (held.top_client != client) {
+                held.top_client = key;
+            }
         }
     }
     return false;
 }
 
 std::optional<std::string> client_log_budget::take_summary(
-    std::chrono::steady_clock::time_point now) {
+    std::chrono::steady_clock::time_point now, std::string_view what) {
     roll(now);
-    auto summary = std::move(pending_summary_);
-    pending_summary_.reset();
+    auto it = held_.find(kind(what));
+    if (it == held_.end()) {
+        return std::nullopt;
+    }
+    auto summary = std::move(it->second.pending_summary);
+    it->second.pending_summary.reset();
     return summary;
+}
+
+bool client_log_budget::holding(std::string_view what) const {
+    auto it = held_.find(kind(what));
+    return it != held_.end() && (it->second.count > 0 || it->second.pending_summary.has_value());
 }
 
 std::string loggable(std::string_view text, std::size_t max_bytes) {

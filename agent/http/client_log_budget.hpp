@@ -12,41 +12,57 @@ namespace agent {
 
 /// One log budget for everything a client can cause (404, 400, 405, 413, 431, 503, refused
 /// deliveries, refused connections): in each second at most `per_client` lines per client
-/// address and `per_second` lines in all are logged in full; the rest are counted by code and
-/// summed up once, in one line, when their second is over. A flood from one address cannot
-/// crowd out the others' lines, and a flood from many addresses cannot flood the log.
-/// Not thread-safe: the server and the router use it from their one io thread.
+/// address and `per_second` lines in all are logged in full; the rest are counted by kind
+/// (`what`) and code and summed up once per kind, in one line, when their second is over. A
+/// flood from one address cannot crowd out the others' lines, and a flood from many addresses
+/// cannot flood the log. The server and the router share one (serve wires it); tests may give
+/// each its own. Not thread-safe: the server and the router use it from their one io thread.
 class client_log_budget {
   public:
     static constexpr std::size_t default_per_second = 50;
     static constexpr std::size_t default_per_client = 10;
 
-    /// `what` names the lines in the summary, e.g. "client errors" or "refused deliveries".
+    /// `what` names the lines in the summary when a call names no kind of its own, e.g.
+    /// "client errors".
     explicit client_log_budget(std::string what, std::size_t per_second = default_per_second,
                                std::size_t per_client = default_per_client);
 
-    /// True: log this line in full. False: it is counted under `code` for its second's summary.
+    /// True: log this line in full. False: it is counted under `code` for its second's summary
+    /// of the lines of kind `what` (empty: the budget's own).
     bool admit(std::chrono::steady_clock::time_point now, std::string_view client,
-               std::string_view code);
+               std::string_view code, std::string_view what = {});
 
     /// Whether a line from `client` at `now` would be admitted: when not, there is no point in
     /// computing its diagnosis.
     bool would_admit(std::chrono::steady_clock::time_point now, std::string_view client) const;
 
     /// "1234 more client errors (404 1200, 400 34), most from 192.0.2.1 (1100)" for the lines
-    /// held back in seconds that ended by `now`, once; nothing when there were none.
-    std::optional<std::string> take_summary(std::chrono::steady_clock::time_point now);
+    /// of kind `what` (empty: the budget's own) held back in seconds that ended by `now`, once;
+    /// nothing when there were none.
+    std::optional<std::string> take_summary(std::chrono::steady_clock::time_point now,
+                                            std::string_view what = {});
 
-    /// Whether lines are held back and not yet summed up.
-    bool holding() const { return held_ > 0 || pending_summary_.has_value(); }
+    /// Lines logged in full per second, from all clients together.
+    std::size_t per_second() const { return per_second_; }
+    /// Lines logged in full per second from one client address.
+    std::size_t per_client() const { return per_client_; }
+
+    /// Whether lines of kind `what` (empty: the budget's own) are held back and not yet summed
+    /// up.
+    bool holding(std::string_view what = {}) const;
 
   private:
     // Addresses followed one by one in a second; beyond that, new addresses share the global cap.
     static constexpr std::size_t max_tracked_clients = 4096;
 
-    struct client_count {
-        std::size_t admitted = 0;
-        std::size_t held = 0;
+    // The lines of one kind held back in the current second, and the summaries not yet taken.
+    struct held_lines {
+        std::size_t count = 0;
+        std::map<std::string, std::size_t, std::less<>> by_code;
+        std::unordered_map<std::string, std::size_t> by_client;
+        std::string top_client;
+        std::size_t top_client_held = 0;
+        std::optional<std::string> pending_summary;
     };
 
     std::string what_;
@@ -54,14 +70,11 @@ class client_log_budget {
     std::size_t per_client_;
     std::chrono::steady_clock::time_point window_start_{};
     std::size_t admitted_ = 0;
-    std::size_t held_ = 0;
-    std::map<std::string, std::size_t, std::less<>> held_by_code_;
-    std::unordered_map<std::string, client_count> clients_;
-    std::string top_client_;
-    std::size_t top_client_held_ = 0;
-    std::optional<std::string> pending_summary_;
+    std::unordered_map<std::string, std::size_t> admitted_by_client_;
+    std::map<std::string, held_lines, std::less<>> held_;  // by kind
 
     void roll(std::chrono::steady_clock::time_point now);
+    std::string_view kind(std::string_view what) const { return what.empty() ? what_ : what; }
     bool in_window(std::chrono::steady_clock::time_point now) const {
         return now - window_start_ < std::chrono::seconds(1);
     }

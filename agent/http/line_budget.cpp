@@ -18,27 +18,35 @@ boost::asio::awaitable<void> sum_up_held_lines(std::shared_ptr<line_budget> self
     do {
         timer.expires_after(std::chrono::seconds(1));
         co_await timer.async_wait(boost::asio::use_awaitable);
-        if (auto summary = self->lines_.take_summary(std::chrono::steady_clock::now())) {
+        if (auto summary =
+                self->lines_->take_summary(std::chrono::steady_clock::now(), self->what_)) {
             spdlog::warn("{} flood: {} were not logged one by one (at most {} a second are)",
-                         self->source_, *summary, self->per_second_);
+                         self->source_, *summary, self->lines_->per_second());
             if (self->on_summary_) {
                 self->on_summary_(*summary);
             }
         }
-    } while (self->lines_.holding());
+    } while (self->lines_->holding(self->what_));
     self->summing_up_ = false;
 }
 
 line_budget::line_budget(std::string what, std::string source, std::size_t per_second,
                          std::function<void(const std::string& summary)> on_summary)
-    : lines_(std::move(what), per_second,
-             std::min(per_second, client_log_budget::default_per_client)),
+    : line_budget(what, std::move(source),
+                  std::make_shared<client_log_budget>(
+                      what, per_second, std::min(per_second, client_log_budget::default_per_client)),
+                  std::move(on_summary)) {}
+
+line_budget::line_budget(std::string what, std::string source,
+                         std::shared_ptr<client_log_budget> shared,
+                         std::function<void(const std::string& summary)> on_summary)
+    : lines_(std::move(shared)),
+      what_(std::move(what)),
       source_(std::move(source)),
-      per_second_(per_second),
       on_summary_(std::move(on_summary)) {}
 
 boost::asio::awaitable<bool> line_budget::admit(std::string client, std::string code) {
-    if (lines_.admit(std::chrono::steady_clock::now(), client, code)) {
+    if (lines_->admit(std::chrono::steady_clock::now(), client, code, what_)) {
         co_return true;
     }
     if (!summing_up_) {
@@ -51,7 +59,7 @@ boost::asio::awaitable<bool> line_budget::admit(std::string client, std::string 
 }
 
 bool line_budget::would_admit(const std::string& client) const {
-    return lines_.would_admit(std::chrono::steady_clock::now(), client);
+    return lines_->would_admit(std::chrono::steady_clock::now(), client);
 }
 
 }  // namespace agent

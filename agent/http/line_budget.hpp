@@ -17,7 +17,13 @@ namespace agent {
 /// Create it with std::make_shared: the summing-up coroutine keeps it alive.
 class line_budget : public std::enable_shared_from_this<line_budget> {
 public:
+    /// Lines of kind `what` within a budget of its own: `per_second` lines a second, at most
+    /// client_log_budget::default_per_client of them per client.
     line_budget(std::string what, std::string source, std::size_t per_second,
+                std::function<void(const std::string& summary)> on_summary = {});
+    /// Lines of kind `what` within `shared`, the budget of everything a client can cause to be
+    /// logged (not null).
+    line_budget(std::string what, std::string source, std::shared_ptr<client_log_budget> shared,
                 std::function<void(const std::string& summary)> on_summary = {});
 
     /// True: log this line in full. False: it is held back and counted under `code`. Never
@@ -30,9 +36,9 @@ public:
 private:
     friend boost::asio::awaitable<void> sum_up_held_lines(std::shared_ptr<line_budget> self);
 
-    client_log_budget lines_;
+    std::shared_ptr<client_log_budget> lines_;
+    std::string what_;
     std::string source_;
-    std::size_t per_second_;
     std::function<void(const std::string&)> on_summary_;
     bool summing_up_ = false;
 };

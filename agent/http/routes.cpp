@@ -23,6 +23,18 @@ std::function<void(const std::string&)> record_summary(const route_services& s,
     };
 }
 
+// Lines of kind `what` (each kind is summed up on its own) within the shared budget, or one of
+// their own when the router was given none.
+std::shared_ptr<line_budget> lines(const route_services& s, std::string what, std::string source,
+                                   std::function<void(const std::string&)> on_summary) {
+    if (s.log_budget) {
+        return std::make_shared<line_budget>(std::move(what), std::move(source), s.log_budget,
+                                             std::move(on_summary));
+    }
+    return std::make_shared<line_budget>(std::move(what), std::move(source),
+                                         s.refusals_per_second, std::move(on_summary));
+}
+
 bool get_or_head(const std::string& method) {
     return method == "GET" || method == "HEAD";
 }
@@ -31,13 +43,11 @@ bool get_or_head(const std::string& method) {
 
 router::router(route_services services)
     : s_(std::move(services)),
-      github_refusals_(std::make_shared<line_budget>("refused deliveries", "github webhook",
-                                                     s_.refusals_per_second,
-                                                     record_summary(s_, "github"))),
-      infisical_refusals_(std::make_shared<line_budget>("refused deliveries",
-                                                        "infisical webhook", s_.refusals_per_second,
-                                                        record_summary(s_, "infisical"))),
-      unrouted_(std::make_shared<line_budget>("client errors", "http", s_.refusals_per_second)) {}
+      github_refusals_(lines(s_, "refused deliveries", "github webhook",
+                             record_summary(s_, "github"))),
+      infisical_refusals_(lines(s_, "refused Infisical deliveries", "infisical webhook",
+                                record_summary(s_, "infisical"))),
+      unrouted_(lines(s_, "client errors", "http", {})) {}
 
 boost::asio::awaitable<bool> router::admit_refusal(const std::shared_ptr<line_budget>& lines,
                                                    std::string source, std::string client,

@@ -47,6 +47,10 @@ struct route_services {
     /// Refusals (and 404/405 lines) logged and recorded one by one per second and source; the
     /// rest are summed up once a second (client_log_budget).
     std::size_t refusals_per_second = client_log_budget::default_per_second;
+    /// The budget of every line a client can cause, shared with the server
+    /// (server_options::log_budget) so that one budget holds for all. Null: the router keeps
+    /// budgets of its own, of refusals_per_second lines each.
+    std::shared_ptr<client_log_budget> log_budget;
     /// Whether a delivery with this id was already accepted (GitHub redeliveries).
     std::function<bool(std::string_view delivery_id)> already_accepted;
     /// Whether a delivery with this replay key was recorded and the key is still valid at

@@ -74,8 +74,7 @@ net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s) 
             spdlog::warn(
                 "{} were not logged one by one (at most {} lines a second, {} per client, "
                 "are; /metrics counts every one)",
-                *summary, client_log_budget::default_per_second,
-                client_log_budget::default_per_client);
+                *summary, s->log_budget->per_second(), s->log_budget->per_client());
         }
     } while (s->log_budget->holding());
     s->summing_up = false;

@@ -81,3 +81,25 @@ TEST_CASE("loggable: escapes control characters and invalid UTF-8, truncates", "
     CHECK(agent::loggable("ab\xe2\x82\xac", 4) == "ab…(+3 bytes)");
     CHECK(agent::loggable(std::string(16384, '/'), 10).size() < 40);
 }
+
+TEST_CASE("client log budget: kinds share the caps and are summed up each on its own", "[http]") {
+    agent::client_log_budget budget("client errors", 2, 2);
+    const auto t0 = clock_type::time_point{} + 100s;
+    CHECK(budget.admit(t0, "a", "404"));
+    CHECK(budget.admit(t0, "b", "bad_signature", "refused deliveries"));
+    // The cap is one for all kinds: neither kind has room left in this second.
+    CHECK_FALSE(budget.admit(t0, "c", "400"));
+    CHECK_FALSE(budget.admit(t0, "c", "bad_signature", "refused deliveries"));
+    CHECK_FALSE(budget.admit(t0, "c", "bad_signature", "refused deliveries"));
+    CHECK(budget.holding());
+    CHECK(budget.holding("refused deliveries"));
+    auto errors = budget.take_summary(t0 + 1100ms);
+    REQUIRE(errors.has_value());
+    CHECK(*errors == "1 more client errors (400 1), most from c (1)");
+    CHECK_FALSE(budget.holding());
+    CHECK(budget.holding("refused deliveries"));
+    auto refused = budget.take_summary(t0 + 1100ms, "refused deliveries");
+    REQUIRE(refused.has_value());
+    CHECK(*refused == "2 more refused deliveries (bad_signature 2), most from c (2)");
+    CHECK_FALSE(budget.holding("refused deliveries"));
+}
