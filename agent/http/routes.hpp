@@ -50,7 +50,7 @@ struct route_services {
     /// The budget of every line a client can cause, shared with the server
     /// (server_options::log_budget) so that one budget holds for all. Null: the router keeps
     /// budgets of its own, of refusals_per_second lines each.
-    std::shared_ptr<client_log_budget> log_budget;
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
     /// Whether a delivery with this id was already accepted (GitHub redeliveries).
     std::function<bool(std::string_view delivery_id)> already_accepted;
     /// Whether a delivery with this replay key was recorded and the key is still valid at
