@@ -3,6 +3,7 @@
 // SIGTERM during the health wait reaches a safe point within the grace; one owner per DATA_DIR;
 // the dry run in the CLI and the API touches nothing.
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 
@@ -103,6 +104,10 @@ TEST_CASE("recreate: SIGTERM during the health wait rolls back within the grace"
                                   {{"Authorization", "Bearer " + token_for(jwt)}});
     REQUIRE(res.status == 202);
     REQUIRE(serve.wait_for_log("started " + app.name, 60s));
+    // A second deploy waits behind the running one: a stop must leave it queued.
+    auto queued = test::http_request(port, "POST", "/api/apps/web/deploy?force=1",
+                                     {{"Authorization", "Bearer " + token_for(jwt)}});
+    REQUIRE(queued.status == 202);
     auto t0 = std::chrono::steady_clock::now();
     serve.kill_with(SIGTERM);
     auto took = std::chrono::steady_clock::now() - t0;
@@ -110,9 +115,12 @@ TEST_CASE("recreate: SIGTERM during the health wait rolls back within the grace"
     CHECK(took < 8s);
     auto db = agent::store::open({.data_dir = data.path.string()});
     auto d = db->list_deployments(std::string("web"), 5);
-    REQUIRE(d.size() == 1);
-    CHECK(d.front().state == agent::deployment_state::rolled_back);
-    CHECK(d.front().error.find("stopping") != std::string::npos);
+    REQUIRE(d.size() == 2);
+    std::sort(d.begin(), d.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    CHECK(d[0].state == agent::deployment_state::rolled_back);
+    CHECK(d[0].error.find("stopping") != std::string::npos);
+    CHECK(d[1].state == agent::deployment_state::queued);
+    CHECK(d[1].error.empty());
     check_one_running(app);
     CHECK(app.get() == "v1\n");
 }

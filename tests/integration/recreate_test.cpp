@@ -143,6 +143,29 @@ TEST_CASE("recreate: an engine fault at any step leaves the old container servin
     }
 }
 
+TEST_CASE("recreate: a rollback that fails too ends failed, naming the state and the command to run",
+          "[recreate]") {
+    rig::web_app app("rbfault", web_dockerfile("v1"));
+    app.push_version(web_dockerfile("v2"));
+    rig::recording_journal journal;
+    // The new container's start fails, then so does the old one's in the rollback.
+    auto result = rig::run_deploy(app.spec(), journal, "start*2");
+    INFO(journal.transcript());
+    CHECK(result == agent::deploy_result::failed);
+    const std::string old_id = inspect(app.name, "{{.Id}}");
+    CHECK_THAT(journal.error, Catch::Contains("the rollback failed too: starting the old "
+                                              "container failed") &&
+                                  Catch::Contains("run docker start " + old_id.substr(0, 12)));
+    CHECK(journal.transcript().find("rollback: removed the new container") != std::string::npos);
+    CHECK(journal.transcript().find("rollback: renamed the old container back") !=
+          std::string::npos);
+    // The state it names: the old container under its name, stopped. The command brings it back.
+    CHECK(inspect(app.name, "{{.State.Running}}") == "false");
+    test::docker_ok({"start", app.name});
+    CHECK(test::eventually([&] { return app.get() == "v1\n"; }));
+    check_one_container(app);
+}
+
 TEST_CASE("recreate: a failed removal of the old container after the switch is a warning",
           "[recreate]") {
     rig::web_app app("removefault", web_dockerfile("v1"));

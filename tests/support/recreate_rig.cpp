@@ -106,8 +106,8 @@ std::string inspect(const std::string& name, const std::string& format) {
 }
 
 void failing_docker::maybe_fail(const char* call) {
-    if (!failed_ && fail_ == call) {
-        failed_ = true;
+    if (failures_left_ > 0 && fail_ == call) {
+        --failures_left_;
         throw dc::error(500, "injected fault", std::string(call) + " (fault injected by the test)");
     }
 }

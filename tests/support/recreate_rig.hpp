@@ -76,11 +76,14 @@ private:
 };
 
 /// Fails the first call named `fail_call` ("rename", "create", "start", "stop", "remove") with a
-/// 500 "injected fault"; forwards everything else.
+/// 500 "injected fault", or the first N with "start*N"; forwards everything else.
 class failing_docker final : public docker_client::docker_api {
 public:
     failing_docker(docker_client::docker_api& next, std::string fail_call)
-        : next_(next), fail_(std::move(fail_call)) {}
+        : next_(next), fail_(fail_call.substr(0, fail_call.find('*'))),
+          failures_left_(fail_call.find('*') == std::string::npos
+                             ? 1
+                             : std::stoi(fail_call.substr(fail_call.find('*') + 1))) {}
     net::awaitable<docker_client::engine_version> ping() override;
     net::awaitable<std::optional<docker_client::container_info>> inspect_container(
         std::string name_or_id) override;
@@ -104,7 +107,7 @@ private:
     void maybe_fail(const char* call);
     docker_client::docker_api& next_;
     std::string fail_;
-    bool failed_ = false;
+    int failures_left_;
 };
 
 /// One deploy of `app` by the real executor against the engine under test, through
