@@ -223,7 +223,27 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     std::this_thread::sleep_for(1s);  // a redeploy, had one been queued, would have started
     CHECK(inspect(api, "{{.Id}}") == api_id2);
 
-    check_no_value_leaks(agent, {value_one, value_two, web_value}, {api, other, web});
+    // A key added, then deleted in Infisical: injected, then removed from the Env again (the
+    // secret-keys label names what the agent put there).
+    const std::string extra_value = "extra-secret-value-5f1e";
+    infisical.set_secret("proj-1", "prod", "/api", "EXTRA_KEY", extra_value);
+    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_queued"));
+    CHECK(test::eventually([&] { return env_of(api).find("EXTRA_KEY=" + extra_value) != std::string::npos; }));
+    CHECK(test::eventually([&] {
+        return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
+               "DATABASE_URL,EXTRA_KEY";
+    }));
+    infisical.remove_secret("proj-1", "prod", "/api", "EXTRA_KEY");
+    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_queued"));
+    CHECK(test::eventually([&] {
+        return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
+               "DATABASE_URL";
+    }));
+    CHECK_THAT(env_of(api), !Catch::Contains("EXTRA_KEY") &&
+                                Catch::Contains("DATABASE_URL=" + value_two) &&
+                                Catch::Contains("APP_MODE=blue"));
+
+    check_no_value_leaks(agent, {value_one, value_two, web_value, extra_value}, {api, other, web});
 }
 
 TEST_CASE("auto-redeploy off: the webhook clears the cache, the next push deploys the new value",
