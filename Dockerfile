@@ -20,9 +20,10 @@ COPY deps deps
 COPY docker-client docker-client
 COPY agent agent
 # The tests and benchmarks are not built here (scripts/test runs them); libarchive is linked in
-# (only the tar writer: no libxml2 and ICU, 32 MB, in the image).
+# (only the tar writer: no libxml2 and ICU, 32 MB, in the image); OpenSSL is not (git loads the
+# same libcrypto.so.3, so the image holds it once).
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF -DDA_BUILD_BENCH=OFF \
-        -DDA_STATIC_LIBARCHIVE=ON >/dev/null \
+        -DDA_STATIC_LIBARCHIVE=ON -DDA_STATIC_OPENSSL=OFF >/dev/null \
     && cmake --build /build -j"$(nproc)" --target deploy-agent \
     && strip --strip-unneeded /build/agent/deploy-agent
 COPY docker/collect-runtime /usr/local/bin/collect-runtime

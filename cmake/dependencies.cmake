@@ -32,6 +32,9 @@ else()
     set(da_static_default ON)
 endif()
 option(DA_STATIC_DEPS "Link spdlog, fmt, yaml-cpp, SQLite, OpenSSL and libstdc++ into the agent" ${da_static_default})
+# The image links OpenSSL's shared libraries instead: git, which the image carries for the build
+# strategy, loads libcrypto.so.3 anyway, so a static copy in the agent would only add its size.
+option(DA_STATIC_OPENSSL "With DA_STATIC_DEPS, link OpenSSL into the agent too" ON)
 
 add_library(da_logging INTERFACE)     # spdlog + fmt
 add_library(da_yaml INTERFACE)        # yaml-cpp
@@ -49,11 +52,15 @@ if(DA_STATIC_DEPS)
     target_link_libraries(da_yaml INTERFACE ${DA_YAML_CPP_ARCHIVE})
     find_library(DA_SQLITE_ARCHIVE NAMES libsqlite3.a REQUIRED)
     target_link_libraries(da_sqlite INTERFACE ${DA_SQLITE_ARCHIVE} ${CMAKE_DL_LIBS} m Threads::Threads)
-    find_library(DA_SSL_ARCHIVE NAMES libssl.a REQUIRED)
-    find_library(DA_CRYPTO_ARCHIVE NAMES libcrypto.a REQUIRED)
-    target_include_directories(da_openssl SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})
-    target_link_libraries(da_openssl INTERFACE ${DA_SSL_ARCHIVE} ${DA_CRYPTO_ARCHIVE}
-        ${CMAKE_DL_LIBS} Threads::Threads)
+    if(DA_STATIC_OPENSSL)
+        find_library(DA_SSL_ARCHIVE NAMES libssl.a REQUIRED)
+        find_library(DA_CRYPTO_ARCHIVE NAMES libcrypto.a REQUIRED)
+        target_include_directories(da_openssl SYSTEM INTERFACE ${OPENSSL_INCLUDE_DIR})
+        target_link_libraries(da_openssl INTERFACE ${DA_SSL_ARCHIVE} ${DA_CRYPTO_ARCHIVE}
+            ${CMAKE_DL_LIBS} Threads::Threads)
+    else()
+        target_link_libraries(da_openssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)
+    endif()
     target_link_options(da_static_runtime INTERFACE -static-libstdc++ -static-libgcc
         -Wl,--gc-sections)
 else()
