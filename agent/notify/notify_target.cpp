@@ -2,69 +2,15 @@
 
 #include <algorithm>
 
+#include "common/url.hpp"
+
 namespace agent::notify {
 
 namespace {
 
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 bool host_is(std::string_view host, std::string_view domain) {
     return host == domain || (host.size() > domain.size() && host.ends_with(domain) &&
                               host[host.size() - domain.size() - 1] == '.');
-}
-
-bool valid_host_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == ':';
-}
-
-// "host[:port]/path" after the scheme; false when the authority is not a plain host and port.
-// Leaves t.port empty when the URL names none.
-bool split_authority(std::string_view rest, bool tls, target& t) {
-    auto slash = rest.find('/');
-    std::string_view authority = rest.substr(0, slash);
-    t.path = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-    if (authority.empty() || authority.find('@') != std::string_view::npos) {
-        return false;  // credentials in the URL would end up in logs
-    }
-    std::string_view host = authority;
-    std::string_view port;
-    if (authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) {
-            return false;
-        }
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') {
-                return false;
-            }
-            port = after.substr(1);
-        }
-    } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
-    if (host.empty() || !std::all_of(host.begin(), host.end(), valid_host_char)) {
-        return false;
-    }
-    if (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
-                              return c >= '0' && c <= '9';
-                          }) || std::stoul(std::string(port)) > 65535)) {
-        return false;
-    }
-    for (char c : t.path) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-            return false;  // would break the request line
-        }
-    }
-    t.host = std::string(host);
-    t.port = std::string(port);  // empty: the scheme's default, once tls is known
-    t.tls = tls;
-    return true;
 }
 
 std::string_view kind_name(target_kind k) {
@@ -101,14 +47,19 @@ std::optional<target> parse_target(std::string_view text, std::string& problem) 
         if (!text.starts_with(p.scheme)) {
             continue;
         }
-        target t;
-        t.kind = p.kind;
-        if (!split_authority(text.substr(p.scheme.size()), p.tls == 1, t)) {
+        auto parts = split_url(text.substr(p.scheme.size()), nullptr);
+        if (!parts) {
             problem = "is not a URL with a plain host (no user:password@, no spaces)";
             return std::nullopt;
         }
+        target t;
+        t.kind = p.kind;
+        t.tls = p.tls == 1;
+        t.host = std::move(parts->host);
+        t.port = std::move(parts->port);
+        t.path = std::move(parts->path);
         if (p.tls == -1) {
-            t.tls = !is_loopback(t.host);
+            t.tls = !is_loopback_host(t.host);
             if (t.path.size() < 2) {
                 problem = "names no ntfy topic (ntfy://HOST/TOPIC)";
                 return std::nullopt;

@@ -1,28 +1,16 @@
 #include "secrets/secret_url.hpp"
 
+#include "common/url.hpp"
+
 namespace agent {
 
-namespace {
-
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-bool fail(std::string* problem, std::string why) {
-    if (problem != nullptr) {
-        *problem = std::move(why);
-    }
-    return false;
-}
-
-bool valid_host_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == ':' || c == '_';
-}
-
-}  // namespace
-
 std::optional<secret_url> parse_secret_url(std::string_view url, std::string* problem) {
+    auto refuse = [problem](const char* why) {
+        if (problem != nullptr) {
+            *problem = why;
+        }
+        return std::nullopt;
+    };
     secret_url out;
     if (url.starts_with("https://")) {
         url.remove_prefix(8);
@@ -30,60 +18,23 @@ std::optional<secret_url> parse_secret_url(std::string_view url, std::string* pr
         out.tls = false;
         url.remove_prefix(7);
     } else {
-        fail(problem, "must start with https:// (http:// only for a loopback test server)");
+        return refuse("must start with https:// (http:// only for a loopback test server)");
+    }
+    auto parts = split_url(url, problem);
+    if (!parts) {
         return std::nullopt;
     }
-    const auto slash = url.find('/');
-    std::string_view authority = url.substr(0, slash);
-    out.base_path = slash == std::string_view::npos ? "" : std::string(url.substr(slash));
+    if (parts->path.find_first_of("?#") != std::string::npos) {
+        return refuse("a query or a fragment is not accepted");
+    }
+    out.host = std::move(parts->host);
+    out.port = parts->port.empty() ? (out.tls ? "443" : "80") : std::move(parts->port);
+    out.base_path = std::move(parts->path);
     while (!out.base_path.empty() && out.base_path.back() == '/') {
         out.base_path.pop_back();
     }
-    if (out.base_path.find_first_of("?#") != std::string::npos ||
-        authority.find('@') != std::string_view::npos) {
-        fail(problem, "user info, a query or a fragment is not accepted");
-        return std::nullopt;
-    }
-    if (authority.starts_with("[")) {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) {
-            fail(problem, "unclosed '[' in the host");
-            return std::nullopt;
-        }
-        out.host = std::string(authority.substr(1, close - 1));
-        authority.remove_prefix(close + 1);
-        if (authority.starts_with(":")) {
-            out.port = std::string(authority.substr(1));
-        } else if (!authority.empty()) {
-            fail(problem, "unexpected text after the IPv6 address");
-            return std::nullopt;
-        }
-    } else {
-        const auto colon = authority.rfind(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            out.port = std::string(authority.substr(colon + 1));
-        }
-    }
-    if (out.host.empty() || out.host.size() > 253) {
-        fail(problem, "no host");
-        return std::nullopt;
-    }
-    for (char c : out.host) {
-        if (!valid_host_char(c)) {
-            fail(problem, "the host has a character that is not allowed");
-            return std::nullopt;
-        }
-    }
-    if (out.port.empty()) {
-        out.port = out.tls ? "443" : "80";
-    } else if (out.port.size() > 5 || out.port.find_first_not_of("0123456789") != std::string::npos) {
-        fail(problem, "the port is not a number");
-        return std::nullopt;
-    }
-    if (!out.tls && !is_loopback(out.host)) {
-        fail(problem, "http:// is accepted only for a loopback address; use https://");
-        return std::nullopt;
+    if (!out.tls && !is_loopback_host(out.host)) {
+        return refuse("http:// is accepted only for a loopback address; use https://");
     }
     return out;
 }
