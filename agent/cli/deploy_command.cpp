@@ -15,9 +15,8 @@
 #include "docker_client/client.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planner.hpp"
-#include "secrets/hash_key.hpp"
-#include "secrets/infisical_http_client.hpp"
 #include "secrets/infisical_settings.hpp"
+#include "secrets/secrets_service.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
 
@@ -156,14 +155,8 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     steady_clock_source time;
     std::unique_ptr<secrets_service> secrets;
     try {
-        const infisical_settings config = infisical_settings_from_environment();
-        std::unique_ptr<infisical_client> client;
-        if (config.has_credentials()) {
-            client = make_infisical_client(io.get_executor(), config, time);
-        }
-        secrets = std::make_unique<secrets_service>(std::move(client), *docker, time,
-                                                    config.cache_max_age,
-                                                    load_or_create_hash_key(settings.data_dir));
+        secrets = make_secrets_service(io.get_executor(), infisical_settings_from_environment(),
+                                       *docker, time, settings.data_dir);
     } catch (const std::exception& e) {
         std::cerr << "deploy-agent: " << e.what() << "\n";
         return 1;

@@ -30,10 +30,9 @@
 #include "notify/notifier.hpp"
 #include "notify/notifying_journal.hpp"
 #include "status/status_routes.hpp"
-#include "secrets/hash_key.hpp"
-#include "secrets/infisical_http_client.hpp"
 #include "secrets/infisical_settings.hpp"
 #include "secrets/secret_sync.hpp"
+#include "secrets/secrets_service.hpp"
 #include "store/group_commit.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
@@ -169,23 +168,16 @@ std::optional<server_options> http_settings(const agent_settings& settings) {
     return options;
 }
 
-// The Infisical client, cache and change detection; null client when no credentials are set
-// (apps with secrets then fail to deploy, saying so). Throws on unusable settings.
-std::unique_ptr<secrets_service> make_secrets(net::io_context& io, const infisical_settings& config,
-                                              docker_client::docker_api& docker, clock& time,
-                                              const std::string& data_dir) {
-    std::unique_ptr<infisical_client> client;
-    if (config.has_credentials()) {
-        client = make_infisical_client(io.get_executor(), config, time);
-        spdlog::info("Infisical at {} ({}); cache entries kept {} min{}", config.api_url,
-                     config.client_id.empty() ? "service token" : "universal auth",
-                     std::chrono::duration<double, std::ratio<60>>(config.cache_max_age).count(),
-                     config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
-    } else {
+// Says how secrets will be read (never a credential).
+void log_secrets_setup(const infisical_settings& config) {
+    if (!config.has_credentials()) {
         spdlog::info("Infisical credentials not set: apps with secrets.infisical cannot deploy");
+        return;
     }
-    return std::make_unique<secrets_service>(std::move(client), docker, time, config.cache_max_age,
-                                             load_or_create_hash_key(data_dir));
+    spdlog::info("Infisical at {} ({}); cache entries kept {} min{}", config.api_url,
+                 config.client_id.empty() ? "service token" : "universal auth",
+                 std::chrono::duration<double, std::ratio<60>>(config.cache_max_age).count(),
+                 config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
 }
 
 // Jobs found by the secrets poll are recorded and queued like a webhook's.
@@ -252,7 +244,9 @@ int run_serve(const agent_settings& settings) {
     infisical_settings infisical_config;
     try {
         infisical_config = infisical_settings_from_environment();
-        secrets = make_secrets(io, infisical_config, *docker, clock, settings.data_dir);
+        secrets = make_secrets_service(io.get_executor(), infisical_config, *docker, clock,
+                                       settings.data_dir);
+        log_secrets_setup(infisical_config);
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         return 1;

@@ -7,6 +7,9 @@
 #include <rapidjson/document.h>
 
 #include "common/log.hpp"
+#include "deploy/app_identity.hpp"
+#include "secrets/hash_key.hpp"
+#include "secrets/infisical_http_client.hpp"
 
 namespace agent {
 
@@ -72,6 +75,18 @@ secrets_service::secrets_service(std::unique_ptr<infisical_client> client,
     : client_(std::move(client)), docker_(docker), clock_(time), cache_(cache_max_age),
       hash_key_(std::move(hash_key)) {}
 
+std::unique_ptr<secrets_service> make_secrets_service(net::any_io_executor executor,
+                                                      const infisical_settings& config,
+                                                      docker_client::docker_api& docker,
+                                                      clock& time, const std::string& data_dir) {
+    std::unique_ptr<infisical_client> client;
+    if (config.has_credentials()) {
+        client = make_infisical_client(std::move(executor), config, time);
+    }
+    return std::make_unique<secrets_service>(std::move(client), docker, time, config.cache_max_age,
+                                             load_or_create_hash_key(data_dir));
+}
+
 net::awaitable<secret_listing> secrets_service::listing(secret_scope scope) {
     if (!client_) {
         throw secrets_error("secrets " + scope.describe() + ": Infisical is not configured (set "
@@ -116,7 +131,7 @@ net::awaitable<bool> secrets_service::hash_changed(const app_spec& app) {
     secret_listing secrets = co_await listing(scope);
     injection_input input{{}, {}, std::move(secrets.values), app.infisical->keys};
     const std::string fresh = secrets_hash(select_secrets(input), hash_key_);
-    auto container = co_await docker_.inspect_container(app.container);
+    auto container = co_await find_container_exactly(docker_, app.container);
     if (!container) {
         co_return false;  // nothing to recreate; the deploy would fail
     }

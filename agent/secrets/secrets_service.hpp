@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include "common/clock.hpp"
@@ -13,6 +14,7 @@
 #include "planner/planner.hpp"
 #include "secrets/infisical_client.hpp"
 #include "secrets/injection.hpp"
+#include "secrets/infisical_settings.hpp"
 #include "secrets/secret_cache.hpp"
 
 namespace agent {
@@ -71,6 +73,15 @@ private:
     secret_cache cache_;
     std::string hash_key_;
 };
+
+/// The secrets stage as the agent and `deploy-agent deploy` run it: the Infisical client when
+/// `config` has credentials (none otherwise: apps with `secrets.infisical` then fail to deploy,
+/// saying so), the cache, and the hash key kept in `data_dir`. Throws when the settings or the
+/// key cannot be used.
+std::unique_ptr<secrets_service> make_secrets_service(boost::asio::any_io_executor executor,
+                                                      const infisical_settings& config,
+                                                      docker_client::docker_api& docker,
+                                                      clock& time, const std::string& data_dir);
 
 /// The scope an app reads.
 secret_scope scope_of(const infisical_source& source);
