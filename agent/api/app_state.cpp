@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/log.hpp"
+#include "deploy/app_identity.hpp"
 
 namespace agent {
 
@@ -19,7 +20,7 @@ boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker
                 live.image = service->image;
             }
         } else {
-            auto info = co_await docker.inspect_container(app.container);
+            auto info = co_await find_container_exactly(docker, app.container);
             if (!info) {
                 live.state = "missing";
             } else {

@@ -6,6 +6,16 @@
 
 namespace agent {
 
+boost::asio::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
+    docker_client::docker_api& docker, std::string name) {
+    auto found = co_await docker.inspect_container(name);
+    // The engine answers a name it does not know with a container whose id starts with it.
+    if (found && found->name != name) {
+        co_return std::nullopt;
+    }
+    co_return found;
+}
+
 namespace {
 
 // "nginx" → "nginx:latest"; "docker.io/library/nginx:1" → "nginx:1".

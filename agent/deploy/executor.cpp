@@ -22,16 +22,6 @@ std::string short_id(std::string_view id) {
     return std::string(id.substr(0, 12));
 }
 
-net::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
-    docker_client::docker_api& docker, std::string name) {
-    auto found = co_await docker.inspect_container(name);
-    // The engine answers a name it does not know with a container whose id starts with it.
-    if (found && found->name != name) {
-        co_return std::nullopt;
-    }
-    co_return found;
-}
-
 namespace {
 
 net::awaitable<docker_client::container_info> app_container(docker_client::docker_api& docker,

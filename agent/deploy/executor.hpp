@@ -82,11 +82,6 @@ private:
     bool stopping_ = false;
 };
 
-/// The container named exactly `name` (the engine also matches id prefixes: such an answer is
-/// not the app's container), or nullopt. Throws docker_client::error for engine failures.
-net::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
-    docker_client::docker_api& docker, std::string name);
-
 /// "sha256:0123…" → "0123456789ab".
 std::string short_id(std::string_view id);
 
