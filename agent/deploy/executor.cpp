@@ -1,6 +1,5 @@
 #include "deploy/executor.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -102,12 +101,7 @@ void add_secrets(spec_inputs& inputs, const std::optional<injection>& secrets,
     if (!secrets) {
         return;
     }
-    for (const auto& entry : secrets->env) {
-        const std::string key = entry.substr(0, entry.find('='));
-        if (std::binary_search(secrets->injected_keys.begin(), secrets->injected_keys.end(), key)) {
-            inputs.injected_env.push_back(entry);
-        }
-    }
+    inputs.injected_env = secrets->entries;
     for (const auto& [k, v] : secrets->labels) {
         inputs.labels[k] = v;
     }

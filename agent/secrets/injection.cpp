@@ -80,7 +80,8 @@ injection inject_secrets(const injection_input& input, std::string_view hash_key
     }
     std::string names;
     for (const auto& [key, value] : selected) {
-        out.env.push_back(key + "=" + value);
+        out.entries.push_back(key + "=" + value);
+        out.env.push_back(out.entries.back());
         out.injected_keys.push_back(key);
         names += (names.empty() ? "" : ",") + key;
     }

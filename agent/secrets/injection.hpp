@@ -22,6 +22,7 @@ struct injection_input {
 /// A recreate's Env and labels. `env` holds values: it goes to the engine and nowhere else.
 struct injection {
     std::vector<std::string> env;               ///< the new container's Env
+    std::vector<std::string> entries;           ///< the "KEY=value" entries put into env, sorted
     std::vector<std::string> injected_keys;     ///< sorted names put into env
     std::map<std::string, std::string> labels;  ///< secret_keys_label and secrets_hash_label
     std::string hash;                           ///< the secrets_hash_label value
