@@ -76,6 +76,13 @@ struct status_rig : test::two_app_agent {
             body);
         CHECK(r.status == 200);
     }
+    // A delivery whose signature header is malformed: a refusal with its diagnosis.
+    void send_refused_delivery() {
+        test::http_request(port, "POST", "/webhook",
+                           {{"Content-Type", "application/json"}, {"X-GitHub-Event", "push"},
+                            {"X-Hub-Signature-256", "sha256=00"}},
+                           "{}");
+    }
     std::size_t deployment_count() {
         auto r = test::http_request(port, "GET", "/api/deployments?limit=500",
                                     {{"Authorization", bearer}});
@@ -111,10 +118,7 @@ TEST_CASE("the status page: login, apps, a failed deployment's reason, CSRF, esc
     // A branch and a token subject that are markup are shown as text; a refusal with its
     // diagnosis.
     rig.push_evil_branch();
-    test::http_request(rig.port, "POST", "/webhook",
-                       {{"Content-Type", "application/json"}, {"X-GitHub-Event", "push"},
-                        {"X-Hub-Signature-256", "sha256=00"}},
-                       "{}");
+    rig.send_refused_delivery();
     const std::string cookie = rig.login(evil);
     std::string page;
     REQUIRE(test::eventually([&] {
@@ -169,10 +173,7 @@ TEST_CASE("the status page in a headless browser (chromium)", "[e2e][browser]") 
     const auto failed = rig.deploy("ghost");
     REQUIRE(test::eventually([&] { return rig.state_of(failed) == "failed"; }, std::chrono::seconds(30)));
     rig.push_evil_branch();
-    test::http_request(rig.port, "POST", "/webhook",
-                       {{"Content-Type", "application/json"}, {"X-GitHub-Event", "push"},
-                        {"X-Hub-Signature-256", "sha256=00"}},
-                       "{}");
+    rig.send_refused_delivery();
     const auto before = rig.deployment_count();
     // Screenshots go under the build tree, which CI keeps as an artifact.
     const auto shots = std::filesystem::path(DA_AGENT_BINARY).parent_path().parent_path() / "browser";
