@@ -65,6 +65,7 @@ void request_reader::start() {
     s.head_reported = false;
     consumed_ = 0;
     failure_ = {};
+    over_limit_ = false;
 }
 
 std::span<char> request_reader::space() {
@@ -82,6 +83,14 @@ void request_reader::commit(std::size_t n) {
 
 void request_reader::set_body_limit(std::uint64_t limit) {
     state_->parser->body_limit(limit);
+    // Beast compares Content-Length with the limit only while it parses the header, before the
+    // limit is known here, and its string body reserves Content-Length bytes up front.
+    if (auto length = content_length(); length && *length > limit) {
+        over_limit_ = true;
+        fail(413, "payload too large",
+             "Content-Length " + std::to_string(*length) + " exceeds the " +
+                 std::to_string(limit) + " byte limit");
+    }
 }
 
 request_reader::status request_reader::fail(unsigned code, std::string reason, std::string detail) {
@@ -92,6 +101,9 @@ request_reader::status request_reader::fail(unsigned code, std::string reason, s
 request_reader::status request_reader::parse() {
     auto& s = *state_;
     auto& parser = *s.parser;
+    if (over_limit_) {
+        return status::failed;
+    }
     for (;;) {
         if (parser.is_done()) {
             return status::complete;

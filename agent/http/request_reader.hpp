@@ -51,7 +51,8 @@ class request_reader {
     /// Bytes of this request parsed so far (header, framing and body).
     std::uint64_t consumed() const { return consumed_; }
 
-    /// The body may not be longer than `limit` (413 beyond it).
+    /// The body may not be longer than `limit` (413 beyond it). A Content-Length above it fails
+    /// the request here: the next parse() answers `failed` before any body byte is taken.
     void set_body_limit(std::uint64_t limit);
     const failure_info& failure() const { return failure_; }
 
@@ -82,6 +83,7 @@ class request_reader {
     std::size_t end_ = 0;
     std::uint64_t consumed_ = 0;
     failure_info failure_;
+    bool over_limit_ = false;  ///< set_body_limit() refused the declared Content-Length
 
     status fail(unsigned code, std::string reason, std::string detail);
 };
