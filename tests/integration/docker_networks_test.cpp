@@ -13,6 +13,7 @@ namespace dc = docker_client;
 using test::run_async;
 
 TEST_CASE("networks: create on several, inspect, connect and disconnect with aliases", "[docker]") {
+    const test::swarm_mode_lock no_swarm_change;
     const std::string front = test::unique_name("da-front");
     const std::string back = test::unique_name("da-back");
     const std::string extra = test::unique_name("da-extra");
@@ -81,9 +82,8 @@ TEST_CASE("networks: create on several, inspect, connect and disconnect with ali
     CHECK(sorted(s.networks_after_disconnect) == sorted({front, extra}));
     CHECK(s.missing_network_empty);
     INFO(s.connect_missing_message);
-    // 404, or 500 while the engine is in swarm mode or joining one (it asks the swarm too:
-    // "…not found…" or "invalid cluster node while attaching to network"). Either way an error
-    // that names the network, never a connection to something else.
+    // 404, or 500 when the engine is a swarm manager (it asks the swarm too). Either way an
+    // error that names the network, never a connection to something else.
     CHECK((s.connect_missing_status == 404 || s.connect_missing_status == 500));
     CHECK_THAT(s.connect_missing_message, Catch::Contains("da-no-such-network"));
     test::docker({"rm", "-f", name});

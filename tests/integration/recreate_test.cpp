@@ -71,6 +71,7 @@ TEST_CASE("recreate: anonymous- and named-volume data survive", "[recreate]") {
 }
 
 TEST_CASE("recreate: a second container reaches the recreated one by its alias", "[recreate]") {
+    const test::swarm_mode_lock no_swarm_change;
     test::scoped_networks networks;
     const std::string network = test::unique_name("da-rc-net");
     test::docker_ok({"network", "create", "--label", "io.deploy-agent.test=1", network});

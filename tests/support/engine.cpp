@@ -235,10 +235,20 @@ auth_registry::~auth_registry() {
     fs::remove_all(dir_, ec);
 }
 
+swarm_mode_lock::swarm_mode_lock() {
+    fd_ = ::open("/tmp/da-test-swarm.lock", O_RDWR | O_CREAT, 0666);
+    REQUIRE(fd_ >= 0);
+    REQUIRE(::flock(fd_, LOCK_EX) == 0);
+}
+
+swarm_mode_lock::~swarm_mode_lock() {
+    if (fd_ >= 0) {
+        ::flock(fd_, LOCK_UN);
+        ::close(fd_);
+    }
+}
+
 swarm_session::swarm_session() {
-    lock_fd_ = ::open("/tmp/da-test-swarm.lock", O_RDWR | O_CREAT, 0666);
-    REQUIRE(lock_fd_ >= 0);
-    REQUIRE(::flock(lock_fd_, LOCK_EX) == 0);
     std::string state = docker_ok({"info", "--format", "{{.Swarm.LocalNodeState}}"});
     if (state != "active") {
         docker_ok({"swarm", "init", "--advertise-addr", "127.0.0.1"});
@@ -251,10 +261,6 @@ swarm_session::~swarm_session() {
         docker({"swarm", "leave", "--force"});
         // swarm init made it; leaving does not remove it.
         docker({"network", "rm", "docker_gwbridge"});
-    }
-    if (lock_fd_ >= 0) {
-        ::flock(lock_fd_, LOCK_UN);
-        ::close(lock_fd_);
     }
 }
 

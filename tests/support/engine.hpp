@@ -101,9 +101,24 @@ private:
     int pid_ = -1;
 };
 
-/// Holds the engine in swarm mode for one test: takes a machine-wide lock (so two test
-/// processes never init and leave under each other), inits a single-node swarm on 127.0.0.1
-/// unless one is already active, and leaves it at the end only when it made it.
+/// The machine-wide lock on the engine's Swarm mode: while it is held, no test inits or leaves
+/// a swarm. A swarm init or leave resets the engine's networking (a network connect fails with
+/// "invalid cluster node", the embedded DNS drops aliases), so tests that check networks hold
+/// it too.
+class swarm_mode_lock {
+public:
+    swarm_mode_lock();
+    ~swarm_mode_lock();
+    swarm_mode_lock(const swarm_mode_lock&) = delete;
+    swarm_mode_lock& operator=(const swarm_mode_lock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+/// Holds the engine in swarm mode for one test: takes the swarm_mode_lock, inits a single-node
+/// swarm on 127.0.0.1 unless one is already active, and leaves it at the end only when it made
+/// it.
 class swarm_session {
 public:
     swarm_session();
@@ -112,7 +127,7 @@ public:
     swarm_session& operator=(const swarm_session&) = delete;
 
 private:
-    int lock_fd_ = -1;
+    swarm_mode_lock lock_;
     bool initialised_here_ = false;
 };
 
