@@ -4,14 +4,14 @@
 #   source scripts/lib.sh && da_base_image      (debootstrap + docker import, cached tarball)
 #
 # Stage 1 installs the compiler and libraries and builds the binary; stage 2 is FROM scratch and
-# holds only what the binary and git need (docker/collect-runtime lists them with ldd): no shell,
+# holds only what the binary, git and ssh need (docker/collect-runtime lists them with ldd): no shell,
 # no package manager, no curl. It runs as the unprivileged user deploy-agent (uid 10001); give it
 # the Docker socket's group at run time (compose.yaml: group_add; docker run: --group-add).
 FROM debian:bookworm-slim AS build
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev \
         libspdlog-dev libfmt-dev libsqlite3-dev libarchive-dev libacl1-dev libcli11-dev \
-        git ca-certificates binutils \
+        git openssh-client ca-certificates binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

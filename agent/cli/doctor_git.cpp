@@ -1,19 +1,20 @@
 // deploy-agent doctor: the build strategy's contexts (a directory, its Dockerfile, a git
 // checkout whose remote answers).
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <thread>
+#include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/doctor_report.hpp"
+#include "source/child_process.hpp"
+#include "source/git_env.hpp"
 
 namespace agent::doctor {
 
@@ -29,52 +30,31 @@ struct git_result {
     std::string first_line;
 };
 
-// Runs `git -C dir args…` with its output in a temporary file; killed at the deadline.
-// GIT_TERMINAL_PROMPT=0: a remote that wants a password fails instead of waiting for one.
-git_result run_git(const std::string& dir, const std::vector<std::string>& args) {
-    const fs::path out = fs::temp_directory_path() / fmt::format("da-doctor-{}.log", ::getpid());
-    std::vector<std::string> words{"git", "-C", dir};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) {
-        argv.push_back(w.data());
-    }
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        ::setenv("GIT_TERMINAL_PROMPT", "0", 1);
-        ::execvp("git", argv.data());
-        ::_exit(127);
-    }
+// Runs `git -C dir args…` with the environment the deploy gives git (the app's token or deploy
+// key, no prompts), killed at the deadline.
+git_result run_git(const std::string& dir, const std::vector<std::string>& args,
+                   std::vector<std::string> env) {
+    process_spec spec;
+    spec.argv = {"git", "-C", dir};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.env = std::move(env);
+    spec.deadline = git_deadline;
+    spec.output_limit = 4096;
     git_result result;
-    if (pid < 0) {
-        result.first_line = "cannot start git";
+    process_result ran;
+    try {
+        ran = run_process(spec);
+    } catch (const std::system_error&) {
+        result.first_line = "git is not installed (the image has it; outside it: apt-get install git)";
         return result;
     }
-    const auto until = std::chrono::steady_clock::now() + git_deadline;
-    int status = 0;
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > until) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            std::error_code ignored;
-            fs::remove(out, ignored);
-            result.first_line = fmt::format("no answer within {} s", git_deadline.count());
-            return result;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (ran.timed_out) {
+        result.first_line = fmt::format("no answer within {} s", git_deadline.count());
+        return result;
     }
-    std::ifstream in(out);
-    std::getline(in, result.first_line);
-    std::error_code ignored;
-    fs::remove(out, ignored);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (result.exit_code == 127) {
-        result.first_line = "git is not installed (the image has it; outside it: apt-get install git)";
-    }
+    result.exit_code = ran.exit_code;
+    const std::string& said = ran.ok() || ran.err.empty() ? ran.out : ran.err;
+    result.first_line = said.substr(0, said.find('\n'));
     return result;
 }
 
@@ -85,7 +65,8 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
                "mount the checkout itself (git clone on the host, then mount its directory)");
         return;
     }
-    const git_result url = run_git(b.context, {"remote", "get-url", b.git->remote});
+    const git_result url = run_git(b.context, {"remote", "get-url", b.git->remote},
+                                   git_environment(build_spec::git_spec{}, "", process_env()));
     if (url.exit_code != 0) {
         r.fail(subject, fmt::format("the checkout has no remote '{}': {}", b.git->remote,
                                     url.first_line),
@@ -93,15 +74,35 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
                            b.context, b.git->remote));
         return;
     }
+    if (!b.git->ssh_key_file.empty()) {
+        for (const auto& [what, path] : {std::pair{"deploy key", b.git->ssh_key_file},
+                                         std::pair{"known_hosts file", b.git->known_hosts_file}}) {
+            if (::access(path.c_str(), R_OK) != 0) {
+                r.fail(subject,
+                       fmt::format("cannot read the {} {}: {}", what, path, std::strerror(errno)),
+                       "mount it into the agent, readable by the agent's user (uid 10001 in "
+                       "the image): compose.yaml secrets or a read-only volume");
+                return;
+            }
+        }
+    }
+    std::vector<std::string> env;
+    try {
+        env = git_environment(*b.git, url.first_line, process_env());
+    } catch (const std::runtime_error& e) {
+        r.fail(subject, e.what(), "set the variable in the agent's environment (.env)");
+        return;
+    }
     const git_result heads = run_git(
-        b.context, {"ls-remote", "--exit-code", "--heads", b.git->remote, b.git->branch});
+        b.context, {"ls-remote", "--exit-code", "--heads", b.git->remote, b.git->branch},
+        std::move(env));
     if (heads.exit_code != 0) {
         r.fail(subject,
                fmt::format("remote '{}' ({}) did not list branch {}: {}", b.git->remote,
                            url.first_line, b.git->branch,
                            heads.first_line.empty() ? "the branch does not exist" : heads.first_line),
-               "check the URL, the network and the credentials (a deploy key or a token in a "
-               "credential file) as the agent's user");
+               "check the URL, the network and the credentials the manifest names "
+               "(build.git.token_env, or ssh_key_file and known_hosts_file)");
         return;
     }
     r.ok(subject, fmt::format("git checkout; remote '{}' ({}) has branch {}", b.git->remote,

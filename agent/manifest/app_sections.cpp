@@ -24,8 +24,8 @@ bool is_git_branch(std::string_view b) {
            !b.ends_with(".lock");
 }
 
-// A path that goes into GIT_SSH_COMMAND (a shell command line): absolute, and nothing a shell
-// would read as quoting, expansion or a second command.
+// A key or known_hosts path handed to ssh: absolute and plain (no spaces, quotes or shell
+// characters), so that it reads the same in ssh's argv, doctor's lines and the logs.
 bool is_plain_absolute_path(std::string_view p) {
     return p.starts_with('/') && has_only(p, "/._-+@=,");
 }

@@ -1,5 +1,7 @@
 #include "source/git_env.hpp"
 
+#include "source/git_ssh.hpp"
+
 #include <cstdlib>
 #include <stdexcept>
 #include <utility>
@@ -13,13 +15,6 @@ constexpr std::string_view passed_through[] = {
     "PATH",        "HOME",          "SSH_AUTH_SOCK", "HTTPS_PROXY", "https_proxy",
     "HTTP_PROXY",  "http_proxy",    "NO_PROXY",      "no_proxy",    "ALL_PROXY",
     "all_proxy",   "SSL_CERT_FILE", "SSL_CERT_DIR",  "GIT_SSL_CAINFO", "TZ"};
-
-// GIT_SSH_COMMAND is run by a shell; the manifest allows only plain paths (no quotes), and the
-// quotes here keep spaces-free paths literal all the same.
-std::string ssh_command(const build_spec::git_spec& git) {
-    return "ssh -i '" + git.ssh_key_file + "' -o IdentitiesOnly=yes -o BatchMode=yes" +
-           " -o StrictHostKeyChecking=yes -o UserKnownHostsFile='" + git.known_hosts_file + "'";
-}
 
 unsigned octet(char c) {
     return static_cast<unsigned char>(c);
@@ -85,7 +80,8 @@ bool is_local_remote(std::string_view url) {
 }
 
 std::vector<std::string> git_environment(const build_spec::git_spec& git,
-                                         std::string_view remote_url, const env_lookup& env) {
+                                         std::string_view remote_url, const env_lookup& env,
+                                         std::string_view ssh_wrapper) {
     std::vector<std::string> out;
     for (auto name : passed_through) {
         if (auto value = env(name)) {
@@ -111,7 +107,10 @@ std::vector<std::string> git_environment(const build_spec::git_spec& git,
                                 base64_encode(git.token_user + ":" + *token));
     }
     if (!git.ssh_key_file.empty()) {
-        out.push_back("GIT_SSH_COMMAND=" + ssh_command(git));
+        const std::string wrapper = ssh_wrapper.empty() ? this_executable() : std::string(ssh_wrapper);
+        for (auto& entry : git_ssh_environment(wrapper, git.ssh_key_file, git.known_hosts_file)) {
+            out.push_back(std::move(entry));
+        }
     }
     if (is_local_remote(remote_url)) {
         config.emplace_back("protocol.file.allow", "always");

@@ -27,14 +27,16 @@ env_lookup process_env();
 ///  - with git.token_env: http.<scheme://host/>.extraHeader "Authorization: Basic
 ///    base64(token_user:token)", scoped to the remote's host so that a redirect or a submodule
 ///    elsewhere never sees it;
-///  - with git.ssh_key_file: GIT_SSH_COMMAND running ssh with that key only and
-///    StrictHostKeyChecking=yes against known_hosts_file;
+///  - with git.ssh_key_file: GIT_SSH naming `ssh_wrapper` (empty: the agent's own executable),
+///    which runs ssh with that key only and StrictHostKeyChecking=yes against known_hosts_file
+///    (source/git_ssh.hpp; no shell, which the sidecar image does not have);
 ///  - protocol.file.allow=always only when the remote itself is a local path (submodules of a
 ///    local remote are local too; git refuses them by default since 2.38.1).
 /// Throws std::runtime_error when token_env names an unset or empty variable (the message
 /// names the variable, never a value).
 std::vector<std::string> git_environment(const build_spec::git_spec& git,
-                                         std::string_view remote_url, const env_lookup& env);
+                                         std::string_view remote_url, const env_lookup& env,
+                                         std::string_view ssh_wrapper = {});
 
 /// "https://host[:port]/" for an http(s) remote URL, or nullopt for other kinds.
 std::optional<std::string> http_origin(std::string_view remote_url);

@@ -227,7 +227,7 @@ net::awaitable<source_revision> sync_source(source_request request, source_log l
                                            "the checkout has no remote " + request.git.remote);
     repo.set_url(std::move(url));
     try {
-        repo.set_environment(git_environment(request.git, repo.url(), env));
+        repo.set_environment(git_environment(request.git, repo.url(), env, request.ssh_wrapper));
     } catch (const std::runtime_error& e) {
         throw source_error(e.what());
     }

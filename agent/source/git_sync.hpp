@@ -35,6 +35,9 @@ struct source_request {
     std::string commit;
     /// Deadline of each git command (a first fetch of a big repository can take minutes).
     std::chrono::milliseconds command_timeout{std::chrono::minutes{10}};
+    /// The program git runs as GIT_SSH for git.ssh_key_file; empty: the agent's own executable
+    /// (source/git_ssh.hpp). Tests name the built agent, since theirs is the test program.
+    std::string ssh_wrapper = {};
 };
 
 /// The commit the checkout is at after the sync, verified with `git rev-parse HEAD`.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -17,6 +18,7 @@
 #include "support/engine.hpp"
 #include "support/fake_infisical.hpp"
 #include "support/fixtures.hpp"
+#include "support/git_repos.hpp"
 
 namespace {
 
@@ -238,4 +240,50 @@ TEST_CASE("doctor says whether the engine can update an app's Swarm service", "[
     INFO(out);
     CHECK_THAT(out, Catch::Contains("ok    swarm: Swarm manager (node "));
     CHECK_THAT(out, Catch::Contains("FAIL  app doctor-svc service: no Swarm service is named"));
+}
+
+TEST_CASE("doctor reaches a build app's ssh remote with its deploy key, the agent being git's ssh",
+          "[e2e][doctor]") {
+    test::git_repos repos;
+    const auto bin = repos.root.path / "bin";
+    std::filesystem::create_directories(bin);
+    const auto args_file = repos.root.path / "ssh-args";
+    // Stands in for OpenSSH on PATH: records its arguments and runs the remote command locally.
+    // Git starts the agent binary (GIT_SSH), which must exec this with the key options.
+    std::ofstream(bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << args_file.string()
+                               << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
+    std::filesystem::permissions(bin / "ssh", std::filesystem::perms::owner_all);
+    const std::string url = "ssh://git@example.invalid" + repos.bare.string();
+    test::sh(repos.checkout, "git remote set-url origin " + url);
+    std::ofstream(repos.checkout / "Dockerfile") << "FROM scratch\n";
+    const std::string key = test::write_temp_file("deploy_key", "a key for the fake ssh\n");
+    const std::string known_hosts = test::write_temp_file("known_hosts", "");
+    auto app = [&](const std::string& name, const std::string& key_file) {
+        return "  " + name + ":\n    container: " + name + "\n    image: da-e2e/" + name +
+               ":local\n    strategy: build\n    build:\n      context: " +
+               repos.checkout.string() +
+               "\n      git: { remote: origin, branch: main, ssh_key_file: " + key_file +
+               ", known_hosts_file: " + known_hosts + " }\n    triggers:\n      github:\n" +
+               "        repository: example/" + name + "\n        branches: [main]\n";
+    };
+    const std::string manifest = test::write_temp_file(
+        "manifest.yaml", "version: 1\napps:\n" + app("site", key) +
+                             app("keyless", "/da-no-such-dir/deploy_key"));
+    auto [code, out] = test::run_agent_command(
+        {"doctor", "--manifest", manifest},
+        {{"WEBHOOK_SECRET", good_secret},
+         {"JWT_SECRET", jwt_secret},
+         {"INFISICAL_WEBHOOK_SECRET", ""},
+         {"PATH", bin.string() + ":/usr/bin:/bin"}});
+    INFO(out);
+    CHECK(code == 1);  // the apps' containers do not exist
+    CHECK_THAT(out, Catch::Contains("ok    app site build context: git checkout; remote 'origin' (" +
+                                    url + ") has branch main"));
+    const std::string args = test::read_bytes(args_file.string());
+    CHECK_THAT(args, Catch::StartsWith("-i " + key + " -o IdentitiesOnly=yes -o BatchMode=yes "
+                                       "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=" +
+                                       known_hosts + " "));
+    CHECK_THAT(args, Catch::Contains("git@example.invalid"));
+    CHECK_THAT(out, Catch::Contains("FAIL  app keyless build context: cannot read the deploy key "
+                                    "/da-no-such-dir/deploy_key: No such file or directory"));
 }

@@ -1,6 +1,7 @@
 // Credentials reach git the way the git CLI expects them, and nowhere else: an HTTPS token as
-// an Authorization header scoped to the remote's host, an SSH deploy key through
-// GIT_SSH_COMMAND with strict host key checking. The agent's own secrets never reach git.
+// an Authorization header scoped to the remote's host, an SSH deploy key through GIT_SSH (the
+// agent itself, execing ssh) with strict host key checking. The agent's own secrets never
+// reach git.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "support/git_repos.hpp"
 #include "source/child_process.hpp"
 #include "source/git_env.hpp"
+#include "source/git_ssh.hpp"
 #include "source/git_sync.hpp"
 #include "support/run_async.hpp"
 
@@ -185,16 +187,59 @@ TEST_CASE("git sync over SSH: the deploy key and strict host key checking are us
     request.git.ssh_key_file = "/run/secrets/deploy_key";
     request.git.known_hosts_file = "/etc/deploy-agent/known_hosts";
     request.commit = head;
+    request.ssh_wrapper = DA_AGENT_BINARY;  // the agent itself is git's GIT_SSH
     const std::string path = bin.string() + ":/usr/bin:/bin";
     CHECK(sync_error(request, fake_env({{"PATH", path}})).empty());
     CHECK(repos.head_of_checkout() == head);
     const std::string args = test::read_bytes(args_file.string());
-    CHECK_THAT(args, Catch::Contains("-i /run/secrets/deploy_key"));
-    CHECK_THAT(args, Catch::Contains("IdentitiesOnly=yes"));
-    CHECK_THAT(args, Catch::Contains("BatchMode=yes"));
-    CHECK_THAT(args, Catch::Contains("StrictHostKeyChecking=yes"));
-    CHECK_THAT(args, Catch::Contains("UserKnownHostsFile=/etc/deploy-agent/known_hosts"));
+    CHECK_THAT(args, Catch::StartsWith("-i /run/secrets/deploy_key -o IdentitiesOnly=yes "
+                                       "-o BatchMode=yes -o StrictHostKeyChecking=yes "
+                                       "-o UserKnownHostsFile=/etc/deploy-agent/known_hosts "));
     CHECK_THAT(args, Catch::Contains("git@example.invalid"));
+}
+
+TEST_CASE("git env for a deploy key: GIT_SSH names the agent, no shell command line") {
+    agent::build_spec::git_spec git;
+    git.ssh_key_file = "/run/secrets/deploy_key";
+    git.known_hosts_file = "/etc/deploy-agent/known_hosts";
+    auto env = agent::git_environment(git, "git@github.com:o/r.git",
+                                      fake_env({{"PATH", "/usr/bin"}}), "/usr/local/bin/deploy-agent");
+    CHECK(has(env, "GIT_SSH=/usr/local/bin/deploy-agent"));
+    CHECK(has(env, "GIT_SSH_VARIANT=ssh"));
+    CHECK(has(env, "DEPLOY_AGENT_GIT_SSH_KEY_FILE=/run/secrets/deploy_key"));
+    CHECK(has(env, "DEPLOY_AGENT_GIT_SSH_KNOWN_HOSTS=/etc/deploy-agent/known_hosts"));
+    CHECK_THAT(joined(env), !Catch::Contains("GIT_SSH_COMMAND"));
+    // Without a wrapper named: the running executable.
+    auto own = agent::git_environment(git, "git@github.com:o/r.git", fake_env({}));
+    CHECK(has(own, "GIT_SSH=" + agent::this_executable()));
+    CHECK_FALSE(agent::this_executable().empty());
+    // Without a deploy key git is not pointed at the agent.
+    CHECK_THAT(joined(agent::git_environment(agent::build_spec::git_spec{}, "git@h:o/r",
+                                             fake_env({}), "/x")),
+               !Catch::Contains("GIT_SSH"));
+
+    CHECK(agent::git_ssh_arguments("/k", "/kh", {"-p", "2222", "git@h", "git-upload-pack 'o/r'"}) ==
+          std::vector<std::string>{"ssh", "-i", "/k", "-o", "IdentitiesOnly=yes", "-o",
+                                   "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
+                                   "UserKnownHostsFile=/kh", "-p", "2222", "git@h",
+                                   "git-upload-pack 'o/r'"});
+}
+
+TEST_CASE("the agent as git's ssh: without ssh on PATH it says so and exits 127") {
+    agent::process_spec run;
+    run.argv = {DA_AGENT_BINARY, "git@example.invalid", "git-upload-pack 'o/r'"};
+    run.env = {"PATH=/da-no-such-dir", "DEPLOY_AGENT_GIT_SSH_KEY_FILE=/k",
+               "DEPLOY_AGENT_GIT_SSH_KNOWN_HOSTS=/kh"};
+    auto r = agent::run_process(run);
+    CHECK(r.exit_code == 127);
+    CHECK_THAT(r.err, Catch::Contains("cannot run ssh: No such file or directory"));
+    CHECK_THAT(r.err, Catch::Contains("openssh-client"));
+    // Without the two variables it is the CLI as always.
+    run.argv = {DA_AGENT_BINARY, "--version"};
+    run.env = {"PATH=/da-no-such-dir"};
+    auto cli = agent::run_process(run);
+    CHECK(cli.exit_code == 0);
+    CHECK_THAT(cli.out, Catch::StartsWith("deploy-agent "));
 }
 
 TEST_CASE("child process: a deadline kills the process group and output is bounded") {

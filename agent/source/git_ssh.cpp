@@ -1,0 +1,68 @@
+#include "source/git_ssh.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <system_error>
+
+namespace agent {
+
+std::vector<std::string> git_ssh_environment(std::string_view wrapper, std::string_view key_file,
+                                             std::string_view known_hosts_file) {
+    return {"GIT_SSH=" + std::string(wrapper), "GIT_SSH_VARIANT=ssh",
+            std::string(git_ssh_key_variable) + "=" + std::string(key_file),
+            std::string(git_ssh_known_hosts_variable) + "=" + std::string(known_hosts_file)};
+}
+
+std::vector<std::string> git_ssh_arguments(std::string_view key_file,
+                                           std::string_view known_hosts_file,
+                                           const std::vector<std::string>& git_args) {
+    std::vector<std::string> args{"ssh",
+                                  "-i",
+                                  std::string(key_file),
+                                  "-o",
+                                  "IdentitiesOnly=yes",
+                                  "-o",
+                                  "BatchMode=yes",
+                                  "-o",
+                                  "StrictHostKeyChecking=yes",
+                                  "-o",
+                                  "UserKnownHostsFile=" + std::string(known_hosts_file)};
+    args.insert(args.end(), git_args.begin(), git_args.end());
+    return args;
+}
+
+std::string this_executable() {
+    std::error_code ec;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : path.string();
+}
+
+std::optional<int> run_as_git_ssh_if_asked(int argc, char** argv) {
+    const char* key = std::getenv(std::string(git_ssh_key_variable).c_str());
+    const char* known_hosts = std::getenv(std::string(git_ssh_known_hosts_variable).c_str());
+    if (key == nullptr || known_hosts == nullptr) {
+        return std::nullopt;
+    }
+    std::vector<std::string> args =
+        git_ssh_arguments(key, known_hosts, std::vector<std::string>(argv + 1, argv + argc));
+    std::vector<char*> c_args;
+    for (auto& a : args) {
+        c_args.push_back(a.data());
+    }
+    c_args.push_back(nullptr);
+    ::execvp("ssh", c_args.data());
+    const int error = errno;
+    std::cerr << "deploy-agent (as git's ssh): cannot run ssh: " << std::strerror(error)
+              << (error == ENOENT ? " (the sidecar image has it; elsewhere install "
+                                    "openssh-client)"
+                                  : "")
+              << "\n";
+    return 127;
+}
+
+}  // namespace agent
