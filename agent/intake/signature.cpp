@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <cerrno>
 #include <climits>
@@ -90,14 +91,22 @@ std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
     return to_hex(mac.data(), mac.size());
 }
 
+// OpenSSL's SHA-256 block functions, not EVP_Digest: EVP loads the default provider, which
+// costs 1.7 MB resident, and the start-up log line with each secret's fingerprint would pay it
+// before any request (docs/benchmarks.md, idle memory). The functions are deprecated in
+// OpenSSL 3 in favour of EVP, but compute the same digest with no state outside the context.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, 32> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    SHA256_CTX context;
+    if (SHA256_Init(&context) != 1 || SHA256_Update(&context, data.data(), data.size()) != 1 ||
+        SHA256_Final(digest.data(), &context) != 1) {
         throw std::runtime_error("SHA-256 computation failed");
     }
     return to_hex(digest.data(), digest.size());
 }
+#pragma GCC diagnostic pop
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
