@@ -237,3 +237,46 @@ da_base_image() {
     fi
     docker import "$tarball" "$image" >/dev/null
 }
+
+# The OpenSSH server that tests/e2e/build_ssh_test.cpp runs in a container (a real SSH remote
+# for the build strategy's deploy keys). Never installed on this machine: the package would start
+# a daemon on port 22. Its .deb and the libraries it needs that the host lacks (libwrap0) are
+# downloaded and unpacked under $DA_IMAGE_CACHE/openssh-server, once per machine; exports
+# DA_TEST_SSHD=.../root/usr/sbin/sshd (the test finds those libraries under the same root).
+DA_SSHD_PACKAGES=(openssh-server libwrap0)
+da_sshd() {
+    local dir=$DA_IMAGE_CACHE/openssh-server
+    local sshd=$dir/root/usr/sbin/sshd
+    if [ ! -x "$sshd" ]; then
+        local work
+        work=$(mktemp -d /tmp/da-sshd.XXXXXX)
+        da_log "downloading ${DA_SSHD_PACKAGES[*]} (unpacked into $dir, not installed)"
+        # As root apt-get download warns that its sandbox user cannot write $work; harmless.
+        # Without package lists (a fresh machine) it knows no package: update them once.
+        if ! (cd "$work" && apt-get download "${DA_SSHD_PACKAGES[@]}") >"$work/download.log" 2>&1 &&
+            ! { apt-get update -qq && (cd "$work" && apt-get download "${DA_SSHD_PACKAGES[@]}"); } \
+                >"$work/download.log" 2>&1; then
+            tail -n 20 "$work/download.log" >&2
+            da_log "could not download ${DA_SSHD_PACKAGES[*]}: the SSH deploy key test needs them"
+            rm -rf "$work"
+            return 1
+        fi
+        local deb
+        for deb in "$work"/*.deb; do
+            dpkg-deb -x "$deb" "$work/root"
+        done
+        local missing
+        missing=$(LD_LIBRARY_PATH="$work/root/lib/x86_64-linux-gnu:$work/root/usr/lib/x86_64-linux-gnu" \
+            ldd "$work/root/usr/sbin/sshd" | awk '/not found/ { print $1 }')
+        if [ -n "$missing" ]; then
+            da_log "sshd needs libraries neither this machine nor DA_SSHD_PACKAGES has: $missing"
+            rm -rf "$work"
+            return 1
+        fi
+        mkdir -p "$dir"
+        rm -rf "$dir/root"
+        mv "$work/root" "$dir/root"
+        rm -rf "$work"
+    fi
+    export DA_TEST_SSHD=$sshd
+}

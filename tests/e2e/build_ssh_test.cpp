@@ -1,0 +1,184 @@
+// strategy build over SSH through the binary: the checkout's remote is a real OpenSSH server in a
+// container (test::ssh_git_server), reached with the manifest's deploy key and known_hosts, as
+// issue #11 asks. Whether the agent hands git GIT_SSH_COMMAND or GIT_SSH, both end in this
+// machine's ssh with the key and strict host key checking, which is what is checked here.
+#include <chrono>
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "support/agent_process.hpp"
+#include "support/engine.hpp"
+#include "support/eventually.hpp"
+#include "support/fixtures.hpp"
+#include "support/git_repos.hpp"
+#include "support/http_client.hpp"
+#include "support/signed_push.hpp"
+#include "support/ssh_server.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string secret = "build-ssh-e2e-secret";
+const std::string jwt_secret = "build-ssh-e2e-jwt-secret-0123456789abcdef";
+const std::string repository = "da-e2e/site-over-ssh";
+
+std::string dockerfile(const std::string& base) {
+    return "FROM " + base + "\nLABEL io.deploy-agent.test=1\nCOPY page.html /www/index.html\n" +
+           "STOPSIGNAL SIGKILL\nCMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n";
+}
+
+// pull: false: the base image exists on the engine only (no registry is needed).
+std::string manifest(const std::string& app, const std::string& image, const std::string& context,
+                     const std::string& key, const std::string& known_hosts) {
+    return "version: 1\napps:\n  " + app + ":\n    container: " + app + "\n    image: " + image +
+           "\n    strategy: build\n    build:\n      context: " + context +
+           "\n      pull: false\n      git: { remote: origin, branch: main, ssh_key_file: " + key +
+           ", known_hosts_file: " + known_hosts + " }\n" +
+           "    health: { timeout: 30s, stable_for: 1s }\n" +
+           "    triggers:\n      github:\n        repository: " + repository +
+           "\n        branches: [main]\n";
+}
+
+std::string page(const std::string& container) {
+    std::string mapping = test::docker_ok({"port", container, "80/tcp"});
+    auto port = static_cast<unsigned short>(std::stoi(mapping.substr(mapping.rfind(':') + 1)));
+    auto r = test::http_request(port, "GET", "/");
+    return r.status == 200 ? r.body : "HTTP " + std::to_string(r.status);
+}
+
+// Logins sshd accepted so far.
+std::size_t logins_of(const test::ssh_git_server& server) {
+    const std::string log = server.log();
+    const std::string accepted = "Accepted publickey for git";
+    std::size_t count = 0;
+    for (auto at = log.find(accepted); at != std::string::npos; at = log.find(accepted, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+enum class host_key { servers, foreign };
+
+struct ssh_build_rig {
+    const std::string app = test::unique_name("da-build-ssh");
+    const std::string container = app;
+    const std::string base = test::unique_name("da-e2e/ssh-base") + ":local";
+    const std::string image = "da-e2e/" + app + ":local";
+    test::ssh_git_server server;
+    test::git_repos repos;
+    test::scoped_images images;
+    std::unique_ptr<test::scoped_container> guard;
+    std::unique_ptr<test::agent_process> agent;
+    std::string token;
+
+    // `agent_host_key` chooses the known_hosts the manifest names for the agent's ssh.
+    explicit ssh_build_rig(host_key agent_host_key) {
+        const std::filesystem::path known_hosts = agent_host_key == host_key::servers
+                                                      ? server.known_hosts()
+                                                      : server.foreign_known_hosts();
+        images.add(base);
+        images.add(image);
+        test::build_image(base, "RUN mkdir /www");
+        // The developer pushes over SSH too (with the right known_hosts); the checkout has no
+        // ssh settings of its own, so the agent's fetch uses only what the manifest gives.
+        test::sh(repos.dev, "git remote set-url origin " + server.url() +
+                                " && git config core.sshCommand '" + server.ssh_command() +
+                                "' && git push -q origin main");
+        test::sh(repos.checkout, "git remote set-url origin " + server.url());
+
+        images.add(image + "-initial");
+        test::build_image(image + "-initial",
+                          "RUN mkdir /www && echo initial > /www/index.html\n"
+                          "STOPSIGNAL SIGKILL\n"  // httpd as PID 1 ignores SIGTERM
+                          "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]");
+        guard = std::make_unique<test::scoped_container>(container);
+        test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1",
+                         "-p", "127.0.0.1:0:80", image + "-initial"});
+        auto manifest_path = test::write_temp_file(
+            "manifest.yaml", manifest(app, image, repos.checkout.string(),
+                                      server.client_key().string(), known_hosts.string()));
+        auto data = std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path();
+        agent = std::make_unique<test::agent_process>(
+            std::vector<std::string>{"serve", "--manifest", manifest_path, "--listen",
+                                     "127.0.0.1:0"},
+            std::map<std::string, std::string>{{"WEBHOOK_SECRET", secret},
+                                               {"JWT_SECRET", jwt_secret},
+                                               {"DATA_DIR", data.string()},
+                                               {"LOG_LEVEL", "debug"}});
+        token = test::api_token(jwt_secret);
+    }
+    ~ssh_build_rig() {
+        agent.reset();
+        guard.reset();
+        test::docker({"image", "prune", "-f", "--filter", "label=io.deploy-agent.app=" + app});
+    }
+
+    // Delivers a signed push of main from `before` to `after`; returns the deployment's final
+    // JSON once it is no longer queued or running.
+    std::string deliver(const std::string& before, const std::string& after) {
+        const std::string body = test::push_payload(repository, "main", before, after);
+        auto res = test::http_request(agent->port(), "POST", "/webhook",
+                                      test::signed_push_headers(body, secret, "d-" + after), body);
+        INFO("answer: " << res.body << "\nagent log:\n" << agent->log());
+        REQUIRE(res.status == 202);
+        const long long id = test::first_deployment_id(res.body);
+        REQUIRE(id > 0);
+        std::string json;
+        bool done = test::eventually(
+            [&] {
+                json = test::deployment_json(agent->port(), token, id);
+                return json.find("\"state\":\"queued\"") == std::string::npos &&
+                       json.find("\"state\":\"running\"") == std::string::npos &&
+                       json.find("\"state\"") != std::string::npos;
+            },
+            50s);
+        INFO(json << "\nagent log:\n" << agent->log() << "\nsshd log:\n" << server.log());
+        REQUIRE(done);
+        return json;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("build over SSH: a commit pushed to a real OpenSSH server is fetched by ssh with the "
+          "deploy key and strict host key checking, built, and serves",
+          "[e2e][build][ssh]") {
+    ssh_build_rig rig(host_key::servers);
+    rig.repos.commit_and_push("Dockerfile", dockerfile(rig.base));
+    const std::string before = rig.repos.commit_and_push("page.html", "page one");
+    const std::string after = rig.repos.commit_and_push("page.html", "page over ssh");
+
+    const auto logins = logins_of(rig.server);
+    std::string deployed = rig.deliver(before, after);
+    INFO(deployed << "\nagent log:\n" << rig.agent->log() << "\nsshd log:\n" << rig.server.log());
+    CHECK_THAT(deployed, Catch::Contains("\"state\":\"succeeded\""));
+    CHECK_THAT(deployed, Catch::Contains("\"commit\":\"" + after + "\""));
+    CHECK_THAT(deployed, Catch::Contains("checked out " + after.substr(0, 12)));
+    CHECK(page(rig.container) == "page over ssh");
+    CHECK(rig.repos.head_of_checkout() == after);
+    CHECK(test::docker_ok({"inspect", "--format",
+                           "{{index .Config.Labels \"io.deploy-agent.commit\"}}", rig.image}) ==
+          after);
+    // The agent's fetch logged in with the deploy key (the developer's pushes use it too).
+    CHECK(logins_of(rig.server) > logins);
+}
+
+TEST_CASE("build over SSH: a known_hosts without the server's key fails the deploy with ssh's "
+          "host key verification, the old container still serving",
+          "[e2e][build][ssh]") {
+    ssh_build_rig rig(host_key::foreign);
+    const std::string serving = test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container});
+    rig.repos.commit_and_push("Dockerfile", dockerfile(rig.base));
+    const std::string before = rig.repos.commit_and_push("page.html", "page one");
+    const std::string after = rig.repos.commit_and_push("page.html", "never deployed");
+
+    std::string failed = rig.deliver(before, after);
+    INFO(failed << "\nagent log:\n" << rig.agent->log() << "\nsshd log:\n" << rig.server.log());
+    CHECK_THAT(failed, Catch::Contains("\"state\":\"failed\""));
+    CHECK_THAT(failed, Catch::Contains("Host key verification failed"));
+    CHECK(test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container}) == serving);
+    CHECK(page(rig.container) == "initial\n");
+    CHECK(rig.repos.head_of_checkout() != after);
+}
