@@ -2,6 +2,7 @@
 // checkout whose remote answers).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -30,6 +31,31 @@ struct git_result {
     std::string first_line;
 };
 
+// The line of git's output that says what happened: the first one, except when git reports
+// that its ssh failed ("fatal: Could not read from remote repository."): then ssh's own last
+// line before it ("Host key verification failed.", "Permission denied (publickey)."), which
+// follows a banner of several lines when a host key changed.
+std::string telling_line(const std::string& said) {
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < said.size();) {
+        const std::size_t end = std::min(said.find('\n', at), said.size());
+        std::size_t stop = end;
+        while (stop > at && said[stop - 1] == '\r') {  // ssh ends its lines with "\r\n"
+            --stop;
+        }
+        if (stop > at) {
+            lines.push_back(said.substr(at, stop - at));
+        }
+        at = end + 1;
+    }
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        if (lines[i].starts_with("fatal: Could not read from remote repository")) {
+            return lines[i - 1];
+        }
+    }
+    return lines.empty() ? std::string() : lines.front();
+}
+
 // Runs `git -C dir args…` with the environment the deploy gives git (the app's token or deploy
 // key, no prompts), killed at the deadline.
 git_result run_git(const std::string& dir, const std::vector<std::string>& args,
@@ -53,8 +79,7 @@ git_result run_git(const std::string& dir, const std::vector<std::string>& args,
         return result;
     }
     result.exit_code = ran.exit_code;
-    const std::string& said = ran.ok() || ran.err.empty() ? ran.out : ran.err;
-    result.first_line = said.substr(0, said.find('\n'));
+    result.first_line = telling_line(ran.ok() || ran.err.empty() ? ran.out : ran.err);
     return result;
 }
 

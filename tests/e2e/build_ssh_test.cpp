@@ -1,9 +1,10 @@
 // strategy build over SSH through the binary: the checkout's remote is a real OpenSSH server in a
 // container (test::ssh_git_server), reached with the manifest's deploy key and known_hosts, as
-// issue #11 asks. Whether the agent hands git GIT_SSH_COMMAND or GIT_SSH, both end in this
-// machine's ssh with the key and strict host key checking, which is what is checked here.
+// issue #11 asks. Git runs the agent binary as its GIT_SSH, which execs this machine's ssh with the
+// key and strict host key checking; `doctor` lists the remote's branch the same way.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 
@@ -72,6 +73,7 @@ struct ssh_build_rig {
     std::unique_ptr<test::scoped_container> guard;
     std::unique_ptr<test::agent_process> agent;
     std::string token;
+    std::string manifest_path;
 
     // `agent_host_key` chooses the known_hosts the manifest names for the agent's ssh.
     explicit ssh_build_rig(host_key agent_host_key) {
@@ -96,7 +98,7 @@ struct ssh_build_rig {
         guard = std::make_unique<test::scoped_container>(container);
         test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1",
                          "-p", "127.0.0.1:0:80", image + "-initial"});
-        auto manifest_path = test::write_temp_file(
+        manifest_path = test::write_temp_file(
             "manifest.yaml", manifest(app, image, repos.checkout.string(),
                                       server.client_key().string(), known_hosts.string()));
         auto data = std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path();
@@ -113,6 +115,16 @@ struct ssh_build_rig {
         agent.reset();
         guard.reset();
         test::docker({"image", "prune", "-f", "--filter", "label=io.deploy-agent.app=" + app});
+    }
+
+    // `deploy-agent doctor` on the same manifest: its line for the app's build context.
+    std::string doctor_line() const {
+        auto [code, out] = test::run_agent_command({"doctor", "--manifest", manifest_path},
+                                                   {{"WEBHOOK_SECRET", secret}});
+        INFO(out);
+        const auto at = out.find("app " + app + " build context: ");
+        REQUIRE(at != std::string::npos);
+        return out.substr(at, out.find('\n', at) - at);
     }
 
     // Delivers a signed push of main from `before` to `after`; returns the deployment's final
@@ -163,6 +175,8 @@ TEST_CASE("build over SSH: a commit pushed to a real OpenSSH server is fetched b
           after);
     // The agent's fetch logged in with the deploy key (the developer's pushes use it too).
     CHECK(logins_of(rig.server) > logins);
+    CHECK(rig.doctor_line() == "app " + rig.app + " build context: git checkout; remote 'origin' (" +
+                                   rig.server.url() + ") has branch main");
 }
 
 TEST_CASE("build over SSH: a known_hosts without the server's key fails the deploy with ssh's "
@@ -181,4 +195,9 @@ TEST_CASE("build over SSH: a known_hosts without the server's key fails the depl
     CHECK(test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container}) == serving);
     CHECK(page(rig.container) == "initial\n");
     CHECK(rig.repos.head_of_checkout() != after);
+    // Doctor names ssh's reason, not the first line of its "host identification has changed"
+    // banner. (The Dockerfile never reached the checkout: doctor checks that it is there first.)
+    std::ofstream(rig.repos.checkout / "Dockerfile") << dockerfile(rig.base);
+    CHECK_THAT(rig.doctor_line(), Catch::EndsWith("did not list branch main: Host key "
+                                                  "verification failed."));
 }
