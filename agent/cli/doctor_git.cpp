@@ -28,7 +28,7 @@ constexpr std::chrono::seconds git_deadline{15};
 
 struct git_result {
     int exit_code = -1;  ///< -1: could not run, or killed at the deadline
-    std::string first_line;
+    std::string summary;  ///< the line that says what happened (telling_line)
 };
 
 // The line of git's output that says what happened: the first one, except when git reports
@@ -71,15 +71,15 @@ git_result run_git(const std::string& dir, const std::vector<std::string>& args,
     try {
         ran = run_process(spec);
     } catch (const std::system_error&) {
-        result.first_line = "git is not installed (the image has it; outside it: apt-get install git)";
+        result.summary = "git is not installed (the image has it; outside it: apt-get install git)";
         return result;
     }
     if (ran.timed_out) {
-        result.first_line = fmt::format("no answer within {} s", git_deadline.count());
+        result.summary = fmt::format("no answer within {} s", git_deadline.count());
         return result;
     }
     result.exit_code = ran.exit_code;
-    result.first_line = telling_line(ran.ok() || ran.err.empty() ? ran.out : ran.err);
+    result.summary = telling_line(ran.ok() || ran.err.empty() ? ran.out : ran.err);
     return result;
 }
 
@@ -93,8 +93,8 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
     const git_result url = run_git(b.context, {"remote", "get-url", b.git->remote},
                                    git_environment(build_spec::git_spec{}, "", process_env()));
     if (url.exit_code != 0) {
-        r.fail(subject, fmt::format("the checkout has no remote '{}': {}", b.git->remote,
-                                    url.first_line),
+        r.fail(subject,
+               fmt::format("the checkout has no remote '{}': {}", b.git->remote, url.summary),
                fmt::format("git -C {} remote add {} URL, or name the right remote in the manifest",
                            b.context, b.git->remote));
         return;
@@ -113,25 +113,25 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
     }
     std::vector<std::string> env;
     try {
-        env = git_environment(*b.git, url.first_line, process_env());
+        env = git_environment(*b.git, url.summary, process_env());
     } catch (const std::runtime_error& e) {
         r.fail(subject, e.what(), "set the variable in the agent's environment (.env)");
         return;
     }
-    const git_result heads = run_git(
-        b.context, {"ls-remote", "--exit-code", "--heads", b.git->remote, b.git->branch},
-        std::move(env));
+    const git_result heads =
+        run_git(b.context, {"ls-remote", "--exit-code", "--heads", b.git->remote, b.git->branch},
+                std::move(env));
     if (heads.exit_code != 0) {
         r.fail(subject,
                fmt::format("remote '{}' ({}) did not list branch {}: {}", b.git->remote,
-                           url.first_line, b.git->branch,
-                           heads.first_line.empty() ? "the branch does not exist" : heads.first_line),
+                           url.summary, b.git->branch,
+                           heads.summary.empty() ? "the branch does not exist" : heads.summary),
                "check the URL, the network and the credentials the manifest names "
                "(build.git.token_env, or ssh_key_file and known_hosts_file)");
         return;
     }
     r.ok(subject, fmt::format("git checkout; remote '{}' ({}) has branch {}", b.git->remote,
-                              url.first_line, b.git->branch));
+                              url.summary, b.git->branch));
 }
 
 }  // namespace

@@ -107,7 +107,8 @@ std::vector<std::string> git_environment(const build_spec::git_spec& git,
                                 base64_encode(git.token_user + ":" + *token));
     }
     if (!git.ssh_key_file.empty()) {
-        const std::string wrapper = ssh_wrapper.empty() ? this_executable() : std::string(ssh_wrapper);
+        const std::string wrapper =
+            ssh_wrapper.empty() ? this_executable() : std::string(ssh_wrapper);
         for (auto& entry : git_ssh_environment(wrapper, git.ssh_key_file, git.known_hosts_file)) {
             out.push_back(std::move(entry));
         }

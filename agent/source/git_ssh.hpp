@@ -18,8 +18,7 @@ namespace agent {
 
 /// Set only in the environment of the git commands the agent runs (source/git_env.cpp).
 inline constexpr std::string_view git_ssh_key_variable = "DEPLOY_AGENT_GIT_SSH_KEY_FILE";
-inline constexpr std::string_view git_ssh_known_hosts_variable =
-    "DEPLOY_AGENT_GIT_SSH_KNOWN_HOSTS";
+inline constexpr std::string_view git_ssh_known_hosts_variable = "DEPLOY_AGENT_GIT_SSH_KNOWN_HOSTS";
 
 /// The environment entries that make git reach OpenSSH through `wrapper` (the agent's
 /// executable) with only this key and strict host key checking against `known_hosts`:

@@ -175,8 +175,8 @@ TEST_CASE("build over SSH: a commit pushed to a real OpenSSH server is fetched b
           after);
     // The agent's fetch logged in with the deploy key (the developer's pushes use it too).
     CHECK(logins_of(rig.server) > logins);
-    CHECK(rig.doctor_line() == "app " + rig.app + " build context: git checkout; remote 'origin' (" +
-                                   rig.server.url() + ") has branch main");
+    CHECK(rig.doctor_line() == "app " + rig.app + " build context: git checkout; remote " +
+                                   "'origin' (" + rig.server.url() + ") has branch main");
 }
 
 TEST_CASE("build over SSH: a known_hosts without the server's key fails the deploy with ssh's "

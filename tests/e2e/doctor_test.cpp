@@ -277,8 +277,8 @@ TEST_CASE("doctor reaches a build app's ssh remote with its deploy key, the agen
          {"PATH", bin.string() + ":/usr/bin:/bin"}});
     INFO(out);
     CHECK(code == 1);  // the apps' containers do not exist
-    CHECK_THAT(out, Catch::Contains("ok    app site build context: git checkout; remote 'origin' (" +
-                                    url + ") has branch main"));
+    CHECK_THAT(out, Catch::Contains("ok    app site build context: git checkout; remote "
+                                    "'origin' (" + url + ") has branch main"));
     const std::string args = test::read_bytes(args_file.string());
     CHECK_THAT(args, Catch::StartsWith("-i " + key + " -o IdentitiesOnly=yes -o BatchMode=yes "
                                        "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=" +

@@ -203,7 +203,8 @@ TEST_CASE("git env for a deploy key: GIT_SSH names the agent, no shell command l
     git.ssh_key_file = "/run/secrets/deploy_key";
     git.known_hosts_file = "/etc/deploy-agent/known_hosts";
     auto env = agent::git_environment(git, "git@github.com:o/r.git",
-                                      fake_env({{"PATH", "/usr/bin"}}), "/usr/local/bin/deploy-agent");
+                                      fake_env({{"PATH", "/usr/bin"}}),
+                                      "/usr/local/bin/deploy-agent");
     CHECK(has(env, "GIT_SSH=/usr/local/bin/deploy-agent"));
     CHECK(has(env, "GIT_SSH_VARIANT=ssh"));
     CHECK(has(env, "DEPLOY_AGENT_GIT_SSH_KEY_FILE=/run/secrets/deploy_key"));
