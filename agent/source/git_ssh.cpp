@@ -5,9 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
-#include <system_error>
 
 namespace agent {
 
@@ -37,9 +35,10 @@ std::vector<std::string> git_ssh_arguments(std::string_view key_file,
 }
 
 std::string this_executable() {
-    std::error_code ec;
-    auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : path.string();
+    // The running agent's /proc entry, not the path it links to: git (a child, same user) can
+    // run it even when the file was replaced or removed since the agent started, e.g. by an
+    // upgrade in place, for as long as the agent runs.
+    return "/proc/" + std::to_string(::getpid()) + "/exe";
 }
 
 std::optional<int> run_as_git_ssh_if_asked(int argc, char** argv) {

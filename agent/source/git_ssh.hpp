@@ -33,7 +33,7 @@ std::vector<std::string> git_ssh_arguments(std::string_view key_file,
                                            std::string_view known_hosts_file,
                                            const std::vector<std::string>& git_args);
 
-/// The running executable's path (/proc/self/exe), the default wrapper. Empty when unknown.
+/// The running agent's executable as /proc/PID/exe, the default wrapper.
 std::string this_executable();
 
 /// When this process was started by git as its GIT_SSH (both variables set), execs `ssh` from
