@@ -245,14 +245,9 @@ TEST_CASE("doctor says whether the engine can update an app's Swarm service", "[
 TEST_CASE("doctor reaches a build app's ssh remote with its deploy key, the agent being git's ssh",
           "[e2e][doctor]") {
     test::git_repos repos;
-    const auto bin = repos.root.path / "bin";
-    std::filesystem::create_directories(bin);
+    // Git starts the agent binary (GIT_SSH), which must exec this ssh with the key options.
+    const auto bin = test::write_fake_ssh(repos.root.path);
     const auto args_file = repos.root.path / "ssh-args";
-    // Stands in for OpenSSH on PATH: records its arguments and runs the remote command locally.
-    // Git starts the agent binary (GIT_SSH), which must exec this with the key options.
-    std::ofstream(bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << args_file.string()
-                               << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
-    std::filesystem::permissions(bin / "ssh", std::filesystem::perms::owner_all);
     const std::string url = "ssh://git@example.invalid" + repos.bare.string();
     test::sh(repos.checkout, "git remote set-url origin " + url);
     std::ofstream(repos.checkout / "Dockerfile") << "FROM scratch\n";

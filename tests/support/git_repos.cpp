@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 #include <catch2/catch.hpp>
@@ -24,6 +25,15 @@ std::string sh(const std::filesystem::path& dir, const std::string& command) {
         out.pop_back();
     }
     return out;
+}
+
+std::filesystem::path write_fake_ssh(const std::filesystem::path& dir) {
+    const auto bin = dir / "bin";
+    std::filesystem::create_directories(bin);
+    std::ofstream(bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << (dir / "ssh-args").string()
+                               << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
+    std::filesystem::permissions(bin / "ssh", std::filesystem::perms::owner_all);
+    return bin;
 }
 
 namespace {

@@ -13,6 +13,11 @@ namespace test {
 /// Runs `command` with /bin/sh in `dir`; fails the test when it fails. Returns trimmed stdout.
 std::string sh(const std::filesystem::path& dir, const std::string& command);
 
+/// An `ssh` in `dir`/bin that stands in for OpenSSH on PATH: it writes its arguments on one
+/// line to `dir`/ssh-args and runs the remote command (its last argument) locally, so that an
+/// ssh:// remote whose path is a local bare repository works. Returns the bin directory.
+std::filesystem::path write_fake_ssh(const std::filesystem::path& dir);
+
 class git_repos {
   public:
     git_repos();

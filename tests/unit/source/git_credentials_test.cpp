@@ -171,13 +171,8 @@ TEST_CASE("git sync over HTTPS: git sends the token as basic auth and the error 
 
 TEST_CASE("git sync over SSH: the deploy key and strict host key checking are used") {
     test::git_repos repos;
-    const auto bin = repos.root.path / "bin";
-    std::filesystem::create_directories(bin);
+    const auto bin = test::write_fake_ssh(repos.root.path);
     const auto args_file = repos.root.path / "ssh-args";
-    // Stands in for OpenSSH: records its arguments and runs the remote command locally.
-    std::ofstream(bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << args_file.string()
-                               << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
-    std::filesystem::permissions(bin / "ssh", std::filesystem::perms::owner_all);
     test::sh(repos.checkout, "git remote set-url origin ssh://git@example.invalid" +
                                  repos.bare.string());
     const std::string head = repos.commit_and_push("page.html", "over ssh");
