@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/agent_process.hpp"
+#include "support/build_app_rig.hpp"
 #include "support/engine.hpp"
 #include "support/eventually.hpp"
 #include "support/fixtures.hpp"
@@ -39,90 +40,21 @@ std::string manifest(const std::string& app, const std::string& container,
            "\n        branches: [main]\n";
 }
 
-unsigned short published_port(const std::string& container) {
-    std::string mapping = test::docker_ok({"port", container, "80/tcp"});
-    return static_cast<unsigned short>(std::stoi(mapping.substr(mapping.rfind(':') + 1)));
-}
-
-std::string page(const std::string& container, const std::string& path = "/") {
-    auto r = test::http_request(published_port(container), "GET", path);
-    return r.status == 200 ? r.body : "HTTP " + std::to_string(r.status);
-}
-
-struct build_rig {
-    const std::string app = test::unique_name("da-build");
-    const std::string container = app;
+struct build_rig : test::build_app_rig {
     const std::string base = test::registry() + "/" + test::unique_name("da-build-base") + ":latest";
-    const std::string image = "da-e2e/" + app + ":local";
-    test::git_repos repos;
-    test::scoped_images images;
-    std::unique_ptr<test::scoped_container> guard;
-    std::unique_ptr<test::agent_process> agent;
-    std::string token;
 
-    build_rig() {
+    // This file's constants, not the base's members of the same names (not set yet).
+    build_rig()
+        : test::build_app_rig("da-build", ::repository, ::secret, ::jwt_secret) {
         images.add(base);
-        images.add(image);
         push_base("v1");
-        // The container the agent replaces: the same server, an initial page.
-        images.add(image + "-initial");
-        test::build_image(image + "-initial",
-                          "RUN mkdir /www && echo initial > /www/index.html\n"
-                          "STOPSIGNAL SIGKILL\n"  // httpd as PID 1 ignores SIGTERM
-                          "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]");
-        guard = std::make_unique<test::scoped_container>(container);
-        test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1",
-                         "-p", "127.0.0.1:0:80", image + "-initial"});
-        auto manifest_path = test::write_temp_file(
-            "manifest.yaml", manifest(app, container, image, repos.checkout.string()));
-        auto data = std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path();
-        agent = std::make_unique<test::agent_process>(
-            std::vector<std::string>{"serve", "--manifest", manifest_path, "--listen",
-                                     "127.0.0.1:0"},
-            std::map<std::string, std::string>{{"WEBHOOK_SECRET", secret},
-                                               {"JWT_SECRET", jwt_secret},
-                                               {"DATA_DIR", data.string()},
-                                               {"LOG_LEVEL", "debug"}});
-        token = test::api_token(jwt_secret);
-    }
-    ~build_rig() {
-        agent.reset();
-        guard.reset();
-        test::docker({"image", "prune", "-f", "--filter", "label=io.deploy-agent.app=" + app});
+        start(manifest(app, container, image, repos.checkout.string()));
     }
 
     // The base image in the registry, with /base-version holding `version`.
     void push_base(const std::string& version) {
         test::build_image(base, "RUN echo " + version + " > /base-version");
         test::docker_ok({"push", base});
-    }
-
-    // Delivers a signed push of main from `before` to `after`; returns the deployment's final
-    // JSON once it is no longer queued or running.
-    std::string deliver(const std::string& before, const std::string& after) {
-        const std::string body = test::push_payload(repository, "main", before, after);
-        auto res = test::http_request(agent->port(), "POST", "/webhook",
-                                      test::signed_push_headers(body, secret, "d-" + after), body);
-        INFO("answer: " << res.body << "\nagent log:\n" << agent->log());
-        REQUIRE(res.status == 202);
-        return wait_for(test::first_deployment_id(res.body));
-    }
-
-    // The deployment's JSON once it is no longer queued or running.
-    std::string wait_for(long long id) {
-        REQUIRE(id > 0);
-        std::string json;
-        bool done = test::eventually(
-            [&] {
-                json = test::deployment_json(agent->port(), token, id);
-                return json.find("\"state\":\"queued\"") == std::string::npos &&
-                       json.find("\"state\":\"running\"") == std::string::npos &&
-                       json.find("\"state\"") != std::string::npos;
-            },
-            180s);
-        INFO(json << "\nagent log:\n" << agent->log());
-        REQUIRE(done);
-        return json;
     }
 };
 
@@ -142,7 +74,7 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves, a 
     CHECK_THAT(first, Catch::Contains("checked out " + v2.substr(0, 12)));
     CHECK_THAT(first, Catch::Contains("Step 2/"));  // the daemon's build output, line by line
     CHECK_THAT(first, Catch::Contains("no cache"));
-    CHECK(page(rig.container) == "page two");
+    CHECK(rig.page() == "page two");
     CHECK(test::docker_ok({"inspect", "--format",
                            "{{index .Config.Labels \"io.deploy-agent.commit\"}}", rig.image}) == v2);
     CHECK(rig.repos.head_of_checkout() == v2);
@@ -152,12 +84,12 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves, a 
     std::string back = rig.deliver(v2, before);
     INFO(back);
     CHECK_THAT(back, Catch::Contains("\"state\":\"succeeded\""));
-    CHECK(page(rig.container) == "page one");
+    CHECK(rig.page() == "page one");
     CHECK(rig.repos.head_of_checkout() == before);
 
     // The base image changes in the registry while the Dockerfile does not: with pull and
     // no_cache the RUN that copies it runs again (a cached layer would keep "v1").
-    CHECK(page(rig.container, "/base.txt") == "v1\n");
+    CHECK(rig.page("/base.txt") == "v1\n");
     const std::string base_v1 = test::docker_ok({"image", "inspect", "--format", "{{.Id}}", rig.base});
     rig.push_base("v2");
     test::docker_ok({"tag", base_v1, rig.base});  // locally still v1: only a pull sees v2
@@ -165,11 +97,11 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves, a 
     std::string rebuilt = rig.deliver(before, v3);
     INFO(rebuilt);
     CHECK_THAT(rebuilt, Catch::Contains("\"state\":\"succeeded\""));
-    CHECK(page(rig.container, "/base.txt") == "v2\n");
-    CHECK(page(rig.container) == "page three");
+    CHECK(rig.page("/base.txt") == "v2\n");
+    CHECK(rig.page() == "page three");
 
     // The same commit again through the API: without the cache, the RUN lines run again.
-    const std::string built = page(rig.container, "/built.txt");
+    const std::string built = rig.page("/built.txt");
     auto res = test::http_request(rig.agent->port(), "POST", "/api/apps/" + rig.app + "/deploy?force=1",
                                   {{"Authorization", "Bearer " + rig.token}});
     REQUIRE(res.status == 202);
@@ -177,7 +109,7 @@ TEST_CASE("build: a pushed commit is fetched, built without cache and serves, a 
     INFO(again);
     CHECK_THAT(again, Catch::Contains("\"state\":\"succeeded\""));
     CHECK_THAT(again, Catch::Contains("checked out " + v3.substr(0, 12)));
-    CHECK(page(rig.container, "/built.txt") != built);
+    CHECK(rig.page("/built.txt") != built);
 }
 
 TEST_CASE("build: a failing RUN leaves the old container serving with the daemon's message "
@@ -200,7 +132,7 @@ TEST_CASE("build: a failing RUN leaves the old container serving with the daemon
     CHECK_THAT(failed, Catch::Contains("returned a non-zero code: 7"));
     CHECK_THAT(failed, Catch::Contains("da-broken-step"));
     CHECK(test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container}) == serving);
-    CHECK(page(rig.container) == "good page");
+    CHECK(rig.page() == "good page");
 
     std::ofstream(rig.repos.checkout / "page.html") << "edited on the server";
     std::ofstream(rig.repos.checkout / "stray.txt") << "left behind";

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/agent_process.hpp"
+#include "support/build_app_rig.hpp"
 #include "support/engine.hpp"
 #include "support/eventually.hpp"
 #include "support/fixtures.hpp"
@@ -42,13 +43,6 @@ std::string manifest(const std::string& app, const std::string& image, const std
            "\n        branches: [main]\n";
 }
 
-std::string page(const std::string& container) {
-    std::string mapping = test::docker_ok({"port", container, "80/tcp"});
-    auto port = static_cast<unsigned short>(std::stoi(mapping.substr(mapping.rfind(':') + 1)));
-    auto r = test::http_request(port, "GET", "/");
-    return r.status == 200 ? r.body : "HTTP " + std::to_string(r.status);
-}
-
 // Logins sshd accepted so far.
 std::size_t logins_of(const test::ssh_git_server& server) {
     const std::string log = server.log();
@@ -62,26 +56,18 @@ std::size_t logins_of(const test::ssh_git_server& server) {
 
 enum class host_key { servers, foreign };
 
-struct ssh_build_rig {
-    const std::string app = test::unique_name("da-build-ssh");
-    const std::string container = app;
+struct ssh_build_rig : test::build_app_rig {
     const std::string base = test::unique_name("da-e2e/ssh-base") + ":local";
-    const std::string image = "da-e2e/" + app + ":local";
     test::ssh_git_server server;
-    test::git_repos repos;
-    test::scoped_images images;
-    std::unique_ptr<test::scoped_container> guard;
-    std::unique_ptr<test::agent_process> agent;
-    std::string token;
-    std::string manifest_path;
 
     // `agent_host_key` chooses the known_hosts the manifest names for the agent's ssh.
-    explicit ssh_build_rig(host_key agent_host_key) {
+    explicit ssh_build_rig(host_key agent_host_key)
+        // This file's constants, not the base's members of the same names (not set yet).
+        : test::build_app_rig("da-build-ssh", ::repository, ::secret, ::jwt_secret) {
         const std::filesystem::path known_hosts = agent_host_key == host_key::servers
                                                       ? server.known_hosts()
                                                       : server.foreign_known_hosts();
         images.add(base);
-        images.add(image);
         test::build_image(base, "RUN mkdir /www");
         // The developer pushes over SSH too (with the right known_hosts); the checkout has no
         // ssh settings of its own, so the agent's fetch uses only what the manifest gives.
@@ -89,32 +75,8 @@ struct ssh_build_rig {
                                 " && git config core.sshCommand '" + server.ssh_command() +
                                 "' && git push -q origin main");
         test::sh(repos.checkout, "git remote set-url origin " + server.url());
-
-        images.add(image + "-initial");
-        test::build_image(image + "-initial",
-                          "RUN mkdir /www && echo initial > /www/index.html\n"
-                          "STOPSIGNAL SIGKILL\n"  // httpd as PID 1 ignores SIGTERM
-                          "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]");
-        guard = std::make_unique<test::scoped_container>(container);
-        test::docker_ok({"run", "-d", "--name", container, "--label", "io.deploy-agent.test=1",
-                         "-p", "127.0.0.1:0:80", image + "-initial"});
-        manifest_path = test::write_temp_file(
-            "manifest.yaml", manifest(app, image, repos.checkout.string(),
-                                      server.client_key().string(), known_hosts.string()));
-        auto data = std::filesystem::path(test::write_temp_file("data/.keep", "")).parent_path();
-        agent = std::make_unique<test::agent_process>(
-            std::vector<std::string>{"serve", "--manifest", manifest_path, "--listen",
-                                     "127.0.0.1:0"},
-            std::map<std::string, std::string>{{"WEBHOOK_SECRET", secret},
-                                               {"JWT_SECRET", jwt_secret},
-                                               {"DATA_DIR", data.string()},
-                                               {"LOG_LEVEL", "debug"}});
-        token = test::api_token(jwt_secret);
-    }
-    ~ssh_build_rig() {
-        agent.reset();
-        guard.reset();
-        test::docker({"image", "prune", "-f", "--filter", "label=io.deploy-agent.app=" + app});
+        start(manifest(app, image, repos.checkout.string(), server.client_key().string(),
+                       known_hosts.string()));
     }
 
     // `deploy-agent doctor` on the same manifest: its line for the app's build context.
@@ -125,30 +87,6 @@ struct ssh_build_rig {
         const auto at = out.find("app " + app + " build context: ");
         REQUIRE(at != std::string::npos);
         return out.substr(at, out.find('\n', at) - at);
-    }
-
-    // Delivers a signed push of main from `before` to `after`; returns the deployment's final
-    // JSON once it is no longer queued or running.
-    std::string deliver(const std::string& before, const std::string& after) {
-        const std::string body = test::push_payload(repository, "main", before, after);
-        auto res = test::http_request(agent->port(), "POST", "/webhook",
-                                      test::signed_push_headers(body, secret, "d-" + after), body);
-        INFO("answer: " << res.body << "\nagent log:\n" << agent->log());
-        REQUIRE(res.status == 202);
-        const long long id = test::first_deployment_id(res.body);
-        REQUIRE(id > 0);
-        std::string json;
-        bool done = test::eventually(
-            [&] {
-                json = test::deployment_json(agent->port(), token, id);
-                return json.find("\"state\":\"queued\"") == std::string::npos &&
-                       json.find("\"state\":\"running\"") == std::string::npos &&
-                       json.find("\"state\"") != std::string::npos;
-            },
-            50s);
-        INFO(json << "\nagent log:\n" << agent->log() << "\nsshd log:\n" << server.log());
-        REQUIRE(done);
-        return json;
     }
 };
 
@@ -168,7 +106,7 @@ TEST_CASE("build over SSH: a commit pushed to a real OpenSSH server is fetched b
     CHECK_THAT(deployed, Catch::Contains("\"state\":\"succeeded\""));
     CHECK_THAT(deployed, Catch::Contains("\"commit\":\"" + after + "\""));
     CHECK_THAT(deployed, Catch::Contains("checked out " + after.substr(0, 12)));
-    CHECK(page(rig.container) == "page over ssh");
+    CHECK(rig.page() == "page over ssh");
     CHECK(rig.repos.head_of_checkout() == after);
     CHECK(test::docker_ok({"inspect", "--format",
                            "{{index .Config.Labels \"io.deploy-agent.commit\"}}", rig.image}) ==
@@ -193,7 +131,7 @@ TEST_CASE("build over SSH: a known_hosts without the server's key fails the depl
     CHECK_THAT(failed, Catch::Contains("\"state\":\"failed\""));
     CHECK_THAT(failed, Catch::Contains("Host key verification failed"));
     CHECK(test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container}) == serving);
-    CHECK(page(rig.container) == "initial\n");
+    CHECK(rig.page() == "initial\n");
     CHECK(rig.repos.head_of_checkout() != after);
     // Doctor names ssh's reason, not the first line of its "host identification has changed"
     // banner. (The Dockerfile never reached the checkout: doctor checks that it is there first.)
