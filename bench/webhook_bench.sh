@@ -84,9 +84,20 @@ cat >"$work/hooks.json" <<JSON
 JSON
 
 declare -A pid path
+# Each server starts from a cold page cache (as after a reboot) when this runs as root: how much
+# of an executable the kernel maps at its first touches depends on how its file sits in the page
+# cache (read back from disk, or just written by the linker in large folios), which moved the
+# agent's idle RSS by up to 1 MB between runs of one binary. BENCH_COLD_START=0 keeps the cache.
+cold_start() {
+    if [[ ${BENCH_COLD_START:-1} == 1 && -w /proc/sys/vm/drop_caches ]]; then
+        sync
+        echo 3 >/proc/sys/vm/drop_caches
+    fi
+}
 start_server() {  # name port path cmd...
     local name=$1 port=$2 p=$3
     shift 3
+    cold_start
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "port $port is already in use: stop what listens there (ss -ltnp)" >&2
         exit 2

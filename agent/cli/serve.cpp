@@ -1,11 +1,14 @@
 #include "cli/serve.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <iostream>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -332,6 +335,9 @@ int run_serve(const agent_settings& settings) {
     net::co_spawn(io, server.run(), net::detached);
     net::co_spawn(io, watch_manifest(*manifests, std::chrono::seconds(2)), net::detached);
     net::co_spawn(io, report_engine(*docker, docker_options.host), net::detached);
+    // Start-up (the manifest's parse, the store's migrations, recovery) leaves freed blocks that
+    // glibc keeps below the top of its heap; the idle agent gives them back (about 0.35 MB).
+    net::post(io, [] { malloc_trim(0); });
     run_until_stopped(io, server, runner, queue);
     committer.stop();
     spdlog::info("stopped");
