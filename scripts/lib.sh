@@ -71,11 +71,15 @@ da_build() {
 # The sanitizer stage of CI: the unit tests and the end-to-end tests (the attack suite among
 # them) built with AddressSanitizer and UBSan in a second build directory and run there. Only
 # what they need is built (no bench, no integration tests: those drive the engine and gain
-# little from ASan), which keeps the stage to about the time of the plain build.
+# little from ASan), at -O1 with line tables only (-g1): the sanitizers' own advice, and GCC
+# compiles the Beast-heavy files 2.5 times faster than at -O2 -g under ASan (session_io.cpp:
+# 88 s against 227 s), with file:line still in every report.
+da_sanitizer_flags="-O1 -g1 -DNDEBUG"
 da_sanitizer_stage() {
     local build_dir=$1
     cmake -S "$DA_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDA_WERROR=ON \
-        -DDA_SANITIZE=ON -DDA_BUILD_BENCH=OFF >/dev/null
+        -DDA_SANITIZE=ON -DDA_BUILD_BENCH=OFF \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$da_sanitizer_flags" >/dev/null
     cmake --build "$build_dir" -j2 --target deploy-agent unit_tests e2e_tests
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp" \
         ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j2 -L 'unit|e2e'
