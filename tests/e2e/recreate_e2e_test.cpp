@@ -127,6 +127,8 @@ TEST_CASE("recreate: SIGTERM during the health wait rolls back within the grace"
 
 TEST_CASE("recreate: one owner per DATA_DIR, and the dry run touches nothing", "[e2e][recreate]") {
     rig::web_app app("owner", rig::web_dockerfile("v1"));
+    // `docker run -d` returns before httpd listens; the last check reads the page.
+    REQUIRE(test::eventually([&] { return app.get() == "v1\n"; }, 30s));
     app.push_version(rig::web_dockerfile("v2", "ENV ADDED=yes"));
     const std::string id_before = rig::inspect(app.name, "{{.Id}}");
     test::temp_dir data("da-rc-owner");
