@@ -95,17 +95,27 @@ cold_start() {
     fi
 }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# Start-up is timed twice: once with the executable already in the page cache (a restart; this
-# first process, with a data directory of its own, is stopped again) and once from a cold cache
-# (after a reboot: the executable is read from disk), the start that keeps running.
+need_port() {
+    port_free "$1" || { echo "port $1 is already in use: stop what listens there (ss -ltnp)" >&2; exit 2; }
+}
+# Start-up with the executable in the page cache (a restart): the server is started twice, each
+# time with a new data directory, and stopped; the second start is the one timed.
+warm_startup() {  # name port cmd...
+    local name=$1 port=$2 round ms id
+    shift 2
+    for round in 1 2; do
+        need_port "$port"
+        read -r ms id < <(DATA_DIR="$work/warm-$name-$round" python3 "$here/probe.py" startup "$port" "$@")
+        kill "$id"
+        for _ in $(seq 100); do port_free "$port" && break; sleep 0.05; done
+    done
+    warm_startup_ms[$name]=$ms
+}
+# The servers measured: from a cold page cache (after a reboot: the executable is read from disk).
 start_server() {  # name port path cmd...
     local name=$1 port=$2 p=$3 ms id
     shift 3
-    port_free "$port" || { echo "port $port is already in use: stop what listens there (ss -ltnp)" >&2; exit 2; }
-    read -r ms id < <(DATA_DIR="$work/warm-$name" python3 "$here/probe.py" startup "$port" "$@")
-    kill "$id"
-    for _ in $(seq 100); do port_free "$port" && break; sleep 0.05; done
-    warm_startup_ms[$name]=$ms
+    need_port "$port"
     cold_start
     read -r ms id < <(python3 "$here/probe.py" startup "$port" "$@")
     pids+=("$id")
@@ -115,12 +125,16 @@ start_server() {  # name port path cmd...
 }
 declare -A startup_ms warm_startup_ms idle_rss peak_rss
 export WEBHOOK_SECRET=$secret LOG_LEVEL=warn DATA_DIR=$work/agent-data PORT=$port_node
+agent_cmd=("$agent" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:$port_agent)
+webhook_cmd=(webhook -hooks "$work/hooks.json" -ip 127.0.0.1 -port $port_webhook)
+node_cmd=(node "$here/node_server.js")
+warm_startup agent $port_agent "${agent_cmd[@]}"
+warm_startup webhook $port_webhook "${webhook_cmd[@]}"
+warm_startup node $port_node "${node_cmd[@]}"
 mkdir -p "$work/agent-data"
-start_server agent $port_agent /webhook "$agent" serve --manifest "$work/manifest.yaml" \
-    --listen 127.0.0.1:$port_agent
-start_server webhook $port_webhook /hooks/webhook webhook -hooks "$work/hooks.json" \
-    -ip 127.0.0.1 -port $port_webhook
-start_server node $port_node /webhook node "$here/node_server.js"
+start_server agent $port_agent /webhook "${agent_cmd[@]}"
+start_server webhook $port_webhook /hooks/webhook "${webhook_cmd[@]}"
+start_server node $port_node /webhook "${node_cmd[@]}"
 sleep 1
 names=(agent webhook node)
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
