@@ -96,7 +96,10 @@ cold_start() {
 }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 need_port() {
-    port_free "$1" || { echo "port $1 is already in use: stop what listens there (ss -ltnp)" >&2; exit 2; }
+    if ! port_free "$1"; then
+        echo "port $1 is already in use: stop what listens there (ss -ltnp)" >&2
+        exit 2
+    fi
 }
 # Start-up with the executable in the page cache (a restart): the server is started twice, each
 # time with a new data directory, and stopped; the second start is the one timed.
@@ -105,7 +108,8 @@ warm_startup() {  # name port cmd...
     shift 2
     for round in 1 2; do
         need_port "$port"
-        read -r ms id < <(DATA_DIR="$work/warm-$name-$round" python3 "$here/probe.py" startup "$port" "$@")
+        read -r ms id < <(DATA_DIR="$work/warm-$name-$round" \
+            python3 "$here/probe.py" startup "$port" "$@")
         kill "$id"
         for _ in $(seq 100); do port_free "$port" && break; sleep 0.05; done
     done
