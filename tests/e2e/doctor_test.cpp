@@ -246,8 +246,7 @@ TEST_CASE("doctor reaches a build app's ssh remote with its deploy key, the agen
           "[e2e][doctor]") {
     test::git_repos repos;
     // Git starts the agent binary (GIT_SSH), which must exec this ssh with the key options.
-    const auto bin = test::write_fake_ssh(repos.root.path);
-    const auto args_file = repos.root.path / "ssh-args";
+    const auto [bin, args_file] = test::write_fake_ssh(repos.root.path);
     const std::string url = "ssh://git@example.invalid" + repos.bare.string();
     test::sh(repos.checkout, "git remote set-url origin " + url);
     std::ofstream(repos.checkout / "Dockerfile") << "FROM scratch\n";

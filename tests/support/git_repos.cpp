@@ -27,13 +27,13 @@ std::string sh(const std::filesystem::path& dir, const std::string& command) {
     return out;
 }
 
-std::filesystem::path write_fake_ssh(const std::filesystem::path& dir) {
-    const auto bin = dir / "bin";
-    std::filesystem::create_directories(bin);
-    std::ofstream(bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << (dir / "ssh-args").string()
-                               << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
-    std::filesystem::permissions(bin / "ssh", std::filesystem::perms::owner_all);
-    return bin;
+fake_ssh write_fake_ssh(const std::filesystem::path& dir) {
+    fake_ssh ssh{dir / "bin", dir / "ssh-args"};
+    std::filesystem::create_directories(ssh.bin);
+    std::ofstream(ssh.bin / "ssh") << "#!/bin/sh\necho \"$@\" > '" << ssh.args_file.string()
+                                   << "'\nfor last; do :; done\nexec sh -c \"$last\"\n";
+    std::filesystem::permissions(ssh.bin / "ssh", std::filesystem::perms::owner_all);
+    return ssh;
 }
 
 namespace {

@@ -14,9 +14,13 @@ namespace test {
 std::string sh(const std::filesystem::path& dir, const std::string& command);
 
 /// An `ssh` in `dir`/bin that stands in for OpenSSH on PATH: it writes its arguments on one
-/// line to `dir`/ssh-args and runs the remote command (its last argument) locally, so that an
-/// ssh:// remote whose path is a local bare repository works. Returns the bin directory.
-std::filesystem::path write_fake_ssh(const std::filesystem::path& dir);
+/// line to `args_file` and runs the remote command (its last argument) locally, so that an
+/// ssh:// remote whose path is a local bare repository works.
+struct fake_ssh {
+    std::filesystem::path bin;        // put first on PATH
+    std::filesystem::path args_file;  // the arguments of the last call
+};
+fake_ssh write_fake_ssh(const std::filesystem::path& dir);
 
 class git_repos {
   public:

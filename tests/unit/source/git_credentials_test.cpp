@@ -171,8 +171,7 @@ TEST_CASE("git sync over HTTPS: git sends the token as basic auth and the error 
 
 TEST_CASE("git sync over SSH: the deploy key and strict host key checking are used") {
     test::git_repos repos;
-    const auto bin = test::write_fake_ssh(repos.root.path);
-    const auto args_file = repos.root.path / "ssh-args";
+    const auto [bin, args_file] = test::write_fake_ssh(repos.root.path);
     test::sh(repos.checkout, "git remote set-url origin ssh://git@example.invalid" +
                                  repos.bare.string());
     const std::string head = repos.commit_and_push("page.html", "over ssh");
