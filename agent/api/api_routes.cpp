@@ -3,11 +3,12 @@
 #include <chrono>
 #include <exception>
 
-#include "api/app_state.hpp"
+#include "accept/manual_deploy.hpp"
 #include "api/api_query.hpp"
+#include "api/app_state.hpp"
 #include "api/bearer_token.hpp"
+#include "api/deployment_events.hpp"
 #include "api/deployment_json.hpp"
-#include "api/manual_deploy.hpp"
 #include "common/escape.hpp"
 #include "common/iso8601.hpp"
 #include "common/json_writer.hpp"
@@ -17,7 +18,6 @@
 #include "http/line_budget.hpp"
 #include "manifest/syntax.hpp"
 #include "planner/planner.hpp"
-#include "status/deployment_events.hpp"
 
 namespace agent {
 
@@ -142,7 +142,7 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
         if (method != "GET") {
             co_return answer(method_not_allowed("GET"), "method not allowed");
         }
-        co_return answer(status::deployment_events(s_.db, parts[1]), "no event stream");
+        co_return answer(deployment_events(s_.db, parts[1]), "no event stream");
     }
     co_return answer(error_answer(outcome::not_found, "not found"), "no such endpoint");
 }
@@ -183,8 +183,10 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
     }
     std::shared_ptr<const manifest> m = s_.manifests.current();
     manual_request asked{app, *force, subject.empty() ? "api" : subject};
-    std::optional<planned_job> job = plan_manual(*m, asked);
-    if (!job) {
+    // Whatever the token's subject says, a call through the API is an API deploy.
+    std::string source = "api";
+    accept_decision decision = decide_manual_request(*m, asked, source);
+    if (decision.what != accept_decision::kind::accept) {
         spdlog::info("{} POST {} 404 api (sub \"{}\"): app {} is not in the manifest", request.peer,
                      path, subject, app);
         co_return error_answer(outcome::not_found, "unknown app");
@@ -198,12 +200,11 @@ boost::asio::awaitable<http_response> api_routes::deploy(const http_request& req
         co_return plan.result == outcome::done ? json_answer(plan.result, std::move(plan.body))
                                                : error_answer(plan.result, plan.body);
     }
-    // Whatever the token's subject says, a call through the API is an API deploy.
-    std::string source = "api";
+    const bool forced = decision.jobs.at(0).force;
     const std::int64_t id =
-        co_await queue_manual_deploy(s_.record, s_.queue, *job, std::move(source));
+        co_await queue_manual_deploy(s_.accept, std::move(decision), std::move(source));
     spdlog::info("{} POST {} 202 api (sub \"{}\"): queued deployment {} of {}{}", request.peer,
-                 path, subject, id, app, job->force ? " (force)" : "");
+                 path, subject, id, app, forced ? " (force)" : "");
     json_writer w;
     w.begin_object().key("success").boolean(true).key("deployment").begin_object();
     w.key("id").integer(id).key("app").string(app).end_object().end_object();

@@ -8,10 +8,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "accept/manual_deploy.hpp"
 #include "api/api_query.hpp"
 #include "api/bearer_token.hpp"
 #include "api/deployment_json.hpp"
-#include "api/manual_deploy.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/line_budget.hpp"
@@ -26,9 +26,8 @@ namespace agent {
 struct api_services {
     manifest_holder& manifests;
     store& db;
-    /// Records a manual deploy (route_services::record behind it).
-    delivery_recorder record;
-    deploy_queue& queue;
+    /// Records and queues a manual deploy.
+    acceptor& accept;
     docker_client::docker_api& docker;
     /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api
     /// request is answered 503 "API not configured: set JWT_SECRET".
@@ -36,7 +35,6 @@ struct api_services {
     /// TOKEN_MAX_TTL: the longest lifetime a token may have.
     std::chrono::seconds token_max_ttl = default_token_max_ttl;
 };
-
 
 /// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.
 /// In order: 503 when JWT_SECRET is not configured; 401 unless the Authorization header carries
@@ -51,7 +49,7 @@ struct api_services {
 ///                                      at most 500
 ///   GET  /api/deployments/{id}         the deployment plus "steps":[{"at","message"}]; 404
 ///   GET  /api/deployments/{id}/events  its state and step log as server-sent events until it
-///                                      ends (status/deployment_events.hpp)
+///                                      ends (api/deployment_events.hpp)
 /// One log line per request.
 class api_routes {
   public:

@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "common/log.hpp"
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 
 namespace agent {
 

@@ -12,6 +12,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "accept/acceptor.hpp"
+#include "accept/decision.hpp"
 #include "api/api_routes.hpp"
 #include "api/token_settings.hpp"
 #include "cli/serve_tasks.hpp"
@@ -25,6 +27,7 @@
 #include "deploy/store_journal.hpp"
 #include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
+#include "http/probes.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "http/server_settings.hpp"
@@ -32,13 +35,14 @@
 #include "metrics/agent_metrics.hpp"
 #include "notify/notifier.hpp"
 #include "notify/notifying_journal.hpp"
-#include "status/status_routes.hpp"
 #include "secrets/infisical_settings.hpp"
 #include "secrets/secret_sync.hpp"
 #include "secrets/secrets_service.hpp"
+#include "status/status_routes.hpp"
 #include "store/group_commit.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
+#include "webhooks/webhook_endpoints.hpp"
 
 namespace agent {
 
@@ -99,9 +103,7 @@ bool read_api_settings(const manifest& m, api_services& api) {
     return true;
 }
 
-route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
-                                group_committer& committer, store& db,
-                                const agent_settings& settings) {
+webhook_settings read_webhook_settings(const agent_settings& settings) {
     infisical_intake_options infisical;
     infisical.allow_unsigned = env_flag("ALLOW_UNSIGNED_WEBHOOKS");
     infisical.allow_untimed = env_flag("INFISICAL_ALLOW_UNTIMED");
@@ -110,30 +112,13 @@ route_services webhook_services(manifest_holder& manifests, deploy_queue& queue,
                      "timestamp are accepted (each is refused as a replay for {} s only)",
                      std::chrono::duration_cast<std::chrono::seconds>(infisical.window).count());
     }
-    return route_services{
-        .manifests = manifests,
-        .queue = queue,
-        .record = [&committer](delivery_record delivery, std::vector<planned_job> jobs) {
-            metrics::count_delivery(metrics::process_metrics(), delivery.source, "queued", "");
-            return record_accepted(committer, std::move(delivery), std::move(jobs));
-        },
-        .note = [&committer](delivery_record delivery) {
-            metrics::count_delivery(metrics::process_metrics(), delivery.source, delivery.verdict,
-                                    delivery.reason);
-            record_noted(committer, std::move(delivery));
-        },
-        .count_refused = [](std::string source, std::string reason) {
-            metrics::count_delivery(metrics::process_metrics(), source, "refused", reason);
-        },
-        .refusals_per_second = settings.refusals_per_second,
-        .already_accepted = [&db](std::string_view id) { return db.delivery_accepted(id); },
-        .replay_seen = [&db](std::string_view key,
-                             std::int64_t now_ms) { return db.replay_seen(key, now_ms); },
+    return webhook_settings{
         .secrets = environment_secret_source(),
         .github = {.allow_unsigned = infisical.allow_unsigned},
         .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
         .infisical = infisical,
         .auto_redeploy = auto_redeploy_policy_from_environment(),
+        .refusals_per_second = settings.refusals_per_second,
     };
 }
 
@@ -183,18 +168,29 @@ void log_secrets_setup(const infisical_settings& config) {
                  config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
 }
 
-// Jobs found by the secrets poll are recorded and queued like a webhook's.
-net::awaitable<void> queue_secret_redeploys(route_services* services, std::vector<planned_job> jobs) {
+// Jobs found by the secrets poll are accepted like a webhook's.
+net::awaitable<void> queue_secret_redeploys(acceptor* accept, manifest_holder* manifests,
+                                            std::vector<planned_job> jobs) {
     try {
-        delivery_record poll{"", "infisical", "poll", "accepted", "secrets changed",
-                             unix_millis(std::chrono::system_clock::now())};
-        auto ids = co_await services->record(std::move(poll), jobs);
-        for (std::size_t i = 0; i < jobs.size() && i < ids.size(); ++i) {
-            services->queue.submit(deploy_job{ids[i], jobs[i]});
+        std::vector<std::string> apps;
+        for (const auto& job : jobs) {
+            apps.push_back(job.app);
         }
+        accept_decision decision = decide_secret_redeploy(*manifests->current(), apps, "");
+        if (decision.what != accept_decision::kind::accept) {
+            co_return;
+        }
+        delivery_record poll{"", "infisical", "poll", "", "secrets changed", 0};
+        co_await accept->accept(std::move(poll), std::move(decision.jobs));
     } catch (const std::exception& e) {
         spdlog::error("could not queue the redeploys the secrets poll found: {}", e.what());
     }
+}
+
+// /readyz through the readiness checks.
+net::awaitable<http_response> ready_answer(const readiness* ready) {
+    http_response r = co_await ready->answer();
+    co_return r;
 }
 
 // Serves until SIGINT or SIGTERM, then lets a running deploy reach a safe point (the switch
@@ -265,55 +261,65 @@ int run_serve(const agent_settings& settings) {
         metrics::process_metrics().queue_depth.set(static_cast<std::int64_t>(waiting));
     });
 
-    route_services services = webhook_services(*manifests, queue, committer, *db, settings);
+    acceptor accept(committer, *db, queue);
+    webhook_settings webhooks_setup = read_webhook_settings(settings);
     const readiness ready(*manifests,
                           [&docker, &manifests] { return engine_and_swarm_answer(*docker, *manifests); },
                           settings.data_dir, db->path());
-    services.ready = &ready;
-    warn_about_secrets(services.secrets, services.infisical_secret, services.github.allow_unsigned);
-    api_services api_setup{.manifests = *manifests, .db = *db, .record = {}, .queue = queue,
-                           .docker = *docker, .jwt_secret = std::nullopt};
-    api_setup.record = [&committer](std::string source, std::string event, std::string delivery_id,
-                                    std::vector<planned_job> jobs) {
-        return record_accepted(committer,
-                               delivery_record{std::move(delivery_id), std::move(source),
-                                               std::move(event), "", "", 0},
-                               std::move(jobs));
-    };
+    warn_about_secrets(webhooks_setup.secrets, webhooks_setup.infisical_secret,
+                       webhooks_setup.github.allow_unsigned);
+    api_services api_setup{.manifests = *manifests,
+                           .db = *db,
+                           .accept = accept,
+                           .docker = *docker,
+                           .jwt_secret = std::nullopt};
     if (!read_api_settings(*manifests->current(), api_setup)) {
         return 1;
     }
     std::optional<status::status_routes> status_page;
     if (status_options.enabled) {
-        status_page.emplace(status::status_services{*manifests, *db, *docker, api_setup.record,
-                                                    queue, api_setup.jwt_secret,
-                                                    api_setup.token_max_ttl},
+        status_page.emplace(status::status_services{*manifests, *db, *docker, accept,
+                                                    api_setup.jwt_secret, api_setup.token_max_ttl},
                             status_options);
-        services.status = &*status_page;
         spdlog::info("status page at / (STATUS_PAGE=true){}",
                      status_options.allowed.empty()
                          ? ""
                          : "; only " + status_options.allowed.describe() + " may see it");
     }
     api_routes api(std::move(api_setup));
-    services.api = &api;
-    services.infisical_secrets = secrets.get();
     if (infisical_config.sync_interval.count() > 0 && secrets->configured()) {
-        secret_redeploy_sink sink = [&services](std::vector<planned_job> jobs) {
-            return queue_secret_redeploys(&services, std::move(jobs));
+        secret_redeploy_sink sink = [&accept, &manifests](std::vector<planned_job> jobs) {
+            return queue_secret_redeploys(&accept, manifests.get(), std::move(jobs));
         };
-        net::co_spawn(io, poll_secrets_periodically(*secrets, *manifests, services.auto_redeploy,
-                                                    infisical_config.sync_interval, clock,
-                                                    std::move(sink)),
-                      net::detached);
+        net::co_spawn(
+            io,
+            poll_secrets_periodically(*secrets, *manifests, webhooks_setup.auto_redeploy,
+                                      infisical_config.sync_interval, clock, std::move(sink)),
+            net::detached);
     }
-    // One budget for every line a client can cause, whether the server or the router logs it.
+    // One budget for every line a client can cause, whether the server or a route logs it.
     auto client_lines = std::make_shared<client_log_budget>(
         "client errors", settings.refusals_per_second,
         std::min<std::size_t>(settings.refusals_per_second, client_log_budget::default_per_client));
-    services.log_budget = client_lines;
+    webhooks_setup.log_budget = client_lines;
     http_options->log_budget = client_lines;
-    router routes(services);
+    webhook_endpoints webhooks(webhook_services{*manifests, accept, secrets.get()},
+                               std::move(webhooks_setup));
+    // The route table (ARCHITECTURE.md "HTTP endpoints"): the transport knows none of them.
+    route_table table;
+    webhooks.add_routes(table);
+    table.add("/healthz", {"GET", "HEAD"}, &alive_answer);
+    table.add("/readyz", {"GET", "HEAD"},
+              [&ready](const http_request&) { return ready_answer(&ready); });
+    table.add("/metrics", {"GET", "HEAD"}, &metrics_answer);
+    table.add_owner(
+        [](std::string_view path) { return path == "/api" || path.starts_with("/api/"); },
+        [&api](const http_request& r) { return api.handle(r); });
+    if (status_page) {
+        table.add_owner(&status::status_routes::owns,
+                        [&status_page](const http_request& r) { return status_page->handle(r); });
+    }
+    router routes(std::move(table), client_lines);
     http_server server(io.get_executor(), *http_options,
                        [&routes](http_request request) { return routes.handle(std::move(request)); });
     unsigned short port = 0;

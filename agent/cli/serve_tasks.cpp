@@ -50,42 +50,6 @@ net::awaitable<void> report_engine(docker_client::docker_api& docker, std::strin
     }
 }
 
-net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& committer,
-                                                          delivery_record delivery,
-                                                          std::vector<planned_job> jobs) {
-    // An accepted delivery and its jobs are durable before the webhook is answered.
-    delivery.verdict = "accepted";
-    delivery.reason = fmt::format("{} deployment(s) queued", jobs.size());
-    if (delivery.received_at_ms == 0) {
-        delivery.received_at_ms = unix_millis_now();
-    }
-    co_return co_await record_delivery_async(committer, std::move(delivery), std::move(jobs));
-}
-
-// A flood of refused requests must not cost an fsync per burst.
-void record_noted(group_committer& committer, delivery_record delivery) {
-    struct ignore_completion final : delivery_completion {
-        void complete(std::exception_ptr error, std::vector<std::int64_t>) override {
-            if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const std::exception& e) {
-                    spdlog::error("could not record a delivery: {}", e.what());
-                }
-            }
-        }
-    };
-    if (delivery.received_at_ms == 0) {
-        delivery.received_at_ms = unix_millis_now();
-    }
-    try {
-        committer.submit(std::move(delivery), {}, std::make_unique<ignore_completion>(),
-                         durability::relaxed);
-    } catch (const std::exception& e) {
-        spdlog::error("could not record a delivery: {}", e.what());
-    }
-}
-
 void recover(store& db, deploy_queue& queue) {
     for (const auto& d : db.mark_interrupted(unix_millis_now())) {
         spdlog::warn("deployment {} of {} was interrupted by a stop of the agent; marked failed "

@@ -10,9 +10,8 @@
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "intake/github_intake.hpp"
-#include "store/group_commit.hpp"
 #include "store/store.hpp"
-#include "http/readiness.hpp"
+#include "status/readiness.hpp"
 
 // Internal to `serve`: the pieces run_serve wires together.
 
@@ -29,16 +28,6 @@ net::awaitable<readiness_check> engine_and_swarm_answer(docker_client::docker_ap
 
 /// Logs the engine's version, or why it cannot be reached. Never throws.
 net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host);
-
-/// Records an accepted delivery and its jobs durably (verdict "accepted"; the time is now when
-/// unset); the deployment ids, in order.
-net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& committer,
-                                                          delivery_record delivery,
-                                                          std::vector<planned_job> jobs);
-
-/// Records a delivery that queued nothing, without making the caller wait for the disk and
-/// without an fsync of its own. Never throws.
-void record_noted(group_committer& committer, delivery_record delivery);
 
 /// Deployments a previous run left behind: interrupted ones are marked, queued ones run now.
 void recover(store& db, deploy_queue& queue);

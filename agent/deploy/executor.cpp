@@ -6,7 +6,7 @@
 
 #include "common/log.hpp"
 #include "deploy/recreate.hpp"
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 #include "deploy/build_step.hpp"
 #include "deploy/swarm_step.hpp"
 #include "source/git_sync.hpp"

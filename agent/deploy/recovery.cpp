@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 #include "deploy/executor.hpp"
 #include "deploy/store_journal.hpp"
 #include "docker_client/client.hpp"

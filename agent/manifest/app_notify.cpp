@@ -1,7 +1,7 @@
 // `notify:` of an app: the URLs its outcomes are announced to and which outcomes.
 
 #include "manifest/app_sections.hpp"
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 
 namespace agent::manifest_detail {
 

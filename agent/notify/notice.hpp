@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 
 namespace agent::notify {
 

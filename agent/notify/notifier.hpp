@@ -10,7 +10,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "manifest/manifest.hpp"
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 #include "notify/transport.hpp"
 #include "store/store.hpp"
 

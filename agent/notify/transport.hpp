@@ -8,7 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "notify/notice.hpp"
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 
 namespace agent::notify {
 

@@ -95,6 +95,16 @@ std::vector<planned_job> plan_github_push(const manifest& m, const github_push& 
     return jobs;
 }
 
+std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push,
+                                          const std::vector<std::string>& authorized_apps) {
+    std::vector<planned_job> jobs = plan_github_push(m, push);
+    std::erase_if(jobs, [&](const planned_job& j) {
+        return std::find(authorized_apps.begin(), authorized_apps.end(), j.app) ==
+               authorized_apps.end();
+    });
+    return jobs;
+}
+
 std::vector<planned_job> plan_infisical_change(const manifest& m, const infisical_change& change,
                                                const auto_redeploy_policy& policy) {
     if (!policy.enabled || !is_secret_change(change.event)) {

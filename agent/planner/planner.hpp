@@ -47,6 +47,11 @@ bool patterns_select(const std::vector<std::string>& patterns, std::string_view 
 /// Each job: action "deploy", trigger "github", commit and delivery id from the push.
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push);
 
+/// plan_github_push among `authorized_apps` only (github_verdict::authorized_apps: the apps
+/// whose secret verified the delivery): the one place that chooses the apps a push deploys.
+std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push,
+                                          const std::vector<std::string>& authorized_apps);
+
 /// Jobs for an Infisical secret change, in manifest order. An app is planned only when the
 /// policy is enabled, the app has auto_redeploy: true, the policy's list (if any) names it, its
 /// secrets.infisical project and environment equal the change's, and its path is the changed

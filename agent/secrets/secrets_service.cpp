@@ -7,7 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "common/log.hpp"
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 #include "secrets/hash_key.hpp"
 #include "secrets/infisical_http_client.hpp"
 
@@ -142,15 +142,37 @@ net::awaitable<bool> secrets_service::hash_changed(const app_spec& app) {
 net::awaitable<secret_change_outcome> secrets_service::on_change(const manifest& apps,
                                                                  infisical_change change,
                                                                  auto_redeploy_policy policy) {
-    secret_change_outcome outcome;
-    outcome.cleared = cache_.clear_matching(
-        change.project, change.environment, change.secret_path.empty() ? "/" : change.secret_path,
-        change.event == "poll" ? "Infisical Sync" : "Infisical Webhook");
+    std::vector<secret_scope> cleared = clear(change);
+    secret_change_outcome outcome = co_await check(apps, std::move(change), std::move(policy));
+    outcome.cleared = std::move(cleared);
+    co_return outcome;
+}
+
+std::vector<secret_scope> secrets_service::clear(const infisical_change& change) {
+    return cache_.clear_matching(change.project, change.environment,
+                                 change.secret_path.empty() ? "/" : change.secret_path,
+                                 change.event == "poll" ? "Infisical Sync" : "Infisical Webhook");
+}
+
+std::vector<std::string> secrets_service::redeploy_candidates(
+    const manifest& apps, const infisical_change& change,
+    const auto_redeploy_policy& policy) const {
+    std::vector<std::string> names;
     for (const auto& app : apps.apps) {
-        if (!app.infisical || !change_concerns(change, *app.infisical) ||
-            !allowed_to_redeploy(app, policy) || !client_ || app.service) {
-            continue;
+        if (app.infisical && change_concerns(change, *app.infisical) &&
+            allowed_to_redeploy(app, policy) && client_ && !app.service) {
+            names.push_back(app.name);
         }
+    }
+    return names;
+}
+
+net::awaitable<secret_change_outcome> secrets_service::check(const manifest& apps,
+                                                             infisical_change change,
+                                                             auto_redeploy_policy policy) {
+    secret_change_outcome outcome;
+    for (const auto& name : redeploy_candidates(apps, change, policy)) {
+        const app_spec& app = *apps.find(name);
         try {
             const bool changed = co_await hash_changed(app);
             if (changed) {

@@ -52,12 +52,26 @@ public:
     boost::asio::awaitable<injection> prepare(const app_spec& app,
                                               const docker_client::container_info& old);
 
-    /// Handles a change: drops the cache entries it covers, then, for each app the change
-    /// concerns that `policy` and the manifest allow to auto-redeploy, fetches its secrets
-    /// again and compares their hash with its container's label.
+    /// Handles a change: clear(), then check().
     boost::asio::awaitable<secret_change_outcome> on_change(const manifest& apps,
                                                             infisical_change change,
                                                             auto_redeploy_policy policy);
+
+    /// Drops the cache entries `change` covers (each logged); no I/O. Returns them.
+    std::vector<secret_scope> clear(const infisical_change& change);
+
+    /// The apps check() compares: those `change` concerns that `policy` and the manifest allow
+    /// to auto-redeploy (none when Infisical is not configured; never a Swarm service).
+    std::vector<std::string> redeploy_candidates(const manifest& apps,
+                                                 const infisical_change& change,
+                                                 const auto_redeploy_policy& policy) const;
+
+    /// For each of redeploy_candidates(), fetches its secrets again and compares their hash with
+    /// its container's label (Infisical and the engine: run it after the webhook's answer).
+    /// `cleared` is left empty. Never throws for one app: a failure lists it in `failed`.
+    boost::asio::awaitable<secret_change_outcome> check(const manifest& apps,
+                                                        infisical_change change,
+                                                        auto_redeploy_policy policy);
 
     /// Polls every scope the manifest reads, as a change at each (on_change). Returns the apps
     /// to redeploy.

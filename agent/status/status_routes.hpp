@@ -9,7 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "api/manual_deploy.hpp"
+#include "accept/manual_deploy.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
@@ -42,9 +42,8 @@ struct status_services {
     manifest_holder& manifests;
     store& db;
     docker_client::docker_api& docker;
-    /// Records a manual deploy (route_services::record behind it).
-    delivery_recorder record;
-    deploy_queue& queue;
+    /// Records and queues a manual deploy.
+    acceptor& accept;
     /// JWT_SECRET: the login takes a bearer token signed with it; none: nobody can log in.
     std::optional<std::string> jwt_secret;
     /// TOKEN_MAX_TTL: the longest lifetime a token may claim (as for /api).

@@ -2,9 +2,9 @@
 // the redeploy button's action.
 #include <fmt/format.h>
 
+#include "accept/manual_deploy.hpp"
 #include "api/api_query.hpp"
 #include "api/app_state.hpp"
-#include "api/manual_deploy.hpp"
 #include "common/escape.hpp"
 #include "common/log.hpp"
 #include "manifest/syntax.hpp"
@@ -55,20 +55,22 @@ boost::asio::awaitable<http_response> status_routes::redeploy(const http_request
                                                               std::string_view app) {
     std::shared_ptr<const manifest> m = s_.manifests.current();
     const bool force = form_value(request.body, "force") == "1";
-    std::optional<planned_job> job;
+    std::string source = "status-page";
+    accept_decision decision{accept_decision::kind::refuse, "invalid app name", {}, {}};
     if (is_valid_app_name(app)) {
-        job = plan_manual(*m, manual_request{std::string(app), force, who.subject});
+        decision =
+            decide_manual_request(*m, manual_request{std::string(app), force, who.subject}, source);
     }
-    if (!job) {
+    if (decision.what != accept_decision::kind::accept) {
         co_return html_response(404, message_page(frame_for(who, "not found"), "Not found",
                                                   "The manifest has no such app."));
     }
-    std::string source = "status-page";
+    const std::string app_name = decision.jobs.at(0).app;
     const std::int64_t id =
-        co_await queue_manual_deploy(s_.record, s_.queue, *job, std::move(source));
+        co_await queue_manual_deploy(s_.accept, std::move(decision), std::move(source));
     spdlog::info("{} POST {} 303 status page (\"{}\"): queued deployment {} of {}{}",
                  request.client, escape_untrusted(request.path()), escape_untrusted(who.subject),
-                 id, job->app, force ? " (force)" : "");
+                 id, app_name, force ? " (force)" : "");
     co_return redirect("/deployments/" + std::to_string(id));
 }
 

@@ -195,7 +195,7 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     auto first = deliver_change(port, "/api");
     INFO("answer: " << first.body << "\nagent log:\n" << agent.process.log());
     REQUIRE(first.status == 200);
-    CHECK_THAT(first.body, Catch::Contains(R"("action":"redeploy_queued")"));
+    CHECK_THAT(first.body, Catch::Contains(R"("redeploy_check":["api"])"));
     CHECK(test::eventually([&] { return env_of(api).find("DATABASE_URL=" + value_one) != std::string::npos; }));
     CHECK(agent.process.wait_for_log("succeeded", 30s));
     const std::string api_id = inspect(api, "{{.Id}}");
@@ -206,7 +206,7 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     // A new value: api is recreated with it; the others are untouched.
     infisical.set_secret("proj-1", "prod", "/api", "DATABASE_URL", value_two);
     auto second = deliver_change(port, "/api");
-    CHECK_THAT(second.body, Catch::Contains(R"("action":"redeploy_queued")"));
+    CHECK_THAT(second.body, Catch::Contains(R"("redeploy_check":["api"])"));
     CHECK(test::eventually([&] { return env_of(api).find("DATABASE_URL=" + value_two) != std::string::npos; }));
     CHECK(test::eventually([&] { return inspect(api, "{{.Id}}") != api_id && inspect(api, "{{.State.Running}}") == "true"; }));
     CHECK(inspect(other, "{{.Id}}") == other_id);
@@ -227,14 +227,14 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     // secret-keys label names what the agent put there).
     const std::string extra_value = "extra-secret-value-5f1e";
     infisical.set_secret("proj-1", "prod", "/api", "EXTRA_KEY", extra_value);
-    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_queued"));
+    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_check"));
     CHECK(test::eventually([&] { return env_of(api).find("EXTRA_KEY=" + extra_value) != std::string::npos; }));
     CHECK(test::eventually([&] {
         return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
                "DATABASE_URL,EXTRA_KEY";
     }));
     infisical.remove_secret("proj-1", "prod", "/api", "EXTRA_KEY");
-    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_queued"));
+    CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_check"));
     CHECK(test::eventually([&] {
         return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
                "DATABASE_URL";
@@ -244,6 +244,39 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
                                 Catch::Contains("APP_MODE=blue"));
 
     check_no_value_leaks(agent, {value_one, value_two, web_value, extra_value}, {api, other, web});
+}
+
+TEST_CASE(
+    "an Infisical delivery is answered while Infisical holds its answer; the redeploy "
+    "follows its release",
+    "[e2e][secrets]") {
+    test::fake_infisical infisical;
+    infisical.set_secret("proj-1", "prod", "/api", "DATABASE_URL", value_one);
+    secret_apps apps;
+    const std::string api = apps.run("da-e2e-sec-held");
+    auto env = infisical_env(infisical);
+    env["INFISICAL_AUTO_REDEPLOY"] = "true";
+    running_agent agent("version: 1\napps:\n" + app_entry("api", api, apps.ref, "/api", true), env);
+    const auto port = agent.process.port();
+    const std::string api_id = inspect(api, "{{.Id}}");
+    infisical.hold_lists(true);
+
+    // Infisical answers nothing now: the webhook's answer cannot have waited for it.
+    auto answer = deliver_change(port, "/api");
+    INFO("answer: " << answer.body << "\nagent log:\n" << agent.process.log());
+    REQUIRE(answer.status == 200);
+    CHECK_THAT(answer.body, Catch::Contains(R"("action":"nothing_cached")") &&
+                                Catch::Contains(R"("redeploy_check":["api"])"));
+    CHECK(test::eventually([&] { return infisical.held_lists() == 1; }, 10s));
+    std::this_thread::sleep_for(500ms);
+    CHECK(inspect(api, "{{.Id}}") == api_id);
+    CHECK(infisical.held_lists() == 1);
+
+    infisical.hold_lists(false);
+    CHECK(agent.process.wait_for_log("redeploy check: secrets changed for api: queued", 30s));
+    CHECK(test::eventually(
+        [&] { return env_of(api).find("DATABASE_URL=" + value_one) != std::string::npos; }));
+    CHECK(agent.process.wait_for_log("succeeded", 30s));
 }
 
 TEST_CASE("auto-redeploy off: the webhook clears the cache, the next push deploys the new value",

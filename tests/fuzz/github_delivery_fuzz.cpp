@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 #include "intake/github_intake.hpp"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

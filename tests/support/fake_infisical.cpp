@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -98,6 +99,9 @@ struct fake_infisical::impl {
     int rate_limited = 0;
     int retry_after = 1;
     bool down = false;
+    bool holding = false;
+    int held = 0;
+    std::condition_variable released;
     int logins = 0;
     int renewals = 0;
     int issued = 0;
@@ -174,7 +178,7 @@ struct fake_infisical::impl {
 
     reply answer(const std::string& method, const std::string& target, const std::string& auth,
                  const std::string& body) {
-        std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
         requests.push_back(method + " " + target);
         if (down) {
             return error(503, "down for maintenance");
@@ -206,6 +210,9 @@ struct fake_infisical::impl {
         if (!authorized(auth)) {
             return error(401, "Token expired or invalid");
         }
+        ++held;
+        released.wait(lock, [this] { return !holding; });
+        --held;
         if (rate_limited > 0) {
             --rate_limited;
             reply r = error(429, "Too many requests");
@@ -229,7 +236,9 @@ fake_infisical::fake_infisical(options o) : impl_(std::make_unique<impl>()) {
         });
 }
 
-fake_infisical::~fake_infisical() = default;
+fake_infisical::~fake_infisical() {
+    hold_lists(false);
+}
 
 std::string fake_infisical::url() const { return impl_->server->url(); }
 
@@ -306,6 +315,18 @@ std::vector<std::string> fake_infisical::requests() const {
 std::vector<std::string> fake_infisical::authorizations() const {
     DA_LOCKED;
     return impl_->authorizations;
+}
+
+void fake_infisical::hold_lists(bool hold) {
+    {
+        DA_LOCKED;
+        impl_->holding = hold;
+    }
+    impl_->released.notify_all();
+}
+int fake_infisical::held_lists() const {
+    DA_LOCKED;
+    return impl_->held;
 }
 
 #undef DA_LOCKED

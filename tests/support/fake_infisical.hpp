@@ -36,6 +36,10 @@ public:
     void set_v4_available(bool available);  ///< false: /api/v4/secrets answers 404
     void rate_limit_next(int requests, int retry_after_seconds);  ///< the next N lists get 429
     void set_down(bool down);             ///< true: every request answers 503
+    /// true: every secrets list waits, unanswered, until hold_lists(false) (the destructor
+    /// releases them too). The others are answered meanwhile only once the held ones are.
+    void hold_lists(bool hold);
+    int held_lists() const;  ///< secrets lists waiting now
 
     void set_secret(const std::string& project, const std::string& environment,
                     const std::string& path, const std::string& key, const std::string& value,

@@ -11,14 +11,16 @@
 
 #include <rapidjson/document.h>
 
+#include "accept/acceptor.hpp"
+#include "api/api_routes.hpp"
+#include "api/bearer_token.hpp"
 #include "common/clock.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/journal.hpp"
 #include "docker_client/error.hpp"
-#include "api/api_routes.hpp"
-#include "api/bearer_token.hpp"
 #include "manifest/manifest.hpp"
 #include "manifest/manifest_holder.hpp"
+#include "store/group_commit.hpp"
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 #include "support/run_async.hpp"
@@ -104,14 +106,6 @@ std::unique_ptr<store> open_store(const temp_dir& dir) {
     return store::open(options);
 }
 
-net::awaitable<std::vector<std::int64_t>> record_in(store& db, std::string source,
-                                                    std::string event, std::string delivery_id,
-                                                    std::vector<planned_job> jobs) {
-    delivery_record delivery{
-        std::move(delivery_id), std::move(source), std::move(event), "accepted", "test", 1};
-    co_return db.record_delivery(delivery, jobs);
-}
-
 // Stands in for deploy_executor::run: the queue hands each job here once its lane starts.
 net::awaitable<deploy_result> note_run(std::vector<deploy_job>& ran, app_spec, deploy_job job) {
     ran.push_back(std::move(job));
@@ -123,6 +117,7 @@ net::awaitable<deploy_result> note_run(std::vector<deploy_job>& ran, app_spec, d
 struct api_fixture {
     temp_dir dir;
     std::unique_ptr<store> db = open_store(dir);
+    group_committer committer{*db};
     manifest_holder manifests{test_manifest()};
     fake_docker docker;
     log_journal journal;
@@ -130,6 +125,7 @@ struct api_fixture {
     std::vector<deploy_job> ran;  ///< jobs the queue started, in order
     std::optional<std::string> jwt_secret = secret;
     std::optional<deploy_queue> queue;
+    std::optional<acceptor> accept;
     std::optional<api_routes> routes;
     http_request request;
 
@@ -161,6 +157,7 @@ struct api_fixture {
         }
         return test::run_async([this](net::any_io_executor ex) {
             routes.reset();
+            accept.reset();
             queue.reset();
             queue.emplace(
                 ex,
@@ -169,17 +166,11 @@ struct api_fixture {
                 },
                 journal, [this] { return manifests.current(); }, time,
                 queue_options{.debounce = std::chrono::milliseconds{0}});
-            store& records = *db;
+            accept.emplace(committer, *db, *queue);
             routes.emplace(api_services{
                 .manifests = manifests,
-                .db = records,
-                .record =
-                    [&records](std::string source, std::string event, std::string delivery,
-                               std::vector<planned_job> jobs) {
-                        return record_in(records, std::move(source), std::move(event),
-                                         std::move(delivery), std::move(jobs));
-                    },
-                .queue = *queue,
+                .db = *db,
+                .accept = *accept,
                 .docker = docker,
                 .jwt_secret = jwt_secret,
             });

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "http/answer.hpp"
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 
 using namespace agent;
 

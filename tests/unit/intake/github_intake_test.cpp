@@ -6,7 +6,7 @@
 #include <map>
 
 #include "http/answer.hpp"
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 #include "intake/github_intake.hpp"
 
 using namespace agent;

@@ -2,7 +2,7 @@
 
 #include "common/iso8601.hpp"
 #include "http/answer.hpp"
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
 
 using namespace agent;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "notify/notice.hpp"
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 
 using namespace agent::notify;
 

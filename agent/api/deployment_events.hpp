@@ -6,7 +6,7 @@
 #include "http/message.hpp"
 #include "store/store.hpp"
 
-namespace agent::status {
+namespace agent {
 
 /// Bounds of GET /api/deployments/{id}/events.
 struct event_stream_limits {
@@ -27,4 +27,4 @@ struct event_stream_limits {
 http_response deployment_events(store& db, std::string_view id_text,
                                 const event_stream_limits& limits = {});
 
-}  // namespace agent::status
+}  // namespace agent

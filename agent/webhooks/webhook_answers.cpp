@@ -1,4 +1,4 @@
-#include "http/webhook_answers.hpp"
+#include "webhooks/webhook_answers.hpp"
 
 #include "common/iso8601.hpp"
 #include "common/json_writer.hpp"
@@ -50,16 +50,16 @@ http_response github_queued(const std::vector<planned_job>& jobs,
 
 std::string_view to_string(infisical_action action) {
     switch (action) {
-    case infisical_action::cache_cleared:
-        return "cache_cleared";
-    case infisical_action::redeploy_queued:
-        return "redeploy_queued";
-    case infisical_action::nothing_cached:
-        return "nothing_cached";
-    case infisical_action::duplicate:
-        return "duplicate";
-    case infisical_action::ignored:
-        break;
+        case infisical_action::cache_cleared:
+            return "cache_cleared";
+        case infisical_action::redeploy_queued:
+            return "redeploy_queued";
+        case infisical_action::nothing_cached:
+            return "nothing_cached";
+        case infisical_action::duplicate:
+            return "duplicate";
+        case infisical_action::ignored:
+            break;
     }
     return "ignored";
 }
@@ -82,7 +82,8 @@ http_response infisical_answer(const infisical_verdict& verdict) {
 }
 
 http_response infisical_processed(std::string_view event, infisical_action action,
-                                  const std::vector<std::string>& deployment_ids) {
+                                  const std::vector<std::string>& deployment_ids,
+                                  const std::vector<std::string>& redeploy_check) {
     json_writer w;
     w.begin_object();
     w.key("success").boolean(true);
@@ -95,6 +96,13 @@ http_response infisical_processed(std::string_view event, infisical_action actio
         w.key("deployments").begin_array();
         for (const auto& id : deployment_ids) {
             w.string(id);
+        }
+        w.end_array();
+    }
+    if (!redeploy_check.empty()) {
+        w.key("redeploy_check").begin_array();
+        for (const auto& app : redeploy_check) {
+            w.string(app);
         }
         w.end_array();
     }

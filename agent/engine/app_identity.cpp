@@ -1,4 +1,4 @@
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 
 #include <algorithm>
 #include <cstdlib>

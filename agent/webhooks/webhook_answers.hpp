@@ -41,10 +41,12 @@ std::string_view to_string(infisical_action action);
 http_response infisical_answer(const infisical_verdict& verdict);
 
 /// 200 `{"success":true,"message":…,"event":event,"action":action}` plus "deployments":[ids…]
-/// when `deployment_ids` is not empty. The message is "Webhook processed successfully", or
-/// "Webhook already processed" for a duplicate.
+/// when `deployment_ids` is not empty, and "redeploy_check":[apps…] when `redeploy_check` is
+/// not empty (the apps whose secrets are compared after the answer). The message is "Webhook
+/// processed successfully", or "Webhook already processed" for a duplicate.
 http_response infisical_processed(std::string_view event, infisical_action action,
-                                  const std::vector<std::string>& deployment_ids = {});
+                                  const std::vector<std::string>& deployment_ids = {},
+                                  const std::vector<std::string>& redeploy_check = {});
 
 /// 200 {"success":true,"message":"Test webhook received successfully","receivedAt":<ISO-8601 UTC
 /// with milliseconds>} for POST /webhooks/infisical/test.

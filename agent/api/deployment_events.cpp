@@ -1,4 +1,4 @@
-#include "status/deployment_events.hpp"
+#include "api/deployment_events.hpp"
 
 #include <atomic>
 
@@ -10,7 +10,7 @@
 #include "api/api_query.hpp"
 #include "common/json_writer.hpp"
 
-namespace agent::status {
+namespace agent {
 
 namespace {
 
@@ -134,4 +134,4 @@ http_response deployment_events(store& db, std::string_view id_text,
     return r;
 }
 
-}  // namespace agent::status
+}  // namespace agent

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "deploy/app_identity.hpp"
+#include "engine/app_identity.hpp"
 
 TEST_CASE("identity: an image is the manifest's only by one of its tags or digests",
           "[identity]") {

@@ -1,4 +1,4 @@
-#include "notify/notify_target.hpp"
+#include "manifest/notify_target.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "http/readiness.hpp"
+#include "status/readiness.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

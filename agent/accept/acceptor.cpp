@@ -1,0 +1,104 @@
+#include "accept/acceptor.hpp"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "common/iso8601.hpp"
+#include "common/log.hpp"
+#include "metrics/agent_metrics.hpp"
+
+namespace agent {
+
+namespace {
+
+// Nobody waits for a delivery that queued nothing: a failure is logged.
+struct log_failure final : delivery_completion {
+    void complete(std::exception_ptr error, std::vector<std::int64_t>) override {
+        if (!error) {
+            return;
+        }
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            spdlog::error("could not record a delivery: {}", e.what());
+        }
+    }
+};
+
+}  // namespace
+
+acceptor::acceptor(group_committer& committer, store& history, deploy_queue& queue)
+    : committer_(committer), history_(history), queue_(queue) {}
+
+seen_before acceptor::seen(std::string_view delivery_id, const std::string& replay_key,
+                           std::int64_t now_ms) const {
+    seen_before seen;
+    seen.delivery_accepted = !delivery_id.empty() && history_.delivery_accepted(delivery_id);
+    seen.replay = !replay_key.empty() &&
+                  (replays_.seen(replay_key, now_ms) || history_.replay_seen(replay_key, now_ms));
+    return seen;
+}
+
+in_flight_lookup acceptor::in_flight() const {
+    return [&queue = queue_](std::string_view app, std::string_view commit) {
+        return queue.in_flight_for(app, commit);
+    };
+}
+
+boost::asio::awaitable<std::vector<std::int64_t>> acceptor::accept(delivery_record delivery,
+                                                                   std::vector<planned_job> jobs) {
+    if (delivery.received_at_ms == 0) {
+        delivery.received_at_ms = unix_millis(std::chrono::system_clock::now());
+    }
+    delivery.verdict = "accepted";
+    if (!jobs.empty()) {
+        delivery.reason = fmt::format("{} deployment(s) queued", jobs.size());
+    }
+    const std::string key = delivery.replay_key;
+    if (!key.empty()) {
+        replays_.remember(key, delivery.replay_expires_at_ms, delivery.received_at_ms);
+    }
+    metrics::count_delivery(metrics::process_metrics(), delivery.source,
+                            jobs.empty() ? "accepted" : "queued",
+                            jobs.empty() ? delivery.reason : "");
+    std::vector<std::int64_t> ids;
+    try {
+        ids = co_await record_delivery_async(committer_, std::move(delivery), jobs);
+    } catch (...) {
+        replays_.forget(key);
+        throw;
+    }
+    if (ids.size() != jobs.size()) {
+        throw std::runtime_error(
+            fmt::format("the store gave {} ids for {} jobs", ids.size(), jobs.size()));
+    }
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        queue_.submit(deploy_job{ids[i], std::move(jobs[i])});
+    }
+    co_return ids;
+}
+
+void acceptor::note(delivery_record delivery) {
+    metrics::count_delivery(metrics::process_metrics(), delivery.source, delivery.verdict,
+                            delivery.reason);
+    if (delivery.received_at_ms == 0) {
+        delivery.received_at_ms = unix_millis(std::chrono::system_clock::now());
+    }
+    // A flood of refused requests must not cost an fsync per burst.
+    try {
+        committer_.submit(std::move(delivery), {}, std::make_unique<log_failure>(),
+                          durability::relaxed);
+    } catch (const std::exception& e) {
+        spdlog::error("could not record a delivery: {}", e.what());
+    }
+}
+
+void acceptor::count_refused(std::string_view source, std::string_view reason) {
+    metrics::count_delivery(metrics::process_metrics(), source, "refused", reason);
+}
+
+}  // namespace agent

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "accept/decision.hpp"
+#include "deploy/deploy_queue.hpp"
+#include "intake/replay_memory.hpp"
+#include "planner/planned_job.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
+
+// The accept stage's one effectful step, which every entry uses (the webhooks, the secrets
+// check and poll, the API's and the status page's manual deploys): what was seen before, and
+// for a decision (accept/decision.hpp) the record, the submission and the count.
+
+namespace agent {
+
+/// Records deliveries, submits their jobs and counts them. Used from one io thread. The
+/// references must outlive it.
+class acceptor {
+  public:
+    acceptor(group_committer& committer, store& history, deploy_queue& queue);
+
+    /// What this process's replay memory and the history say of a delivery with `delivery_id`
+    /// and `replay_key` (either may be empty) at `now_ms`.
+    seen_before seen(std::string_view delivery_id, const std::string& replay_key,
+                     std::int64_t now_ms) const;
+    /// The queue's deployments in flight (decide_github_delivery).
+    in_flight_lookup in_flight() const;
+
+    /// Accepts `delivery` with `jobs`: its replay key is remembered first (a replay arriving
+    /// meanwhile is a duplicate), then the delivery is recorded, verdict "accepted", with its
+    /// jobs, durably (the time is now when unset; the reason "N deployment(s) queued" when there
+    /// are jobs), each job is submitted under its deployment id, and the delivery is counted.
+    /// Returns the ids in the jobs' order. Throws store_error (the replay key is forgotten: a
+    /// redelivery may try again), or std::runtime_error when the store gives other ids than jobs
+    /// (nothing is submitted then).
+    boost::asio::awaitable<std::vector<std::int64_t>> accept(delivery_record delivery,
+                                                             std::vector<planned_job> jobs);
+
+    /// Records a delivery that queued nothing (ignored, refused, duplicate) without making the
+    /// caller wait for the disk and without an fsync of its own, and counts it. Never throws.
+    void note(delivery_record delivery);
+
+    /// Counts a refusal that the flood gate kept out of the log and the history (metrics count
+    /// every refusal; note() counts the others). Never throws.
+    void count_refused(std::string_view source, std::string_view reason);
+
+  private:
+    group_committer& committer_;
+    store& history_;
+    deploy_queue& queue_;
+    replay_memory replays_;
+};
+
+}  // namespace agent

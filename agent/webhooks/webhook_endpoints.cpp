@@ -1,0 +1,64 @@
+#include "webhooks/webhook_endpoints.hpp"
+
+#include <chrono>
+
+#include "common/log.hpp"
+#include "webhooks/webhook_answers.hpp"
+
+namespace agent {
+
+namespace {
+
+// Lines of kind `what` (each kind is summed up on its own) within the shared budget, or one of
+// their own; the summary of a flood of refused deliveries becomes one history row.
+std::shared_ptr<line_budget> refusal_lines(const webhook_settings& settings, acceptor& accept,
+                                           std::string what, std::string log_source,
+                                           std::string source) {
+    auto on_summary = [&accept, source = std::move(source)](const std::string& summary) {
+        accept.note(delivery_record{"", source, "", "refused", "flood: " + summary, 0});
+    };
+    if (settings.log_budget) {
+        return std::make_shared<line_budget>(std::move(what), std::move(log_source),
+                                             settings.log_budget, std::move(on_summary));
+    }
+    return std::make_shared<line_budget>(std::move(what), std::move(log_source),
+                                         settings.refusals_per_second, std::move(on_summary));
+}
+
+}  // namespace
+
+webhook_endpoints::webhook_endpoints(webhook_services services, webhook_settings settings)
+    : s_(std::move(services)),
+      settings_(std::move(settings)),
+      github_refusals_(
+          refusal_lines(settings_, s_.accept, "refused deliveries", "github webhook", "github")),
+      infisical_refusals_(refusal_lines(settings_, s_.accept, "refused Infisical deliveries",
+                                        "infisical webhook", "infisical")) {}
+
+void webhook_endpoints::add_routes(route_table& table) {
+    for (const char* path : {"/webhook", "/webhooks/github"}) {
+        table.add(path, {"POST"}, [this](const http_request& r) { return github(r); });
+    }
+    table.add("/webhooks/infisical", {"POST"},
+              [this](const http_request& r) { return infisical(r); });
+    table.add("/webhooks/infisical/test", {"POST"}, &webhook_endpoints::infisical_test);
+}
+
+boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
+    const std::shared_ptr<line_budget>& lines, std::string source, std::string client,
+    std::string code) {
+    const bool in_full = co_await lines->admit(client, code);
+    if (!in_full) {
+        s_.accept.count_refused(source, code);
+    }
+    co_return in_full;
+}
+
+boost::asio::awaitable<http_response> webhook_endpoints::infisical_test(
+    const http_request& request) {
+    spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.client, request.path(),
+                 request.body.size());
+    co_return infisical_test_answer(std::chrono::system_clock::now());
+}
+
+}  // namespace agent

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "accept/acceptor.hpp"
+#include "http/client_log_budget.hpp"
+#include "http/line_budget.hpp"
+#include "http/message.hpp"
+#include "http/routes.hpp"
+#include "intake/github_intake.hpp"
+#include "intake/infisical_intake.hpp"
+#include "manifest/manifest_holder.hpp"
+#include "planner/planner.hpp"
+#include "secrets/secrets_service.hpp"
+
+// The webhook endpoints: thin glue from a delivery to intake's verdict, the accept stage's
+// decision and effect, and the answer, with one log line per delivery.
+
+namespace agent {
+
+/// The webhooks' plain settings, read where the program is assembled.
+struct webhook_settings {
+    secret_source secrets;
+    github_intake_options github;
+    /// The Infisical webhook secret (INFISICAL_WEBHOOK_SECRET).
+    std::optional<configured_secret> infisical_secret;
+    /// The window, INFISICAL_ALLOW_UNTIMED and ALLOW_UNSIGNED_WEBHOOKS.
+    infisical_intake_options infisical;
+    auto_redeploy_policy auto_redeploy;
+    /// Refusals logged and recorded one by one per second and source; the rest are summed up
+    /// once a second (client_log_budget).
+    std::size_t refusals_per_second = client_log_budget::default_per_second;
+    /// The budget of every line a client can cause, shared with the server and the router;
+    /// null: budgets of their own, of refusals_per_second lines each.
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
+};
+
+/// What the webhooks use of the rest of the agent. References must outlive the endpoints.
+struct webhook_services {
+    manifest_holder& manifests;
+    acceptor& accept;
+    /// The Infisical cache and change detection; null (tests of the front door alone): a change
+    /// is planned by plan_infisical_change alone, and its jobs queued before the answer.
+    secrets_service* infisical_secrets = nullptr;
+};
+
+/// POST /webhook, /webhooks/github (also Gitea, GitLab), /webhooks/infisical and
+/// /webhooks/infisical/test (ARCHITECTURE.md "HTTP endpoints").
+class webhook_endpoints {
+  public:
+    webhook_endpoints(webhook_services services, webhook_settings settings);
+
+    /// Adds the four paths (POST only) to `table`; this object must outlive it.
+    void add_routes(route_table& table);
+
+    /// A forge delivery: 202 with the deployments queued, 200 ping, ignored or duplicate,
+    /// 4xx/503 refused. Answered once the delivery is durable. Throws store_error.
+    boost::asio::awaitable<http_response> github(const http_request& request);
+    /// An Infisical delivery: the cache entries the change covers are dropped, the delivery is
+    /// recorded, and the answer goes out before any call to Infisical or the engine; the
+    /// comparison of the apps' secrets (redeploy_check in the answer) runs after, its outcome in
+    /// the history and the log. Throws store_error.
+    boost::asio::awaitable<http_response> infisical(const http_request& request);
+    /// 200 {"success":true,"message":"Test webhook received successfully","receivedAt":…}.
+    static boost::asio::awaitable<http_response> infisical_test(const http_request& request);
+
+  private:
+    boost::asio::awaitable<http_response> accept_push(const http_request& request,
+                                                      const github_verdict& verdict);
+    boost::asio::awaitable<http_response> accept_change(const http_request& request,
+                                                        const infisical_verdict& verdict);
+    /// True: log and record this refusal. False: the budget holds it back (metrics count it),
+    /// and a summary is logged and recorded once its second is over.
+    boost::asio::awaitable<bool> admit_refusal(const std::shared_ptr<line_budget>& lines,
+                                               std::string source, std::string client,
+                                               std::string code);
+
+    webhook_services s_;
+    webhook_settings settings_;
+    std::shared_ptr<line_budget> github_refusals_;
+    std::shared_ptr<line_budget> infisical_refusals_;
+};
+
+}  // namespace agent
