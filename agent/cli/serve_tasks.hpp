@@ -9,10 +9,11 @@
 
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
-#include "intake/github_intake.hpp"
-#include "store/group_commit.hpp"
-#include "store/store.hpp"
 #include "http/readiness.hpp"
+#include "intake/github_intake.hpp"
+#include "store/deployment_history.hpp"
+#include "store/group_commit.hpp"
+#include "store/history_reader.hpp"
 
 // Internal to `serve`: the pieces run_serve wires together.
 
@@ -41,10 +42,10 @@ net::awaitable<std::vector<std::int64_t>> record_accepted(group_committer& commi
 void record_noted(group_committer& committer, delivery_record delivery);
 
 /// Deployments a previous run left behind: interrupted ones are marked, queued ones run now.
-void recover(store& db, deploy_queue& queue);
+void recover(deployment_history& history, history_reader& reader, deploy_queue& queue);
 
 /// Prunes the store's history once an hour, for ever.
-net::awaitable<void> prune_periodically(store& db);
+net::awaitable<void> prune_periodically(group_committer& writer);
 
 /// Logs each webhook secret's fingerprint, or that it is missing, and warns about unsigned mode.
 void warn_about_secrets(const secret_source& secrets,
