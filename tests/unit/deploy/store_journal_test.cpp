@@ -11,7 +11,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "deploy/counting_journal.hpp"
 #include "deploy/store_journal.hpp"
+#include "metrics/agent_metrics.hpp"
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
@@ -151,4 +153,28 @@ TEST_CASE("store journal: a recreate step is recorded before its await returns",
     REQUIRE(refused.done);
     CHECK_THAT(refused.error, Catch::Contains("shutting down"));
     CHECK(r.db->interrupted_recreates().at(0).step == "rename");
+}
+
+TEST_CASE("store journal: behind the server's counting journal, recreate steps are recorded",
+          "[deploy]") {
+    rig r;
+    metrics::agent_metrics m;
+    counting_journal counted(r.journal, m);
+    counted.started(r.id, "web", "web:1");
+    outcome step;
+    net::co_spawn(
+        r.io,
+        take_step(counted, {r.id, "web", "web", "old", "web-parked-1", "", "stop"}, *r.db, &step),
+        net::detached);
+    r.io.run();
+    REQUIRE(step.done);
+    CHECK(step.state_seen == deployment_state::running);
+    CHECK(r.db->interrupted_recreates().at(0).step == "stop");
+    counted.finished(r.id, "web", deploy_result::succeeded, "web:2", "");
+    outcome waited;
+    net::co_spawn(r.io, await_recorded(counted, *r.db, r.id, &waited), net::detached);
+    r.io.restart();
+    r.io.run();
+    CHECK(waited.state_seen == deployment_state::succeeded);
+    CHECK(r.announced.size() == 1);
 }
