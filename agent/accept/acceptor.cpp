@@ -31,7 +31,7 @@ struct log_failure final : delivery_completion {
 
 }  // namespace
 
-acceptor::acceptor(group_committer& committer, store& history, deploy_queue& queue)
+acceptor::acceptor(group_committer& committer, delivery_log& history, deploy_queue& queue)
     : committer_(committer), history_(history), queue_(queue) {}
 
 seen_before acceptor::seen(std::string_view delivery_id, const std::string& replay_key,

@@ -12,7 +12,7 @@
 #include "intake/replay_memory.hpp"
 #include "planner/planned_job.hpp"
 #include "store/group_commit.hpp"
-#include "store/store.hpp"
+#include "store/delivery_log.hpp"
 
 // The accept stage's one effectful step, which every entry uses (the webhooks, the secrets
 // check and poll, the API's and the status page's manual deploys): what was seen before, and
@@ -24,7 +24,7 @@ namespace agent {
 /// references must outlive it.
 class acceptor {
   public:
-    acceptor(group_committer& committer, store& history, deploy_queue& queue);
+    acceptor(group_committer& committer, delivery_log& history, deploy_queue& queue);
 
     /// What this process's replay memory and the history say of a delivery with `delivery_id`
     /// and `replay_key` (either may be empty) at `now_ms`.
@@ -53,7 +53,7 @@ class acceptor {
 
   private:
     group_committer& committer_;
-    store& history_;
+    delivery_log& history_;
     deploy_queue& queue_;
     replay_memory replays_;
 };

@@ -18,14 +18,14 @@
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "planner/planned_job.hpp"
-#include "store/store.hpp"
+#include "store/history_reader.hpp"
 
 namespace agent {
 
 /// What /api needs from the rest of the agent. References must outlive the api_routes.
 struct api_services {
     manifest_holder& manifests;
-    store& db;
+    history_reader& db;
     /// Records and queues a manual deploy.
     acceptor& accept;
     docker_client::docker_api& docker;

@@ -40,7 +40,8 @@ boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker
     co_return live;
 }
 
-boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker, store& db,
+boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker,
+                                                        history_reader& db,
                                                         std::shared_ptr<const manifest> apps) {
     std::vector<app_view> views;
     views.reserve(apps->apps.size());

@@ -9,7 +9,7 @@
 
 #include "docker_client/docker_api.hpp"
 #include "manifest/manifest.hpp"
-#include "store/store.hpp"
+#include "store/history_reader.hpp"
 
 // Apps as the API (GET /api/apps) and the status page's overview show them.
 
@@ -37,7 +37,8 @@ struct app_view {
 
 /// Every app of `apps`, in manifest order, inspected one after the other (inspect_app). Throws
 /// store_error when the store cannot be read. `docker` and `db` must outlive the coroutine.
-boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker, store& db,
+boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker,
+                                                        history_reader& db,
                                                         std::shared_ptr<const manifest> apps);
 
 }  // namespace agent

@@ -38,11 +38,14 @@ std::string step_json(const step_record& s) {
 
 class event_stream final : public response_stream {
 public:
-    event_stream(store& db, std::int64_t id, event_stream_limits limits)
-        : db_(db), id_(id), limits_(limits), deadline_(steady::now() + limits.max_duration),
-          last_sent_(steady::now()) {
-        ++open_streams;
-    }
+  event_stream(history_reader& db, std::int64_t id, event_stream_limits limits)
+      : db_(db),
+        id_(id),
+        limits_(limits),
+        deadline_(steady::now() + limits.max_duration),
+        last_sent_(steady::now()) {
+      ++open_streams;
+  }
     ~event_stream() override { --open_streams; }
 
     net::awaitable<std::optional<std::string>> next() override {
@@ -102,7 +105,7 @@ private:
         return out;
     }
 
-    store& db_;
+    history_reader& db_;
     std::int64_t id_;
     event_stream_limits limits_;
     steady::time_point deadline_;
@@ -114,7 +117,7 @@ private:
 
 }  // namespace
 
-http_response deployment_events(store& db, std::string_view id_text,
+http_response deployment_events(history_reader& db, std::string_view id_text,
                                 const event_stream_limits& limits) {
     auto id = parse_id(id_text);
     if (!id) {

@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
-#include "store/store.hpp"
+#include "store/history_reader.hpp"
 
 namespace agent {
 
@@ -24,7 +24,7 @@ struct event_stream_limits {
 ///   event: end    data: {"state": …}                         when the deployment has ended
 ///   event: timeout data: {}                                  after limits.max_duration
 /// The stream ends after `end` or `timeout`.
-http_response deployment_events(store& db, std::string_view id_text,
+http_response deployment_events(history_reader& db, std::string_view id_text,
                                 const event_stream_limits& limits = {});
 
 }  // namespace agent

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "common/json_writer.hpp"
-#include "store/store.hpp"
+#include "store/records.hpp"
 
 // Deployments as the API shows them.
 

@@ -60,14 +60,19 @@ public:
             b_->superseded(id, app, by_id);
         }
     }
-    void recreate_step(const recreate_progress& progress) override {
+    net::awaitable<void> recreate_step(recreate_progress progress) override {
         if (b_ != nullptr) {
-            b_->recreate_step(progress);
+            co_await b_->recreate_step(std::move(progress));
         }
     }
     void recreate_ended(std::int64_t id) override {
         if (b_ != nullptr) {
             b_->recreate_ended(id);
+        }
+    }
+    net::awaitable<void> settled() override {
+        if (b_ != nullptr) {
+            co_await b_->settled();
         }
     }
 

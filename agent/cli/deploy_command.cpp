@@ -17,6 +17,7 @@
 #include "planner/planner.hpp"
 #include "secrets/infisical_settings.hpp"
 #include "secrets/secrets_service.hpp"
+#include "store/group_commit.hpp"
 #include "store/owner_lock.hpp"
 #include "store/store.hpp"
 
@@ -132,22 +133,24 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     }
     // The deployment goes into the same history as the server's; without a usable DATA_DIR it
     // still runs, and says that it was not recorded.
+    net::io_context io;
     std::unique_ptr<store> db;
+    std::unique_ptr<group_committer> writer;
     std::unique_ptr<store_journal> recorded;
     std::int64_t id = 0;
     try {
         db = store::open(store_options{.data_dir = settings.data_dir});
-        recover_interrupted_recreates_now(*db);
+        recover_interrupted_recreates_now(*db, *db);
         id = db->record_delivery(delivery_record{"", "cli", "deploy", "accepted",
                                                  "deploy-agent deploy " + app, unix_millis_now()},
                                  {*job})
                  .front();
-        recorded = std::make_unique<store_journal>(*db);
+        writer = std::make_unique<group_committer>(*db);
+        recorded = std::make_unique<store_journal>(*writer, io.get_executor());
         std::cout << "deployment " << id << " (recorded in " << db->path() << ")" << std::endl;
     } catch (const std::exception& e) {
         std::cerr << "deploy-agent: not recorded in the history: " << e.what() << "\n";
     }
-    net::io_context io;
     auto docker =
         docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
     console_journal console;
@@ -165,6 +168,9 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}),
                                 net::use_future);
     io.run();
+    if (writer) {
+        writer->stop();  // what the deployment reported is recorded before the exit
+    }
     // rolled_back is a failure: the new version did not go live.
     return deploy_exit_code(result.get());
 }

@@ -34,7 +34,6 @@
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
 #include "notify/notifier.hpp"
-#include "notify/notifying_journal.hpp"
 #include "secrets/infisical_settings.hpp"
 #include "secrets/secret_sync.hpp"
 #include "secrets/secrets_service.hpp"
@@ -232,12 +231,15 @@ int run_serve(const agent_settings& settings) {
         metrics::process_metrics().engine_errors.increment({std::string(kind)});
     };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
-    store_journal store_records(*db);
-    notify::notifier announcer(io.get_executor(), *db,
-                               notify::make_http_transport(io.get_executor(), notify_options.ca_file),
-                               [&manifests] { return manifests->current(); }, notify_options);
-    notify::notifying_journal announced(store_records, announcer);
-    counting_journal journal(announced, metrics::process_metrics());
+    notify::notifier announcer(
+        io.get_executor(), committer,
+        notify::make_http_transport(io.get_executor(), notify_options.ca_file),
+        [&manifests] { return manifests->current(); }, notify_options);
+    // Each deployment that ends is announced with its record, once that record is durable.
+    store_journal store_records(
+        committer, io.get_executor(),
+        [&announcer](const deployment_record& ended) { announcer.deployment_finished(ended); });
+    counting_journal journal(store_records, metrics::process_metrics());
     steady_clock_source clock;
     std::unique_ptr<secrets_service> secrets;
     infisical_settings infisical_config;
@@ -333,11 +335,11 @@ int run_serve(const agent_settings& settings) {
                  DA_VERSION, settings.listen_address, port, settings.manifest_path,
                  manifests->current()->apps.size(), db->path());
     // Before any new work, and before recover(); each one is announced like any outcome.
-    for (std::int64_t id : recover_interrupted_recreates_now(*db)) {
-        announcer.deployment_finished(id);
+    for (const auto& ended : recover_interrupted_recreates_now(*db, *db)) {
+        announcer.deployment_finished(ended);
     }
-    recover(*db, queue);
-    net::co_spawn(io, prune_periodically(*db), net::detached);
+    recover(*db, *db, queue);
+    net::co_spawn(io, prune_periodically(committer), net::detached);
     net::co_spawn(io, server.run(), net::detached);
     net::co_spawn(io, watch_manifest(*manifests, std::chrono::seconds(2)), net::detached);
     net::co_spawn(io, report_engine(*docker, docker_options.host), net::detached);

@@ -50,13 +50,13 @@ net::awaitable<void> report_engine(docker_client::docker_api& docker, std::strin
     }
 }
 
-void recover(store& db, deploy_queue& queue) {
-    for (const auto& d : db.mark_interrupted(unix_millis_now())) {
+void recover(deployment_history& history, history_reader& reader, deploy_queue& queue) {
+    for (const auto& d : history.mark_interrupted(unix_millis_now())) {
         spdlog::warn("deployment {} of {} was interrupted by a stop of the agent; marked failed "
                      "(check the container; deploy again with the API or 'deploy-agent deploy {}')",
                      d.id, d.app, d.app);
     }
-    for (const auto& d : db.unfinished()) {
+    for (const auto& d : reader.unfinished()) {
         if (d.state != deployment_state::queued) {
             continue;
         }
@@ -67,11 +67,14 @@ void recover(store& db, deploy_queue& queue) {
     }
 }
 
-net::awaitable<void> prune_periodically(store& db) {
+net::awaitable<void> prune_periodically(group_committer& writer) {
     steady_clock_source clock;
     for (;;) {
         try {
-            if (auto n = db.prune(unix_millis_now()); n > 0) {
+            // Built before the co_await: g++ 12 destroys a braced temporary inside one twice.
+            history_write prune = history_pruned{unix_millis_now()};
+            auto pruned = co_await record_history_async(writer, std::move(prune));
+            if (auto n = pruned.removed; n > 0) {
                 spdlog::info("retention: removed {} old record(s)", n);
             }
         } catch (const std::exception& e) {

@@ -10,8 +10,10 @@
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "intake/github_intake.hpp"
-#include "store/store.hpp"
 #include "status/readiness.hpp"
+#include "store/deployment_history.hpp"
+#include "store/group_commit.hpp"
+#include "store/history_reader.hpp"
 
 // Internal to `serve`: the pieces run_serve wires together.
 
@@ -30,10 +32,10 @@ net::awaitable<readiness_check> engine_and_swarm_answer(docker_client::docker_ap
 net::awaitable<void> report_engine(docker_client::docker_api& docker, std::string host);
 
 /// Deployments a previous run left behind: interrupted ones are marked, queued ones run now.
-void recover(store& db, deploy_queue& queue);
+void recover(deployment_history& history, history_reader& reader, deploy_queue& queue);
 
 /// Prunes the store's history once an hour, for ever.
-net::awaitable<void> prune_periodically(store& db);
+net::awaitable<void> prune_periodically(group_committer& writer);
 
 /// Logs each webhook secret's fingerprint, or that it is missing, and warns about unsigned mode.
 void warn_about_secrets(const secret_source& secrets,

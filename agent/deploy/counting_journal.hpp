@@ -21,10 +21,13 @@ public:
     void finished(std::int64_t id, std::string_view app, deploy_result result,
                   std::string_view new_image, std::string_view error) override;
     void superseded(std::int64_t id, std::string_view app, std::int64_t by_id) override;
-    void recreate_step(const recreate_progress& p) override { next_.recreate_step(p); }
+    net::awaitable<void> recreate_step(recreate_progress p) override {
+        co_await next_.recreate_step(std::move(p));
+    }
     void recreate_ended(std::int64_t id) override { next_.recreate_ended(id); }
+    net::awaitable<void> settled() override { co_await next_.settled(); }
 
-private:
+  private:
     deployment_journal& next_;
     metrics::agent_metrics& metrics_;
     std::mutex mutex_;

@@ -51,6 +51,8 @@ net::awaitable<void> run_lane(deploy_queue& queue, std::string app) {
         } else {
             co_await queue.runner_(*spec, std::move(job));
         }
+        // The writer thread records the job's states: the lane goes on once they are durable.
+        co_await queue.journal_.settled();
         queue.lanes_[app].running.reset();
     }
     queue.lanes_[app].active = false;

@@ -10,6 +10,7 @@
 #include "deploy/executor.hpp"
 #include "deploy/store_journal.hpp"
 #include "docker_client/client.hpp"
+#include "store/history_write.hpp"
 
 namespace agent {
 
@@ -79,10 +80,10 @@ net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const rec
 
 }  // namespace
 
-net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, store& db) {
-    std::vector<std::int64_t> handled;
-    for (const auto& p : db.interrupted_recreates()) {
+net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
+    docker_client::docker_api& docker, recreate_log& recreates, deployment_history& history) {
+    std::vector<deployment_record> handled;
+    for (const auto& p : recreates.interrupted_recreates()) {
         outcome result;
         try {
             result = co_await recover_one(docker, p);
@@ -90,11 +91,12 @@ net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
             result = {false, fmt::format("recovery failed at step '{}': {}", p.step, e.what())};
         }
         auto now = unix_millis_now();
-        db.append_step(p.deployment_id, now, "agent restarted: " + result.what);
-        db.mark_finished(p.deployment_id,
-                         result.recovered ? deployment_state::recovered : deployment_state::failed,
-                         "", result.what, now);
-        db.clear_recreate(p.deployment_id);
+        history.append_step(p.deployment_id, now, "agent restarted: " + result.what);
+        auto ended = history.apply(deployment_ended{
+            p.deployment_id,
+            result.recovered ? deployment_state::recovered : deployment_state::failed, "",
+            result.what, now});
+        recreates.clear_recreate(p.deployment_id);
         if (result.recovered) {
             spdlog::warn("deployment {} of {} was interrupted by a stop of the agent; recovered: {}",
                          p.deployment_id, p.app, result.what);
@@ -102,19 +104,23 @@ net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
             spdlog::error("deployment {} of {} was interrupted by a stop of the agent: {}",
                           p.deployment_id, p.app, result.what);
         }
-        handled.push_back(p.deployment_id);
+        if (ended.ended) {
+            handled.push_back(std::move(*ended.ended));
+        }
     }
     co_return handled;
 }
 
-std::vector<std::int64_t> recover_interrupted_recreates_now(store& db) {
-    if (db.interrupted_recreates().empty()) {
+std::vector<deployment_record> recover_interrupted_recreates_now(recreate_log& recreates,
+                                                                 deployment_history& history) {
+    if (recreates.interrupted_recreates().empty()) {
         return {};
     }
     net::io_context io;
     auto docker = docker_client::make_client(io.get_executor(),
                                              docker_client::options_from_environment());
-    auto result = net::co_spawn(io, recover_interrupted_recreates(*docker, db), net::use_future);
+    auto result = net::co_spawn(io, recover_interrupted_recreates(*docker, recreates, history),
+                                net::use_future);
     io.run();
     try {
         return result.get();

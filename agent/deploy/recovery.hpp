@@ -7,7 +7,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "docker_client/docker_api.hpp"
-#include "store/store.hpp"
+#include "store/deployment_history.hpp"
+#include "store/recreate_log.hpp"
 
 namespace agent {
 
@@ -18,12 +19,14 @@ namespace net = boost::asio;
 /// its name back and runs), from the engine's actual state, so that the app ends with one
 /// running container under its name. Each such deployment becomes `recovered`, its record
 /// saying what was done; one that cannot be brought back becomes `failed` with the state found.
-/// Returns the ids of the deployments it handled (to be announced: they ended here).
-net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, store& db);
+/// Returns the deployments it ended, as recorded (to be announced: they ended here). Start-up
+/// only: its writes block (before the agent serves anything).
+net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
+    docker_client::docker_api& docker, recreate_log& recreates, deployment_history& history);
 
 /// recover_interrupted_recreates() on its own event loop and engine connection (blocking).
 /// Engine failures are logged; the deployments are then left for mark_interrupted.
-std::vector<std::int64_t> recover_interrupted_recreates_now(store& db);
+std::vector<deployment_record> recover_interrupted_recreates_now(recreate_log& recreates,
+                                                                 deployment_history& history);
 
 }  // namespace agent

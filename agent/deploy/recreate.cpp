@@ -41,7 +41,7 @@ struct sequence {
     net::awaitable<void> before(const char* step) {
         progress.step = step;
         progress.new_id = new_id;
-        ctx.journal.recreate_step(progress);
+        co_await ctx.journal.recreate_step(progress);
         co_await pause_for_tests(step);
     }
 };

@@ -13,7 +13,7 @@ namespace agent::notify {
 
 struct notifier::state {
     net::any_io_executor executor;
-    store& db;
+    group_committer& attempts;
     std::unique_ptr<transport> sender;
     manifest_source manifests;
     notifier_options options;
@@ -30,14 +30,11 @@ std::int64_t now_ms() {
 
 void record(notifier::state& s, const notice& n, const target& t, std::size_t attempt,
             std::string_view outcome, const post_result& r) {
-    try {
-        s.db.record_notification_attempt(notification_attempt{
-            n.deployment, n.app, t.shown, static_cast<std::int64_t>(attempt), std::string(outcome),
-            static_cast<std::int64_t>(r.status), r.error, now_ms()});
-    } catch (const std::exception& e) {
-        spdlog::error("notification of deployment {}: could not record attempt {}: {}",
-                      n.deployment, attempt, e.what());
-    }
+    // Nobody waits for it: the writer thread records it (a failure is logged there).
+    s.attempts.submit(notification_attempt{n.deployment, n.app, t.shown,
+                                           static_cast<std::int64_t>(attempt), std::string(outcome),
+                                           static_cast<std::int64_t>(r.status), r.error, now_ms()},
+                      nullptr);
 }
 
 std::string problem_of(const post_result& r) {
@@ -126,19 +123,20 @@ void add_app_targets(const app_spec* app, std::string_view state,
 
 }  // namespace
 
-notifier::notifier(net::any_io_executor executor, store& db, std::unique_ptr<transport> transport,
-                   manifest_source manifests, notifier_options options)
-    : state_(std::make_shared<state>(
-          state{std::move(executor), db, std::move(transport), std::move(manifests),
-                std::move(options), 0})) {}
+notifier::notifier(net::any_io_executor executor, group_committer& attempts,
+                   std::unique_ptr<transport> transport, manifest_source manifests,
+                   notifier_options options)
+    : state_(std::make_shared<state>(state{std::move(executor), attempts, std::move(transport),
+                                           std::move(manifests), std::move(options), 0})) {}
 
 std::size_t notifier::in_flight() const { return state_->in_flight; }
 
-void notifier::deployment_finished(std::int64_t id) {
+void notifier::deployment_finished(const deployment_record& ended) {
     auto& s = *state_;
+    const std::int64_t id = ended.id;
     try {
-        auto d = s.db.get_deployment(id);
-        if (!d || !is_terminal(d->state)) {
+        const deployment_record* d = &ended;
+        if (!is_terminal(d->state)) {
             return;
         }
         const std::string state(to_string(d->state));

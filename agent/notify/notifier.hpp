@@ -12,7 +12,8 @@
 #include "manifest/manifest.hpp"
 #include "manifest/notify_target.hpp"
 #include "notify/transport.hpp"
-#include "store/store.hpp"
+#include "store/group_commit.hpp"
+#include "store/records.hpp"
 
 namespace agent::notify {
 
@@ -37,21 +38,24 @@ struct notifier_options {
 /// start-up error).
 notifier_options notifier_options_from_environment();
 
-/// Announces finished deployments: after the outcome is recorded, deployment_finished() reads
-/// the record and starts one delivery per interested target (NOTIFY_URLS and the app's
+/// Announces finished deployments: handed a deployment's record once its outcome is recorded,
+/// deployment_finished() starts one delivery per interested target (NOTIFY_URLS and the app's
 /// `notify:`), each on its own coroutine with retries and backoff, so a slow or dead receiver
-/// delays neither a deploy nor another receiver. Each attempt is recorded in the store.
-/// Calls on the io_context's thread.
+/// delays neither a deploy nor another receiver. Each attempt is recorded in the store, through
+/// the writer thread. Calls on the io_context's thread.
 class notifier {
 public:
     using manifest_source = std::function<std::shared_ptr<const manifest>()>;
 
-    notifier(net::any_io_executor executor, store& db, std::unique_ptr<transport> transport,
-             manifest_source manifests, notifier_options options);
+    /// `attempts` records each attempt; it must outlive the notifier's deliveries.
+    notifier(net::any_io_executor executor, group_committer& attempts,
+             std::unique_ptr<transport> transport, manifest_source manifests,
+             notifier_options options);
 
-    /// Queues the notifications for deployment `id`, whose final state is recorded. Returns at
-    /// once; never throws (problems are logged).
-    void deployment_finished(std::int64_t id);
+    /// Queues the notifications for `ended`, a deployment as the transaction that ended it
+    /// recorded it (what is announced; the store is not read again). Returns at once; never
+    /// throws (problems are logged); nothing for a deployment that has not ended.
+    void deployment_finished(const deployment_record& ended);
     /// Deliveries started and not yet done.
     std::size_t in_flight() const;
 

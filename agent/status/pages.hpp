@@ -7,7 +7,7 @@
 
 #include "api/app_state.hpp"
 #include "status/html.hpp"
-#include "store/store.hpp"
+#include "store/records.hpp"
 
 namespace agent::status {
 

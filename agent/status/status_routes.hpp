@@ -17,7 +17,7 @@
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "status/sessions.hpp"
-#include "store/store.hpp"
+#include "store/history_reader.hpp"
 
 namespace agent::status {
 
@@ -40,7 +40,7 @@ status_options status_options_from_environment();
 /// What the page needs from the rest of the agent. References must outlive the routes.
 struct status_services {
     manifest_holder& manifests;
-    store& db;
+    history_reader& db;
     docker_client::docker_api& docker;
     /// Records and queues a manual deploy.
     acceptor& accept;

@@ -1,4 +1,4 @@
-// The notification_attempts table: each try to deliver a notification (agent/notify/).
+// The notification_attempts table, read (history_writes.cpp records each try to notify).
 
 #include <mutex>
 
@@ -6,26 +6,6 @@
 #include "store/store_impl.hpp"
 
 namespace agent {
-
-void store::record_notification_attempt(const notification_attempt& a) {
-    using store_detail::bounded;
-    auto& s = *impl_;
-    store_detail::write_transaction(s, durability::relaxed, [&](sqlite::connection& db) {
-        auto insert = db.cached(
-            "INSERT INTO notification_attempts (deployment_id, app, target, attempt, outcome, "
-            "status, error, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-        insert->bind(1, a.deployment_id)
-            .bind(2, bounded(a.app, store_detail::max_name))
-            .bind(3, bounded(a.target, store_detail::max_name))
-            .bind(4, a.attempt)
-            .bind(5, bounded(a.outcome, store_detail::max_word))
-            .bind(6, a.status)
-            .bind(7, bounded(a.error, store_detail::max_text))
-            .bind(8, a.at_ms);
-        insert->step();
-        return 0;
-    });
-}
 
 std::vector<notification_attempt> store::notification_attempts(std::int64_t deployment_id) {
     auto& s = *impl_;

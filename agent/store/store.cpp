@@ -73,40 +73,6 @@ std::vector<std::int64_t> insert_delivery(sqlite::connection& db, const delivery
     return ids;
 }
 
-// Keeps the first half and the latest half of the cap; the line that just left the "latest"
-// window is deleted, so each append costs at most one insert and one delete.
-bool insert_step(sqlite::connection& db, std::size_t max_steps, std::int64_t id,
-                 std::int64_t at_ms, std::string_view message) {
-    std::int64_t count = 0;
-    {
-        auto bump = db.cached(
-            "UPDATE deployments SET step_count = step_count + 1 WHERE id = ?1 RETURNING step_count");
-        bump->bind(1, id);
-        if (!bump->step()) {
-            return false;
-        }
-        count = bump->column_int(0);
-        while (bump->step()) {
-        }
-    }
-    {
-        auto insert =
-            db.cached("INSERT INTO steps (deployment_id, seq, at, message) VALUES (?1, ?2, ?3, ?4)");
-        insert->bind(1, id).bind(2, count - 1).bind(3, at_ms).bind(4, bounded(message, max_text));
-        insert->step();
-    }
-    auto cap = static_cast<std::int64_t>(std::max<std::size_t>(max_steps, 2));
-    std::int64_t head = cap / 2;
-    std::int64_t tail = cap - head;
-    std::int64_t leaving = count - 1 - tail;
-    if (count > cap && leaving >= head) {
-        auto drop = db.cached("DELETE FROM steps WHERE deployment_id = ?1 AND seq = ?2");
-        drop->bind(1, id).bind(2, leaving);
-        drop->step();
-    }
-    return true;
-}
-
 }  // namespace
 
 store::store(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
@@ -183,45 +149,38 @@ std::vector<std::vector<std::int64_t>> store::record_deliveries(
     });
 }
 
-bool store::mark_running(std::int64_t id, std::string_view old_image, std::int64_t now_ms) {
-    return store_detail::write_transaction(*impl_, [&](sqlite::connection& db) {
-        auto update = db.cached(
-            "UPDATE deployments SET state = 'running', started_at = ?2, old_image = ?3 "
-            "WHERE id = ?1 AND state = 'queued'");
-        update->bind(1, id).bind(2, now_ms).bind(3, bounded(old_image, max_name));
-        update->step();
-        return db.changes() == 1;
+batch_result store::record_batch(std::span<const delivery_submission> deliveries,
+                                 std::span<const history_write> writes, durability d) {
+    auto& s = *impl_;
+    return store_detail::write_transaction(s, d, [&](sqlite::connection& db) {
+        batch_result result;
+        result.ids.reserve(deliveries.size());
+        for (const auto& submission : deliveries) {
+            result.ids.push_back(insert_delivery(db, submission.delivery, submission.jobs));
+        }
+        result.writes.reserve(writes.size());
+        for (const auto& write : writes) {
+            result.writes.push_back(store_detail::apply_write(s, db, write));
+        }
+        return result;
     });
 }
 
-bool store::mark_finished(std::int64_t id, deployment_state state, std::string_view new_image,
-                          std::string_view error, std::int64_t now_ms) {
-    if (!is_terminal(state) || state == deployment_state::superseded) {
-        throw std::invalid_argument("mark_finished: state must be succeeded, failed or rolled_back");
-    }
-    return store_detail::write_transaction(*impl_, [&](sqlite::connection& db) {
-        auto update = db.cached(
-            "UPDATE deployments SET state = ?2, finished_at = ?3, new_image = ?4, error = ?5 "
-            "WHERE id = ?1 AND state IN ('queued', 'running')");
-        update->bind(1, id)
-            .bind(2, to_string(state))
-            .bind(3, now_ms)
-            .bind(4, bounded(new_image, max_name))
-            .bind(5, bounded(error, max_text));
-        update->step();
-        return db.changes() == 1;
+write_result store::apply(const history_write& write) {
+    auto& s = *impl_;
+    return store_detail::write_transaction(s, promised_by(write), [&](sqlite::connection& db) {
+        return store_detail::apply_write(s, db, write);
     });
 }
 
-bool store::mark_superseded(std::int64_t id, std::int64_t by_id, std::int64_t now_ms) {
-    return store_detail::write_transaction(*impl_, [&](sqlite::connection& db) {
-        auto update = db.cached(
-            "UPDATE deployments SET state = 'superseded', finished_at = ?2, superseded_by = ?3, "
-            "error = 'superseded by deployment ' || ?3 WHERE id = ?1 AND state = 'queued'");
-        update->bind(1, id).bind(2, now_ms).bind(3, by_id);
-        update->step();
-        return db.changes() == 1;
-    });
+void store::record_recreate_step(const recreate_progress& progress, std::int64_t now_ms) {
+    // Durable: after a crash the engine may be in the state this step leads to, and only this
+    // record says which container is parked where.
+    apply(recreate_step_taken{progress, now_ms});
+}
+
+void store::clear_recreate(std::int64_t deployment_id) {
+    apply(recreate_cleared{deployment_id});
 }
 
 std::vector<deployment_record> store::mark_interrupted(std::int64_t now_ms) {
@@ -239,7 +198,8 @@ std::vector<deployment_record> store::mark_interrupted(std::int64_t now_ms) {
                 "WHERE id = ?1");
             update->bind(1, id).bind(2, now_ms).bind(3, interrupted_error);
             update->step();
-            insert_step(db, impl_->options.max_steps_per_deployment, id, now_ms, interrupted_error);
+            store_detail::insert_step(db, impl_->options.max_steps_per_deployment, id, now_ms,
+                                      interrupted_error);
         }
         return found;
     });
@@ -250,64 +210,6 @@ std::vector<deployment_record> store::mark_interrupted(std::int64_t now_ms) {
         }
     }
     return records;
-}
-
-void store::append_step(std::int64_t id, std::int64_t at_ms, std::string_view message) {
-    // Progress lines can come by the dozen per second during a pull; an fsync each would stall
-    // the executor and the webhook path. The next durable commit's fsync covers them too.
-    auto& s = *impl_;
-    store_detail::write_transaction(s, durability::relaxed, [&](sqlite::connection& db) {
-        return insert_step(db, s.options.max_steps_per_deployment, id, at_ms, message);
-    });
-}
-
-std::size_t store::prune(std::int64_t now_ms) {
-    auto& s = *impl_;
-    auto retention_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(s.options.retention).count();
-    auto max_deliveries = static_cast<std::int64_t>(s.options.max_deliveries);
-    return store_detail::write_transaction(s, [&](sqlite::connection& db) {
-        std::int64_t removed = 0;
-        if (retention_ms > 0) {
-            constexpr std::string_view expired =
-                " state IN ('succeeded', 'failed', 'rolled_back', 'superseded', 'recovered') "
-                "AND finished_at < ?1 AND id NOT IN (SELECT MAX(id) FROM deployments GROUP BY app)";
-            auto cutoff = now_ms - static_cast<std::int64_t>(retention_ms);
-            {
-                auto drop = db.cached(std::string("DELETE FROM steps WHERE deployment_id IN ") +
-                                      "(SELECT id FROM deployments WHERE" + std::string(expired) +
-                                      ")");
-                drop->bind(1, cutoff);
-                drop->step();
-            }
-            {
-                auto drop = db.cached("DELETE FROM deployments WHERE" + std::string(expired));
-                drop->bind(1, cutoff);
-                drop->step();
-                removed += db.changes();
-            }
-            auto drop = db.cached(
-                "DELETE FROM deliveries WHERE received_at < ?1 "
-                "AND id NOT IN (SELECT delivery_id FROM deployments)");
-            drop->bind(1, cutoff);
-            drop->step();
-            removed += db.changes();
-            db.cached("DELETE FROM notification_attempts WHERE deployment_id NOT IN "
-                      "(SELECT id FROM deployments)")
-                ->step();
-        }
-        if (max_deliveries > 0) {
-            auto drop = db.cached(
-                "DELETE FROM deliveries WHERE seq <= "
-                "(SELECT seq FROM deliveries ORDER BY seq DESC LIMIT 1 OFFSET ?1) "
-                "AND id NOT IN (SELECT delivery_id FROM deployments)");
-            drop->bind(1, max_deliveries);
-            drop->step();
-            removed += db.changes();
-        }
-        store_detail::prune_replay_keys(db, now_ms, s.options.max_replay_keys);
-        return static_cast<std::size_t>(removed);
-    });
 }
 
 }  // namespace agent

@@ -11,105 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "planner/planned_job.hpp"
+#include "store/delivery_log.hpp"
+#include "store/deployment_history.hpp"
+#include "store/history_reader.hpp"
+#include "store/history_write.hpp"
+#include "store/records.hpp"
+#include "store/recreate_log.hpp"
 
 namespace agent {
-
-/// queued → running → succeeded | failed | rolled_back | recovered; queued → superseded
-/// (ARCHITECTURE.md). `recovered`: the agent stopped mid-deploy and its next start finished or
-/// reverted it from the engine's state.
-enum class deployment_state {
-    queued,
-    running,
-    succeeded,
-    failed,
-    rolled_back,
-    superseded,
-    recovered
-};
-
-/// "queued", "running", "succeeded", "failed", "rolled_back", "superseded", "recovered".
-std::string_view to_string(deployment_state state);
-/// The state named `text` (exact, lower case), or nullopt.
-std::optional<deployment_state> parse_deployment_state(std::string_view text);
-/// True for the states a deployment never leaves (all but queued and running).
-bool is_terminal(deployment_state state);
-
-/// One webhook or manual request as received, whatever became of it.
-struct delivery_record {
-    std::string id;       ///< X-GitHub-Delivery or a generated id; the store generates one if empty
-    std::string source;   ///< "github" | "infisical" | "api" | "cli"
-    std::string event;    ///< "push", "ping", "secrets.modified", "deploy", ...
-    std::string verdict;  ///< "accepted" | "ignored" | "refused" | "duplicate"
-    std::string reason;   ///< why, in a few words (never a secret or a signature)
-    std::int64_t received_at_ms = 0;
-    /// What makes a later delivery a replay of this one (intake's replay key, never a secret or
-    /// a signature), or empty. Recorded with the delivery, in the same transaction.
-    std::string replay_key{};
-    /// Until when the replay key counts (Unix ms); 0: for good (within max_replay_keys).
-    std::int64_t replay_expires_at_ms{};
-};
-
-/// One deployment of one app. Times are Unix milliseconds; 0 means "not yet".
-struct deployment_record {
-    std::int64_t id = 0;
-    std::string app;
-    std::string action;       ///< planned_job::action: "deploy" | "restart"
-    std::string trigger;      ///< "github" | "infisical" | "api" | "cli"
-    std::string delivery_id;  ///< the delivery that asked for it
-    std::string commit;       ///< may be empty
-    bool force = false;
-    std::string old_image;    ///< set when it starts running
-    std::string new_image;    ///< set when it finishes
-    deployment_state state = deployment_state::queued;
-    std::int64_t created_at_ms = 0;
-    std::int64_t started_at_ms = 0;
-    std::int64_t finished_at_ms = 0;
-    std::string error;              ///< empty unless failed, rolled_back, superseded or interrupted
-    std::int64_t superseded_by = 0; ///< the deployment that replaced this one, when superseded
-};
-
-/// One line of a deployment's step log.
-struct step_record {
-    std::int64_t at_ms = 0;
-    std::string message;
-};
-
-/// One attempt to deliver a notification about a finished deployment (agent/notify/).
-struct notification_attempt {
-    std::int64_t deployment_id = 0;
-    std::string app;
-    std::string target;   ///< notify::target::shown: kind, scheme and host, never the URL's path
-    std::int64_t attempt = 1;
-    std::string outcome;  ///< "delivered" | "retrying" | "failed" (gave up)
-    std::int64_t status = 0;  ///< the receiver's HTTP status, 0 when none was read
-    std::string error;    ///< why it did not get through, empty when delivered
-    std::int64_t at_ms = 0;
-};
-
-/// What a commit promises once it returns. `durable`: on disk (fsync), as an accepted delivery
-/// must be before it is answered. `relaxed`: written to the WAL without an fsync of its own;
-/// consistent after a crash, and made durable by the next durable commit or checkpoint; a power
-/// cut may lose it. For records nobody waits on: refused and ignored deliveries, step lines.
-enum class durability { durable, relaxed };
-
-/// Where a recreate is, recorded (durably) before each step it takes, so that a start after a
-/// crash can finish or revert it from the engine's state (deploy/recovery.hpp).
-struct recreate_progress {
-    std::int64_t deployment_id = 0;
-    std::string app;
-    std::string container;    ///< the app's container name
-    std::string old_id;       ///< the container being replaced
-    std::string parked_name;  ///< the name the old container is renamed to while parked
-    std::string new_id;       ///< the new container, once created
-    std::string step;         ///< the step about to be taken: rename, create, stop, start, health, remove
-};
-
-/// One delivery with the jobs planned for it, as recorded together.
-struct delivery_submission {
-    delivery_record delivery;
-    std::vector<planned_job> jobs;
-};
 
 struct store_options {
     std::string data_dir;  ///< the database is DATA_DIR/deploy-agent.db
@@ -127,100 +36,64 @@ struct store_options {
     std::uint64_t max_size_bytes = 0;
 };
 
-/// The one error type of the store: the message names the database path, what failed and, when
-/// there is one, what the operator can do about it.
-class store_error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+/// What record_batch() recorded, in the order it was given.
+struct batch_result {
+    std::vector<std::vector<std::int64_t>> ids;  ///< each delivery's deployment ids
+    std::vector<write_result> writes;            ///< each history write's result
 };
 
 /// The durable record of deliveries, deployments and their step logs: SQLite in WAL mode with
 /// synchronous=FULL, so a write is on disk when the call returns. Every member is thread-safe.
 /// Writes go through one connection (serialized), reads through another, so that a reader never
 /// waits for a writer's fsync. A write blocks its caller for its own transaction (one fsync) and
-/// any write ahead of it; on an io_context record deliveries through group_committer.
-class store {
-public:
+/// any write ahead of it: on an io_context, write through group_committer. Users take the
+/// interface of their use: delivery_log, deployment_history, recreate_log, history_reader.
+class store final : public delivery_log,
+                    public deployment_history,
+                    public recreate_log,
+                    public history_reader {
+  public:
     /// Opens DATA_DIR/deploy-agent.db, creating the directory and the file, switches to WAL and
     /// runs the schema migrations. Throws store_error naming the path and what to do when it
     /// cannot (directory not writable, filesystem without shared memory, newer schema, ...).
     static std::unique_ptr<store> open(const store_options& options);
-    ~store();
+    ~store() override;
     store(const store&) = delete;
     store& operator=(const store&) = delete;
 
     /// The database file's path.
     const std::string& path() const;
 
-    /// Records one delivery and one `queued` deployment per job in ONE transaction, durable when
-    /// it returns; returns the new deployment ids in the order of `jobs` (empty for no jobs).
-    /// Every deployment's delivery_id is the delivery's id. Throws store_error (nothing recorded).
     std::vector<std::int64_t> record_delivery(const delivery_record& delivery,
-                                              const std::vector<planned_job>& jobs);
-    /// Records many deliveries in ONE transaction (group commit); returns each submission's
-    /// deployment ids, in order. All or nothing: throws store_error and records none on failure.
+                                              const std::vector<planned_job>& jobs) override;
     std::vector<std::vector<std::int64_t>> record_deliveries(
-        std::span<const delivery_submission> submissions, durability d = durability::durable);
+        std::span<const delivery_submission> submissions,
+        durability d = durability::durable) override;
+    bool delivery_accepted(std::string_view id) override;
+    bool replay_seen(std::string_view replay_key, std::int64_t now_ms) override;
 
-    /// queued → running. Returns false (and changes nothing) when the deployment is not queued,
-    /// e.g. it was superseded meanwhile.
-    bool mark_running(std::int64_t id, std::string_view old_image, std::int64_t now_ms);
-    /// queued|running → `state`, which must be succeeded, failed, rolled_back or recovered (else throws
-    /// std::invalid_argument). Returns false when the deployment was already finished or absent.
-    bool mark_finished(std::int64_t id, deployment_state state, std::string_view new_image,
-                       std::string_view error, std::int64_t now_ms);
-    /// queued → superseded by `by_id`. Returns false when the deployment is no longer queued.
-    bool mark_superseded(std::int64_t id, std::int64_t by_id, std::int64_t now_ms);
-    /// At start: every deployment left `running` by a stopped agent becomes `failed` with the
-    /// error "interrupted: ..." and a step line saying so. Returns them (oldest first).
-    std::vector<deployment_record> mark_interrupted(std::int64_t now_ms);
+    /// Records `deliveries`, then applies `writes` in order, in ONE transaction with durability
+    /// `d` (group commit). All or nothing: throws store_error (or std::invalid_argument, see
+    /// deployment_history::apply) and records none on failure.
+    batch_result record_batch(std::span<const delivery_submission> deliveries,
+                              std::span<const history_write> writes, durability d);
 
-    /// Appends a line to the deployment's step log (bounded, see store_options; lines longer than
-    /// 4 KiB are cut). Step lines are written without an fsync of their own: a power cut may lose
-    /// the latest lines, never a state change. Unknown ids are ignored.
-    void append_step(std::int64_t id, std::int64_t at_ms, std::string_view message);
+    write_result apply(const history_write& write) override;
+    std::vector<deployment_record> mark_interrupted(std::int64_t now_ms) override;
 
-    /// Records (durably, replacing the previous record of the deployment) the recreate step
-    /// about to be taken. Throws store_error: the step must not be taken unrecorded.
-    void record_recreate_step(const recreate_progress& progress, std::int64_t now_ms);
-    /// Forgets the deployment's recreate record (the recreate ended, either way).
-    void clear_recreate(std::int64_t deployment_id);
-    /// Recreate records of deployments still `running` (at start: interrupted ones), oldest first.
-    std::vector<recreate_progress> interrupted_recreates();
+    void record_recreate_step(const recreate_progress& progress, std::int64_t now_ms) override;
+    void clear_recreate(std::int64_t deployment_id) override;
+    std::vector<recreate_progress> interrupted_recreates() override;
 
-    /// Newest first, at most `limit`; only `app`'s when given.
     std::vector<deployment_record> list_deployments(std::optional<std::string> app,
-                                                    std::size_t limit);
-    std::optional<deployment_record> get_deployment(std::int64_t id);
-    /// The step log in order; when lines were dropped, one line in the gap says how many.
-    std::vector<step_record> steps(std::int64_t id);
-    /// The app's newest deployment, whatever its state.
-    std::optional<deployment_record> last_deployment(std::string_view app);
-    /// For deduplicating redeliveries: the first delivery with this id that was accepted, else
-    /// the most recent with this id, else nullopt.
-    std::optional<delivery_record> find_delivery(std::string_view id);
-    /// Whether a delivery with this id was accepted (an index lookup: the redelivery check on
-    /// every push must not slow down as refused deliveries pile up).
-    bool delivery_accepted(std::string_view id);
-    /// Whether a delivery with this replay key was recorded and the key has not expired by
-    /// `now_ms` (an index lookup).
-    bool replay_seen(std::string_view replay_key, std::int64_t now_ms);
-    /// Newest first, at most `limit` (for diagnosing refused deliveries).
-    std::vector<delivery_record> recent_deliveries(std::size_t limit);
-    /// queued and running deployments, oldest first: what to resume at start.
-    std::vector<deployment_record> unfinished();
-
-    /// Records one notification attempt (relaxed durability: nobody waits on it). Throws
-    /// store_error.
-    void record_notification_attempt(const notification_attempt& attempt);
-    /// The attempts recorded for a deployment, oldest first (at most 200).
-    std::vector<notification_attempt> notification_attempts(std::int64_t deployment_id);
-
-    /// Retention: removes finished deployments (with their steps) older than the retention,
-    /// except each app's newest, and deliveries older than it that no kept deployment refers
-    /// to, then the oldest deliveries beyond max_deliveries, then expired replay keys and the
-    /// oldest beyond max_replay_keys. Returns the rows removed (deployments + deliveries).
-    std::size_t prune(std::int64_t now_ms);
+                                                    std::size_t limit) override;
+    std::optional<deployment_record> get_deployment(std::int64_t id) override;
+    std::vector<step_record> steps(std::int64_t id) override;
+    std::optional<deployment_record> last_deployment(std::string_view app) override;
+    std::vector<deployment_record> unfinished() override;
+    std::optional<delivery_record> find_delivery(std::string_view id) override;
+    std::vector<delivery_record> recent_deliveries(std::size_t limit) override;
+    std::vector<notification_attempt> notification_attempts(std::int64_t deployment_id) override;
 
     /// Write transactions committed since open (tests and metrics: group commit batches).
     std::uint64_t transactions_committed() const;

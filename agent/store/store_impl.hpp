@@ -53,6 +53,14 @@ void insert_replay_key(sqlite::connection& db, const delivery_record& delivery);
 /// Removes expired replay keys and the oldest beyond `max_keys`; returns how many.
 std::int64_t prune_replay_keys(sqlite::connection& db, std::int64_t now_ms, std::size_t max_keys);
 
+/// Appends a step line, keeping the first and the latest half of `max_steps`; false for an
+/// unknown id (history_writes.cpp).
+bool insert_step(sqlite::connection& db, std::size_t max_steps, std::int64_t id, std::int64_t at_ms,
+                 std::string_view message);
+
+/// Applies `write` on the writer inside the caller's transaction (history_writes.cpp).
+write_result apply_write(store::impl& s, sqlite::connection& db, const history_write& write);
+
 /// Creates or upgrades the schema (schema_version table). Throws store_error when the file was
 /// written by a newer agent.
 void migrate(sqlite::connection& db);

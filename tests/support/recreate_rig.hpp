@@ -39,7 +39,10 @@ struct recording_journal final : agent::deployment_journal {
         new_image = image;
     }
     void superseded(std::int64_t, std::string_view, std::int64_t) override {}
-    void recreate_step(const agent::recreate_progress& p) override { recorded.push_back(p.step); }
+    boost::asio::awaitable<void> recreate_step(agent::recreate_progress p) override {
+        recorded.push_back(p.step);
+        co_return;
+    }
     /// All steps on one line each (for INFO).
     std::string transcript() const;
 };

@@ -32,6 +32,15 @@ struct recording_journal final : agent::deployment_journal {
     void superseded(std::int64_t id, std::string_view, std::int64_t by) override {
         superseded_by.emplace_back(id, by);
     }
+    // When set, settled() waits for it: the store still writing what was reported.
+    std::shared_ptr<net::steady_timer> hold;
+    std::size_t settles = 0;
+    net::awaitable<void> settled() override {
+        ++settles;
+        if (auto gate = hold) {
+            co_await gate->async_wait(net::as_tuple(net::use_awaitable));
+        }
+    }
 };
 
 // A runner whose jobs stay "running" until the test finishes them.
@@ -202,4 +211,25 @@ TEST_CASE("a job for an app removed from the manifest fails without running", "[
     h.settle();
     CHECK(h.runner.started.empty());
     CHECK(h.journal.failed == std::vector<std::int64_t>{7});
+}
+
+TEST_CASE("a lane takes its next job only once the journal has recorded the last one", "[queue]") {
+    harness h({.debounce = 0ms, .max_concurrent_apps = 2});
+    h.journal.hold =
+        std::make_shared<net::steady_timer>(h.io, net::steady_timer::time_point::max());
+    h.queue.submit(job(1, "a"));
+    h.settle();
+    h.queue.submit(job(2, "a"));
+    h.runner.finish(1);
+    h.settle();
+    CHECK(h.journal.settles == 1);
+    CHECK(h.runner.started == std::vector<std::int64_t>{1});  // job 1's states still being written
+    auto gate = std::move(h.journal.hold);
+    gate->cancel();
+    h.settle();
+    CHECK(h.runner.started == std::vector<std::int64_t>{1, 2});
+    h.runner.finish(2);
+    h.settle();
+    CHECK(h.journal.settles == 2);
+    CHECK(h.queue.in_flight() == 0);
 }

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "notify/notifier.hpp"
+#include "store/group_commit.hpp"
+#include "store/store.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_receiver.hpp"
 #include "support/https_server.hpp"
@@ -17,16 +19,26 @@ namespace {
 struct rig {
     test::temp_dir dir;
     std::unique_ptr<store> db = store::open(store_options{.data_dir = dir.path.string()});
+    group_committer committer{*db};
     boost::asio::io_context io;
 
-    // A deployment of `app` recorded as finished in `state` with `error`.
-    std::int64_t finished(const std::string& app, deployment_state state, const std::string& error) {
+    // A deployment of `app` recorded as finished in `state` with `error`: the record its end
+    // left, as the journal hands it to the notifier.
+    deployment_record finished(const std::string& app, deployment_state state,
+                               const std::string& error) {
         auto ids = db->record_delivery(delivery_record{"d-" + app, "api", "deploy", "accepted", "",
                                                        1000},
                                        {planned_job{app, "deploy", "api", "abc123", "", false}});
         db->mark_running(ids[0], "old", 2000);
-        db->mark_finished(ids[0], state, "new", error, 5000);
-        return ids[0];
+        auto ended = db->apply(deployment_ended{ids[0], state, "new", error, 5000}).ended;
+        REQUIRE(ended);
+        return *ended;
+    }
+
+    // The attempts recorded for `id`, once the writer thread has recorded all submitted.
+    std::vector<notification_attempt> attempts(std::int64_t id) {
+        committer.apply(history_barrier{});
+        return db->notification_attempts(id);
     }
 
     notify::notifier make(std::vector<std::string> urls, notify::notifier_options o = {}) {
@@ -36,7 +48,7 @@ struct rig {
         }
         o.first_retry = 20ms;
         auto sender = notify::make_http_transport(io.get_executor(), o.ca_file);
-        return notify::notifier(io.get_executor(), *db, std::move(sender), nullptr, o);
+        return notify::notifier(io.get_executor(), committer, std::move(sender), nullptr, o);
     }
 
     // Announces a failure of "web" with `error` to `urls`; returns the attempts once all ended.
@@ -44,10 +56,10 @@ struct rig {
                                                        notify::notifier_options o,
                                                        const std::string& error = "boom") {
         auto n = make(std::move(urls), std::move(o));
-        auto id = finished("web", deployment_state::failed, error);
-        n.deployment_finished(id);
+        auto ended = finished("web", deployment_state::failed, error);
+        n.deployment_finished(ended);
         run_until([&] { return n.in_flight() == 0; });
-        return db->notification_attempts(id);
+        return attempts(ended.id);
     }
 
     // Runs the loop until `done` or 20 s pass.
@@ -93,8 +105,9 @@ TEST_CASE("a failed deployment is announced, a 500 is retried and every attempt 
     o.public_url = "https://deploy.example.com";
     o.secrets = {"s3cr3t-value-123"};
     auto n = r.make({receiver.url() + "/hook"}, o);
-    auto id = r.finished("web", deployment_state::failed, "pull failed: auth s3cr3t-value-123");
-    n.deployment_finished(id);
+    auto ended = r.finished("web", deployment_state::failed, "pull failed: auth s3cr3t-value-123");
+    auto id = ended.id;
+    n.deployment_finished(ended);
     r.run_until([&] { return n.in_flight() == 0; });
     auto got = receiver.requests();
     REQUIRE(got.size() == 2);
@@ -108,7 +121,7 @@ TEST_CASE("a failed deployment is announced, a 500 is retried and every attempt 
                                             std::to_string(id)));
     CHECK_THAT(got[1].body, Catch::Contains("pull failed: auth [redacted]"));
     CHECK(got[1].body.find("s3cr3t-value-123") == std::string::npos);
-    auto attempts = r.db->notification_attempts(id);
+    auto attempts = r.attempts(id);
     REQUIRE(attempts.size() == 2);
     CHECK(attempts[0].outcome == "retrying");
     CHECK(attempts[0].status == 500);
@@ -153,11 +166,12 @@ TEST_CASE("a 4xx other than 408/429 is not retried", "[notify]") {
     rig r;
     test::http_receiver receiver({404});
     auto n = r.make({receiver.url()});
-    auto id = r.finished("web", deployment_state::failed, "x");
-    n.deployment_finished(id);
+    auto ended = r.finished("web", deployment_state::failed, "x");
+    auto id = ended.id;
+    n.deployment_finished(ended);
     r.run_until([&] { return n.in_flight() == 0; });
     CHECK(receiver.count() == 1);
-    auto attempts = r.db->notification_attempts(id);
+    auto attempts = r.attempts(id);
     REQUIRE(attempts.size() == 1);
     CHECK(attempts[0].outcome == "failed");
 }
@@ -212,4 +226,35 @@ TEST_CASE("an https receiver from a CA outside the system store is refused witho
     REQUIRE(attempts.size() == 1);
     CHECK(attempts[0].outcome == "failed");
     CHECK_THAT(attempts[0].error, Catch::StartsWith("certificate refused: "));
+}
+
+TEST_CASE("the notifier announces the outcome it is handed, without reading the store",
+          "[notify]") {
+    rig r;
+    test::http_receiver receiver;
+    auto n = r.make({receiver.url()});
+    // Recorded one way, handed another: what the notification says is what it was handed.
+    auto ended = r.finished("web", deployment_state::failed, "recorded reason");
+    ended.error = "handed reason";
+    ended.commit = "feedbeef";
+    ended.finished_at_ms = 9000;
+    n.deployment_finished(ended);
+    // A deployment the store never saw is announced all the same.
+    deployment_record unknown = ended;
+    unknown.id = 4242;
+    unknown.app = "ghost";
+    n.deployment_finished(unknown);
+    // Not ended: nothing to announce.
+    deployment_record running = ended;
+    running.state = deployment_state::running;
+    n.deployment_finished(running);
+    r.run_until([&] { return n.in_flight() == 0; });
+    auto got = receiver.requests();
+    REQUIRE(got.size() == 2);
+    CHECK_THAT(got[0].body, Catch::Contains("handed reason"));
+    CHECK(got[0].body.find("recorded reason") == std::string::npos);
+    CHECK_THAT(got[0].body, Catch::Contains("feedbeef"));
+    CHECK_THAT(got[0].body, Catch::Contains(R"("duration_ms":7000)"));
+    CHECK_THAT(got[1].body, Catch::Contains(R"("app":"ghost")"));
+    CHECK(r.attempts(4242).size() == 1);
 }
