@@ -29,6 +29,19 @@ std::string inspect(const std::string& container, const std::string& format) {
     return test::docker_ok({"inspect", "--format", format, container});
 }
 
+// inspect(), but empty while the container is being replaced (renamed aside, the new one not
+// yet created): for probes that run while a redeploy may be under way.
+std::string inspect_now(const std::string& container, const std::string& format) {
+    auto r = test::docker({"inspect", "--format", format, container});
+    if (r.exit_code != 0) {
+        return "";
+    }
+    while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == ' ')) {
+        r.output.pop_back();
+    }
+    return r.output;
+}
+
 // Empty while the container is being replaced (renamed aside, the new one not yet created).
 std::string env_of(const std::string& container) {
     auto r = test::docker({"inspect", "--format", "{{.Config.Env}}", container});
@@ -208,7 +221,10 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     auto second = deliver_change(port, "/api");
     CHECK_THAT(second.body, Catch::Contains(R"("redeploy_check":["api"])"));
     CHECK(test::eventually([&] { return env_of(api).find("DATABASE_URL=" + value_two) != std::string::npos; }));
-    CHECK(test::eventually([&] { return inspect(api, "{{.Id}}") != api_id && inspect(api, "{{.State.Running}}") == "true"; }));
+    CHECK(test::eventually([&] {
+        const std::string id = inspect_now(api, "{{.Id}}");
+        return !id.empty() && id != api_id && inspect_now(api, "{{.State.Running}}") == "true";
+    }));
     CHECK(inspect(other, "{{.Id}}") == other_id);
     CHECK(inspect(web, "{{.Id}}") == web_id);
     CHECK_THAT(env_of(other), Catch::Contains("DATABASE_URL=user-default"));
@@ -230,13 +246,13 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
     CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_check"));
     CHECK(test::eventually([&] { return env_of(api).find("EXTRA_KEY=" + extra_value) != std::string::npos; }));
     CHECK(test::eventually([&] {
-        return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
+        return inspect_now(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
                "DATABASE_URL,EXTRA_KEY";
     }));
     infisical.remove_secret("proj-1", "prod", "/api", "EXTRA_KEY");
     CHECK_THAT(deliver_change(port, "/api").body, Catch::Contains("redeploy_check"));
     CHECK(test::eventually([&] {
-        return inspect(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
+        return inspect_now(api, "{{index .Config.Labels \"io.deploy-agent.secret-keys\"}}") ==
                "DATABASE_URL";
     }));
     CHECK_THAT(env_of(api), !Catch::Contains("EXTRA_KEY") &&
@@ -247,7 +263,7 @@ TEST_CASE("a changed secret redeploys only the allow-listed app reading it, with
 }
 
 TEST_CASE(
-    "an Infisical delivery is answered while Infisical holds its answer; the redeploy "
+    "an Infisical delivery is answered while Infisical holds its answer, the redeploy "
     "follows its release",
     "[e2e][secrets]") {
     test::fake_infisical infisical;
