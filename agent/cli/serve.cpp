@@ -187,7 +187,7 @@ void log_secrets_setup(const infisical_settings& config) {
 net::awaitable<void> queue_secret_redeploys(route_services* services, std::vector<planned_job> jobs) {
     try {
         delivery_record poll{"", "infisical", "poll", "accepted", "secrets changed",
-                             unix_millis(std::chrono::system_clock::now())};
+                             unix_millis_now()};
         auto ids = co_await services->record(std::move(poll), jobs);
         for (std::size_t i = 0; i < jobs.size() && i < ids.size(); ++i) {
             services->queue.submit(deploy_job{ids[i], jobs[i]});

@@ -1,9 +1,9 @@
 #include "cli/token_command.hpp"
 
-#include <ctime>
 #include <string>
 
 #include "api/bearer_token.hpp"
+#include "common/iso8601.hpp"
 #include "intake/signature.hpp"
 
 namespace agent {
@@ -13,15 +13,6 @@ namespace {
 // The token's subject: what the API logs as the actor of a manual deploy. Not "cli", which
 // the planner reserves for `deploy-agent deploy`.
 constexpr const char* token_subject = "operator";
-
-std::string utc_text(std::chrono::system_clock::time_point t) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-    return text;
-}
 
 }  // namespace
 
@@ -51,7 +42,7 @@ int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream&
     auto now = std::chrono::system_clock::now();
     out << issue_token(secret->value, token_subject, ttl, now) << "\n";
     err << "deploy-agent token: subject \"" << token_subject << "\", valid until "
-        << utc_text(now + ttl) << " (JWT_SECRET " << describe_secret(*secret) << ")\n";
+        << iso8601_utc_seconds(now + ttl) << " (JWT_SECRET " << describe_secret(*secret) << ")\n";
     return out.good() ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/iso8601.hpp"  // unix_millis_now, the store's time unit
 #include "deploy/journal.hpp"
 #include "store/store.hpp"
 
@@ -24,8 +25,5 @@ private:
     store& db_;
     log_journal log_;
 };
-
-/// Milliseconds since the Unix epoch, the store's time unit.
-std::int64_t unix_millis_now();
 
 }  // namespace agent

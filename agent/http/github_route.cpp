@@ -24,7 +24,7 @@ void note(const route_services& s, std::string event, std::string delivery_id,
     if (s.note) {
         s.note(delivery_record{std::move(delivery_id), "github", std::move(event),
                                std::move(verdict), std::move(reason),
-                               unix_millis(std::chrono::system_clock::now())});
+                               unix_millis_now()});
     }
 }
 
@@ -89,7 +89,7 @@ boost::asio::awaitable<http_response> router::accept_push(const http_request& re
                                                           const github_verdict& verdict) {
     const github_push& push = *verdict.push;
     const std::string path = escape_untrusted(request.path());
-    const std::int64_t now_ms = unix_millis(std::chrono::system_clock::now());
+    const std::int64_t now_ms = unix_millis_now();
     const std::string key = push_replay_key(push);
     if (auto reason = duplicate_reason(s_, push, is_replay(key, now_ms)); !reason.empty()) {
         spdlog::info("{} POST {} 200 github push delivery {}: {} (redeploy through the API to "

@@ -17,7 +17,7 @@ namespace {
 void note(const route_services& s, std::string event, std::string verdict, std::string reason) {
     if (s.note) {
         s.note(delivery_record{"", "infisical", std::move(event), std::move(verdict),
-                               std::move(reason), unix_millis(std::chrono::system_clock::now())});
+                               std::move(reason), unix_millis_now()});
     }
 }
 
@@ -60,7 +60,7 @@ boost::asio::awaitable<http_response> router::accept_change(const http_request& 
     const std::string where =
         fmt::format("project {} environment {} path {}", escape_untrusted(change.project),
                     escape_untrusted(change.environment), escape_untrusted(change.secret_path));
-    const std::int64_t now_ms = unix_millis(std::chrono::system_clock::now());
+    const std::int64_t now_ms = unix_millis_now();
     const std::int64_t until_ms = unix_millis(verdict.replay_until);
     if (is_replay(verdict.replay_key, now_ms)) {
         spdlog::info("{} POST {} 200 infisical {} {}: duplicate: this signature was already "

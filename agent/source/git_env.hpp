@@ -44,7 +44,4 @@ std::optional<std::string> http_origin(std::string_view remote_url);
 /// True when the URL is a local path or file:// URL.
 bool is_local_remote(std::string_view remote_url);
 
-/// Standard base64 with padding (RFC 4648 section 4).
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace agent
