@@ -16,20 +16,21 @@ constexpr const char* token_subject = "operator";
 
 }  // namespace
 
-int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream& err) {
-    auto secret = read_secret_from_env("JWT_SECRET");
+int run_token_command(const environment& env, std::chrono::seconds ttl, std::ostream& out,
+                      std::ostream& err) {
+    auto secret = read_secret_from_env(env, "JWT_SECRET");
     if (!secret) {
         err << "deploy-agent token: JWT_SECRET is not set (or empty): set it to the same value "
                "the server runs with\n";
         return 2;
     }
-    if (auto problem = jwt_secret_problem_in_environment(secret->value); !problem.empty()) {
+    if (auto problem = jwt_secret_problem_in_environment(secret->value, env); !problem.empty()) {
         err << "deploy-agent token: " << problem << "\n";
         return 2;
     }
     std::chrono::seconds max_ttl{};
     try {
-        max_ttl = token_max_ttl_from_environment();
+        max_ttl = token_max_ttl_from_environment(env);
     } catch (const std::invalid_argument& e) {
         err << "deploy-agent token: " << e.what() << "\n";
         return 2;

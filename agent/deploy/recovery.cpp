@@ -107,13 +107,13 @@ net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
     co_return handled;
 }
 
-std::vector<std::int64_t> recover_interrupted_recreates_now(store& db) {
+std::vector<std::int64_t> recover_interrupted_recreates_now(store& db,
+                                                            docker_client::client_options engine) {
     if (db.interrupted_recreates().empty()) {
         return {};
     }
     net::io_context io;
-    auto docker = docker_client::make_client(io.get_executor(),
-                                             docker_client::options_from_environment());
+    auto docker = docker_client::make_client(io.get_executor(), std::move(engine));
     auto result = net::co_spawn(io, recover_interrupted_recreates(*docker, db), net::use_future);
     io.run();
     try {

@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "docker_client/client.hpp"
 #include "docker_client/docker_api.hpp"
 #include "store/store.hpp"
 
@@ -22,8 +23,9 @@ namespace net = boost::asio;
 net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
     docker_client::docker_api& docker, store& db);
 
-/// recover_interrupted_recreates() on its own event loop and engine connection (blocking).
-/// Engine failures are logged; the deployments are then left for mark_interrupted.
-std::vector<std::int64_t> recover_interrupted_recreates_now(store& db);
+/// recover_interrupted_recreates() on its own event loop and engine connection (`engine`),
+/// blocking. Engine failures are logged; the deployments are then left for mark_interrupted.
+std::vector<std::int64_t> recover_interrupted_recreates_now(store& db,
+                                                            docker_client::client_options engine);
 
 }  // namespace agent

@@ -128,8 +128,8 @@ configured_secret make_configured_secret(std::string raw, std::string origin) {
     return s;
 }
 
-std::optional<configured_secret> read_secret_from_env(const char* name) {
-    const char* raw = std::getenv(name);
+std::optional<configured_secret> read_secret_from_env(const environment& env, const char* name) {
+    const char* raw = env.get(name);
     if (raw == nullptr) {
         return std::nullopt;
     }

@@ -45,7 +45,7 @@ public:
     http_infisical_client(net::any_io_executor executor, const infisical_settings& settings,
                           secret_url url, clock& time)
         : settings_(settings), transport_(std::move(executor), std::move(url), settings.ca_file,
-                                          settings.call_deadline),
+                                          settings.system_ca, settings.call_deadline),
           clock_(time) {}
 
     net::awaitable<secret_listing> list_secrets(secret_scope scope) override {

@@ -19,9 +19,9 @@ constexpr std::string_view passed_through[] = {
 
 }  // namespace
 
-env_lookup process_env() {
-    return [](std::string_view name) -> std::optional<std::string> {
-        const char* v = std::getenv(std::string(name).c_str());
+env_lookup lookup_in(environment env) {
+    return [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
+        const char* v = env.get(name);
         if (v == nullptr) {
             return std::nullopt;
         }
