@@ -21,8 +21,8 @@ inline constexpr std::size_t min_jwt_secret_bytes = 32;
 /// else (signs, fractions, spaces, combined units, zero).
 std::optional<std::chrono::seconds> parse_token_ttl(std::string_view text);
 
-/// TOKEN_MAX_TTL in `env` (a parse_token_ttl value; default_token_max_ttl when unset or empty). Throws
-/// std::invalid_argument naming the variable when it is not a lifetime.
+/// TOKEN_MAX_TTL in `env` (a parse_token_ttl value; default_token_max_ttl when unset or empty).
+/// Throws std::invalid_argument naming the variable when it is not a lifetime.
 std::chrono::seconds token_max_ttl_from_environment(const environment& env);
 
 /// Why `jwt_secret` must not sign tokens, or empty: shorter than min_jwt_secret_bytes, or the

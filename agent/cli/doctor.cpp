@@ -243,7 +243,8 @@ int run_doctor(const agent_settings& settings, std::ostream& out, const std::str
     if (engine_reachable) {
         net::io_context io;
         auto docker = docker_client::make_client(io.get_executor(), options);
-        auto done = net::co_spawn(io, check_engine(r, *docker, m ? &*m : nullptr, settings.env), net::use_future);
+        auto done = net::co_spawn(io, check_engine(r, *docker, m ? &*m : nullptr, settings.env),
+                                  net::use_future);
         io.run();
         done.get();
     }

@@ -91,8 +91,9 @@ void check_git(report& r, const std::string& subject, const build_spec& b,
                "mount the checkout itself (git clone on the host, then mount its directory)");
         return;
     }
-    const git_result url = run_git(b.context, {"remote", "get-url", b.git->remote},
-                                   git_environment(build_spec::git_spec{}, "", lookup_in(agent_env)));
+    const git_result url =
+        run_git(b.context, {"remote", "get-url", b.git->remote},
+                git_environment(build_spec::git_spec{}, "", lookup_in(agent_env)));
     if (url.exit_code != 0) {
         r.fail(subject,
                fmt::format("the checkout has no remote '{}': {}", b.git->remote, url.summary),

@@ -89,7 +89,8 @@ bool read_api_settings(const environment& env, const manifest& m, api_services& 
             app_envs.push_back(app.github->secret_env);
         }
     }
-    if (auto problem = jwt_secret_problem_in_environment(jwt->value, env, app_envs); !problem.empty()) {
+    if (auto problem = jwt_secret_problem_in_environment(jwt->value, env, app_envs);
+        !problem.empty()) {
         spdlog::critical("{}; the agent does not start with it", problem);
         return false;
     }
@@ -208,10 +209,11 @@ void run_until_stopped(net::io_context& io, http_server& server, deploy_executor
             spdlog::info("signal {} received: stopping", signal);
             server.stop();
             runner.request_stop();
-            net::co_spawn(io,
-                          stop_at_safe_point([&queue] { return queue.running_apps(); },
-                                             stop_grace_from_environment(env), [&io] { io.stop(); }),
-                          net::detached);
+            net::co_spawn(
+                io,
+                stop_at_safe_point([&queue] { return queue.running_apps(); },
+                                   stop_grace_from_environment(env), [&io] { io.stop(); }),
+                net::detached);
         }
     });
     io.run();
@@ -238,10 +240,11 @@ int run_serve(const agent_settings& settings) {
     };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     store_journal store_records(*db);
-    notify::notifier announcer(io.get_executor(), *db,
-                               notify::make_http_transport(io.get_executor(), notify_options.ca_file,
-                                                           notify_options.system_ca),
-                               [&manifests] { return manifests->current(); }, notify_options);
+    notify::notifier announcer(
+        io.get_executor(), *db,
+        notify::make_http_transport(io.get_executor(), notify_options.ca_file,
+                                    notify_options.system_ca),
+        [&manifests] { return manifests->current(); }, notify_options);
     notify::notifying_journal announced(store_records, announcer);
     counting_journal journal(announced, metrics::process_metrics());
     steady_clock_source clock;
@@ -330,7 +333,8 @@ int run_serve(const agent_settings& settings) {
                  DA_VERSION, settings.listen_address, port, settings.manifest_path,
                  manifests->current()->apps.size(), db->path());
     // Before any new work, and before recover(); each one is announced like any outcome.
-    for (std::int64_t id : recover_interrupted_recreates_now(*db, engine_options_from(settings.env))) {
+    for (std::int64_t id :
+         recover_interrupted_recreates_now(*db, engine_options_from(settings.env))) {
         announcer.deployment_finished(id);
     }
     recover(*db, queue);

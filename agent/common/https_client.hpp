@@ -80,10 +80,10 @@ system_ca_store system_ca_store_from(const environment& env);
 
 /// The agent's one client for outbound HTTP(S): one connection per call, TLS 1.2 or later, the
 /// peer's certificate checked against the system CA store (OpenSSL's defaults, with SSL_CERT_FILE /
-/// SSL_CERT_DIR honoured through `system`) plus an optional extra CA file, and its name against the host (SNI
-/// sent for names). The TLS context is built on the first https call, once per client: an agent
-/// that never calls out over https never pays for the CA store. Calls may overlap; use the client
-/// on its executor's thread.
+/// SSL_CERT_DIR honoured through `system`) plus an optional extra CA file, and its name against the
+/// host (SNI sent for names). The TLS context is built on the first https call, once per client: an
+/// agent that never calls out over https never pays for the CA store. Calls may overlap; use the
+/// client on its executor's thread.
 class https_client {
 public:
     /// `ca_file`: PEM bundle trusted besides the system store; empty for none.

@@ -169,7 +169,8 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
                 app.container, *target, *target));
         }
     }
-    auto auth = registry_credentials(app, settings_.env);  // throws naming the missing variable, never a value
+    // Throws naming the missing variable, never a value.
+    auto auth = registry_credentials(app, settings_.env);
     auto secrets = co_await prepare_secrets(app, job, old);
     journal_.step(job.id, fmt::format("pulling {}{}", app.image,
                                       auth ? " (with the app's registry credentials)" : ""));
@@ -247,7 +248,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     std::string commit;
     if (app.build->git) {
         source_request request{app.build->context, *app.build->git, job.plan.commit};
-        source_revision revision = co_await sync_source(std::move(request), log, lookup_in(settings_.env));
+        source_revision revision =
+            co_await sync_source(std::move(request), log, lookup_in(settings_.env));
         commit = revision.commit;
     }
     build_request build{job.id, commit, build_log_limits{}, settings_.env};

@@ -68,10 +68,10 @@ notifier_options notifier_options_from_environment(const environment& env) {
         o.public_url = std::string(u);
     }
     o.attempts = read_count(env, "NOTIFY_ATTEMPTS", o.attempts, 1, 20);
-    o.first_retry = std::chrono::milliseconds(
-        read_count(env, "NOTIFY_RETRY_MS", static_cast<std::size_t>(o.first_retry.count()), 10, 600000));
-    o.timeout = std::chrono::milliseconds(
-        read_count(env, "NOTIFY_TIMEOUT_MS", static_cast<std::size_t>(o.timeout.count()), 100, 120000));
+    o.first_retry = std::chrono::milliseconds(read_count(
+        env, "NOTIFY_RETRY_MS", static_cast<std::size_t>(o.first_retry.count()), 10, 600000));
+    o.timeout = std::chrono::milliseconds(read_count(
+        env, "NOTIFY_TIMEOUT_MS", static_cast<std::size_t>(o.timeout.count()), 100, 120000));
     if (const char* ca_file = non_empty(env, "NOTIFY_CA_FILE")) {
         // Its PEM is parsed at the first https notification; a wrong path is caught here.
         if (!std::ifstream(ca_file)) {

@@ -61,7 +61,8 @@ secret_listing parse_secret_listing(std::string_view body) {
     }
     secret_listing out;
     add_secrets(*secrets, out, true);
-    if (const Value* imports = json_member(doc, "imports"); imports != nullptr && imports->IsArray()) {
+    if (const Value* imports = json_member(doc, "imports");
+        imports != nullptr && imports->IsArray()) {
         for (const auto& import : imports->GetArray()) {
             const Value* listed = import.IsObject() ? json_member(import, "secrets") : nullptr;
             if (listed == nullptr || !listed->IsArray()) {
@@ -82,7 +83,8 @@ access_token parse_access_token(std::string_view body) {
         throw secrets_error("the login answer has no accessToken");
     }
     access_token out{std::string(token->GetString(), token->GetStringLength()), {}};
-    if (const Value* expires = json_member(doc, "expiresIn"); expires != nullptr && expires->IsNumber()) {
+    if (const Value* expires = json_member(doc, "expiresIn");
+        expires != nullptr && expires->IsNumber()) {
         const double s = expires->GetDouble();
         if (s > 0 && s < 1e9) {
             out.expires_in = std::chrono::seconds(static_cast<long long>(s));

@@ -63,10 +63,10 @@ infisical_settings infisical_settings_from_environment(const environment& env) {
     s.ca_file = env_or(env, "INFISICAL_CA_FILE", "");
     s.system_ca = system_ca_store_from(env);
     using std::chrono::milliseconds;
-    s.sync_interval = duration_from_env(env, "INFISICAL_SYNC_INTERVAL_MINUTES", milliseconds(60'000),
-                                        "minutes", s.sync_interval);
-    s.cache_max_age = duration_from_env(env, "INFISICAL_CACHE_MAX_AGE_MINUTES", milliseconds(60'000),
-                                        "minutes", s.cache_max_age);
+    s.sync_interval = duration_from_env(env, "INFISICAL_SYNC_INTERVAL_MINUTES",
+                                        milliseconds(60'000), "minutes", s.sync_interval);
+    s.cache_max_age = duration_from_env(env, "INFISICAL_CACHE_MAX_AGE_MINUTES",
+                                        milliseconds(60'000), "minutes", s.cache_max_age);
     s.call_deadline = duration_from_env(env, "INFISICAL_TIMEOUT_SECONDS", milliseconds(1'000),
                                         "seconds", s.call_deadline);
     if (s.call_deadline.count() == 0) {

@@ -31,8 +31,8 @@ struct infisical_settings {
     }
 };
 
-/// Reads the variables above in `env`. Throws std::invalid_argument naming the variable when a value
-/// cannot be used (a number that is not one, a URL that is neither https:// nor loopback
+/// Reads the variables above in `env`. Throws std::invalid_argument naming the variable when a
+/// value cannot be used (a number that is not one, a URL that is neither https:// nor loopback
 /// http://, a client id without its secret).
 infisical_settings infisical_settings_from_environment(const environment& env);
 

@@ -207,7 +207,8 @@ TEST_CASE("recreate: pulls with the app's credentials from a registry that requi
     rig::web_app app("auth", web_dockerfile("v1"), {}, registry.address(), registry.cli_config());
     app.push_version(web_dockerfile("v2"));
     test::docker_ok({"rmi", app.image});  // the deploy must pull it, with credentials
-    const agent::environment wrong = test::env_of({{"DA_RC_REG_USER", test::auth_registry::username}, {"DA_RC_REG_PASS", "wrong-password"}});
+    const agent::environment wrong = test::env_of(
+        {{"DA_RC_REG_USER", test::auth_registry::username}, {"DA_RC_REG_PASS", "wrong-password"}});
     auto spec = app.spec();
     spec.registry_auth = agent::registry_auth_spec{"DA_RC_REG_USER", "DA_RC_REG_PASS"};
     rig::recording_journal refused;
@@ -215,8 +216,9 @@ TEST_CASE("recreate: pulls with the app's credentials from a registry that requi
     CHECK(refused.transcript().find("wrong-password") == std::string::npos);
     CHECK(app.get() == "v1\n");
 
-    const agent::environment right = test::env_of({{"DA_RC_REG_USER", test::auth_registry::username},
-                                    {"DA_RC_REG_PASS", test::auth_registry::password}});
+    const agent::environment right =
+        test::env_of({{"DA_RC_REG_USER", test::auth_registry::username},
+                      {"DA_RC_REG_PASS", test::auth_registry::password}});
     rig::recording_journal journal;
     auto result = rig::run_deploy(spec, journal, "", right);
     INFO(journal.transcript());

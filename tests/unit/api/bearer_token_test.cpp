@@ -298,7 +298,8 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(err.str().find("JWT_SECRET") != std::string::npos);
     }
     SECTION("set (with the trailing newline a file or heredoc leaves)") {
-        const agent::environment env = test::env_of({{"JWT_SECRET", "token-command-secret-of-32-bytes+\n"}});
+        const agent::environment env =
+            test::env_of({{"JWT_SECRET", "token-command-secret-of-32-bytes+\n"}});
         CHECK(run_token_command(env, seconds{7200}, out, err) == 0);
         const std::string text = out.str();
         REQUIRE(!text.empty());
@@ -320,11 +321,13 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(run_token_command(env, seconds{0}, out, err) == 2);
         CHECK(run_token_command(env, default_token_max_ttl + seconds{1}, out, err) == 2);
         CHECK(err.str().find("TOKEN_MAX_TTL") != std::string::npos);
-        const agent::environment hour = test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "1h"}});
+        const agent::environment hour =
+            test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "1h"}});
         CHECK(run_token_command(hour, seconds{3601}, out, err) == 2);
         CHECK(out.str().empty());
         CHECK(run_token_command(hour, seconds{3600}, out, err) == 0);
-        const agent::environment forever = test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "forever"}});
+        const agent::environment forever =
+            test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "forever"}});
         CHECK(run_token_command(forever, seconds{60}, out, err) == 2);
     }
     SECTION("a short JWT_SECRET, or one shared with a webhook, is refused") {
@@ -332,7 +335,8 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
                                 err) == 2);
         CHECK(err.str().find("at least 32") != std::string::npos);
         const std::string shared(40, 'w');
-        const agent::environment env = test::env_of({{"JWT_SECRET", shared}, {"WEBHOOK_SECRET", shared}});
+        const agent::environment env =
+            test::env_of({{"JWT_SECRET", shared}, {"WEBHOOK_SECRET", shared}});
         CHECK(run_token_command(env, seconds{60}, out, err) == 2);
         CHECK(err.str().find("same as WEBHOOK_SECRET") != std::string::npos);
         CHECK(err.str().find(shared) == std::string::npos);

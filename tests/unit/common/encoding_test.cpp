@@ -1,6 +1,6 @@
 // The one helper per encoding: base64 (both alphabets), hex, percent-encoding, JSON members.
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
+#include <catch2/catch.hpp>
 
 #include "common/base64url.hpp"
 #include "common/hex.hpp"

@@ -150,16 +150,19 @@ TEST_CASE("server options come from the environment", "[access]") {
                               Catch::StartsWith("MAX_CONNECTIONS:"));
         }
         {
-            CHECK_THROWS_WITH(server_options_from_environment({}, one("TRUSTED_PROXIES", "10.0.0.0/40")),
-                              Catch::StartsWith("TRUSTED_PROXIES:"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("TRUSTED_PROXIES", "10.0.0.0/40")),
+                Catch::StartsWith("TRUSTED_PROXIES:"));
         }
         {
-            CHECK_THROWS_WITH(server_options_from_environment({}, one("MAX_INFLIGHT_BODY_BYTES", "1000")),
-                              Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("MAX_INFLIGHT_BODY_BYTES", "1000")),
+                Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
         }
         {
-            CHECK_THROWS_WITH(server_options_from_environment({}, one("API_ALLOWED_CIDRS", "localhost")),
-                              Catch::StartsWith("API_ALLOWED_CIDRS:"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("API_ALLOWED_CIDRS", "localhost")),
+                Catch::StartsWith("API_ALLOWED_CIDRS:"));
         }
     }
 }

@@ -165,16 +165,16 @@ TEST_CASE("run_verify_signature reads files and the environment", "[intake]") {
     CHECK(contains(bad.str(), "no match"));
 
     std::ostringstream unset;
-    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, none, unset) ==
-          2);
+    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, none,
+                               unset) == 2);
     CHECK(contains(unset.str(), "unset or empty"));
     std::ostringstream scheme;
     CHECK(run_verify_signature({"gitlab", payload, docs_sig, "", secret_file}, none, scheme) == 2);
     std::ostringstream neither;
     CHECK(run_verify_signature({"github", payload, docs_sig, "", ""}, none, neither) == 2);
     std::ostringstream missing;
-    CHECK(run_verify_signature({"github", "/nonexistent/x", docs_sig, "", secret_file}, none, missing) ==
-          2);
+    CHECK(run_verify_signature({"github", "/nonexistent/x", docs_sig, "", secret_file}, none,
+                               missing) == 2);
 
     // A fixture delivery, as the user would check it.
     const std::string fixture_path =

@@ -38,7 +38,8 @@ TEST_CASE("notification settings are read from the environment", "[notify]") {
 TEST_CASE("a bad notification setting stops the start, without echoing a webhook's path",
           "[notify]") {
     {
-        const agent::environment env(vars{{"NOTIFY_URLS", "https://user:hunter2@hooks.example.com/T0/SECRET"}});
+        const agent::environment env(
+            vars{{"NOTIFY_URLS", "https://user:hunter2@hooks.example.com/T0/SECRET"}});
         try {
             agent::notify::notifier_options_from_environment(env);
             FAIL("no error");

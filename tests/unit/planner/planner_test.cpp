@@ -292,7 +292,8 @@ TEST_CASE("the auto-redeploy policy is read from the two variables", "[planner]"
     CHECK(*policy.apps == names{"app1", "app2", "app3"});
     CHECK_FALSE(parse_auto_redeploy_policy("true", "  ").apps);
 
-    auto from_env = auto_redeploy_policy_from_environment(test::env_of({{"INFISICAL_AUTO_REDEPLOY", "true"}, {"INFISICAL_AUTO_REDEPLOY_APPS", "web"}}));
+    auto from_env = auto_redeploy_policy_from_environment(test::env_of(
+        {{"INFISICAL_AUTO_REDEPLOY", "true"}, {"INFISICAL_AUTO_REDEPLOY_APPS", "web"}}));
     CHECK(from_env.enabled);
     CHECK(from_env.apps == std::optional<names>(names{"web"}));
     CHECK_FALSE(auto_redeploy_policy_from_environment(agent::environment()).enabled);
