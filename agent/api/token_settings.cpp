@@ -36,8 +36,8 @@ std::optional<std::chrono::seconds> parse_token_ttl(std::string_view text) {
     return std::chrono::seconds{n * unit};
 }
 
-std::chrono::seconds token_max_ttl_from_environment() {
-    const char* text = std::getenv("TOKEN_MAX_TTL");
+std::chrono::seconds token_max_ttl_from_environment(const environment& env) {
+    const char* text = env.get("TOKEN_MAX_TTL");
     if (text == nullptr || *text == '\0') {
         return default_token_max_ttl;
     }
@@ -67,17 +67,17 @@ std::string jwt_secret_problem(std::string_view jwt_secret,
     return {};
 }
 
-std::string jwt_secret_problem_in_environment(std::string_view jwt_secret,
+std::string jwt_secret_problem_in_environment(std::string_view jwt_secret, const environment& env,
                                               const std::vector<std::string>& extra_envs) {
     std::vector<std::string> names = {"WEBHOOK_SECRET", "INFISICAL_WEBHOOK_SECRET"};
-    for (const auto& env : extra_envs) {
-        if (std::find(names.begin(), names.end(), env) == names.end()) {
-            names.push_back(env);
+    for (const auto& name : extra_envs) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+            names.push_back(name);
         }
     }
     std::vector<std::pair<std::string, std::string>> secrets;
     for (const auto& name : names) {
-        if (auto secret = read_secret_from_env(name.c_str())) {
+        if (auto secret = read_secret_from_env(env, name.c_str())) {
             secrets.emplace_back(name, secret->value);
         }
     }

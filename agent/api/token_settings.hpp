@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/environment.hpp"
+
 // The rules a JWT_SECRET and a token's lifetime must follow, shared by `serve` and `token`.
 
 namespace agent {
@@ -19,9 +21,9 @@ inline constexpr std::size_t min_jwt_secret_bytes = 32;
 /// else (signs, fractions, spaces, combined units, zero).
 std::optional<std::chrono::seconds> parse_token_ttl(std::string_view text);
 
-/// TOKEN_MAX_TTL (a parse_token_ttl value; default_token_max_ttl when unset or empty). Throws
-/// std::invalid_argument naming the variable when it is not a lifetime.
-std::chrono::seconds token_max_ttl_from_environment();
+/// TOKEN_MAX_TTL in `env` (a parse_token_ttl value; default_token_max_ttl when unset or empty).
+/// Throws std::invalid_argument naming the variable when it is not a lifetime.
+std::chrono::seconds token_max_ttl_from_environment(const environment& env);
 
 /// Why `jwt_secret` must not sign tokens, or empty: shorter than min_jwt_secret_bytes, or the
 /// same as one of `webhook_secrets` (name → value; a webhook secret travels to GitHub or
@@ -30,8 +32,8 @@ std::string jwt_secret_problem(std::string_view jwt_secret,
                                const std::vector<std::pair<std::string, std::string>>& webhook_secrets);
 
 /// jwt_secret_problem with WEBHOOK_SECRET, INFISICAL_WEBHOOK_SECRET and the `extra_envs` (each
-/// app's secret_env) read from the environment as the server reads them.
-std::string jwt_secret_problem_in_environment(std::string_view jwt_secret,
+/// app's secret_env) read from `env` as the server reads them.
+std::string jwt_secret_problem_in_environment(std::string_view jwt_secret, const environment& env,
                                               const std::vector<std::string>& extra_envs = {});
 
 }  // namespace agent

@@ -1,6 +1,5 @@
 #include "cli/cli.hpp"
 
-#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -19,8 +18,8 @@ namespace agent {
 
 namespace {
 
-const char* env_or(const char* name, const char* fallback) {
-    const char* v = std::getenv(name);
+const char* env_or(const environment& env, const char* name, const char* fallback) {
+    const char* v = env.get(name);
     return (v != nullptr && *v != '\0') ? v : fallback;
 }
 
@@ -35,12 +34,12 @@ constexpr const char* description =
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
-    init_logging(env_or("LOG_LEVEL", "info"), env_or("LOG_FORMAT", "text"));
+int run_cli(const environment& env, int argc, char** argv) {
+    init_logging(env_or(env, "LOG_LEVEL", "info"), env_or(env, "LOG_FORMAT", "text"));
 
     agent_settings settings;
     try {
-        settings = settings_from_environment();
+        settings = settings_from_environment(env);
     } catch (const std::exception& e) {
         std::cerr << "deploy-agent: " << e.what() << "\n";
         return 2;
@@ -133,7 +132,7 @@ int run_cli(int argc, char** argv) {
                        : run_deploy_command(settings, deploy_app);
     }
     if (verify_cmd->parsed()) {
-        return run_verify_signature(verify, std::cout);
+        return run_verify_signature(verify, env, std::cout);
     }
     if (doctor->parsed()) {
         return run_doctor(settings, std::cout, doctor_topic);
@@ -148,7 +147,7 @@ int run_cli(int argc, char** argv) {
                       << ": expected seconds or a number with s, m, h or d (3600, 90m, 12h, 7d)\n";
             return 2;
         }
-        return run_token_command(*ttl, std::cout, std::cerr);
+        return run_token_command(env, *ttl, std::cout, std::cerr);
     }
     return 2;
 }

@@ -46,8 +46,8 @@ std::optional<manifest> load_for(const agent_settings& settings, const std::stri
     return m;
 }
 
-void quiet_log() {
-    if (std::getenv("LOG_LEVEL") == nullptr) {
+void quiet_log(const environment& env) {
+    if (env.get("LOG_LEVEL") == nullptr) {
         spdlog::set_level(spdlog::level::warn);  // the console journal already tells each step
     }
 }
@@ -79,12 +79,13 @@ int run_dry_run_command(const agent_settings& settings, const std::string& app) 
     if (!m) {
         return 2;
     }
-    quiet_log();
+    quiet_log(settings.env);
     net::io_context io;
     auto docker =
-        docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
+        docker_client::make_client(io.get_executor(), engine_options_from(settings.env));
     log_journal journal;
-    deploy_executor runner(*docker, journal);
+    deploy_executor runner(*docker, journal, nullptr,
+                           deploy_settings_from_environment(settings.env));
     auto result = net::co_spawn(io, runner.plan(*m->find(app)), net::use_future);
     io.run();
     try {
@@ -118,7 +119,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     }
     auto job = plan_manual(*m, manual_request{app, true, "cli"});
     job->trigger = "cli";
-    quiet_log();
+    quiet_log(settings.env);
     std::string holder;
     std::optional<owner_lock> lock;
     try {
@@ -140,7 +141,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
     std::int64_t id = 0;
     try {
         db = store::open(store_options{.data_dir = settings.data_dir});
-        recover_interrupted_recreates_now(*db, *db);
+        recover_interrupted_recreates_now(*db, *db, engine_options_from(settings.env));
         id = db->record_delivery(delivery_record{"", "cli", "deploy", "accepted",
                                                  "deploy-agent deploy " + app, unix_millis_now()},
                                  {*job})
@@ -152,19 +153,21 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
         std::cerr << "deploy-agent: not recorded in the history: " << e.what() << "\n";
     }
     auto docker =
-        docker_client::make_client(io.get_executor(), docker_client::options_from_environment());
+        docker_client::make_client(io.get_executor(), engine_options_from(settings.env));
     console_journal console;
     tee_journal journal(console, recorded.get());
     steady_clock_source time;
     std::unique_ptr<secrets_service> secrets;
     try {
-        secrets = make_secrets_service(io.get_executor(), infisical_settings_from_environment(),
+        secrets = make_secrets_service(io.get_executor(),
+                                       infisical_settings_from_environment(settings.env),
                                        *docker, time, settings.data_dir);
     } catch (const std::exception& e) {
         std::cerr << "deploy-agent: " << e.what() << "\n";
         return 1;
     }
-    deploy_executor runner(*docker, journal, secrets.get());
+    deploy_executor runner(*docker, journal, secrets.get(),
+                           deploy_settings_from_environment(settings.env));
     auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}),
                                 net::use_future);
     io.run();

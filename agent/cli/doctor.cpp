@@ -12,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/doctor_report.hpp"
+#include "engine/app_identity.hpp"
 #include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
@@ -79,16 +80,6 @@ std::string registry_of(const std::string& image) {
     return first.find_first_of(".:") != std::string::npos || first == "localhost" ? first : "";
 }
 
-std::optional<docker_client::registry_auth> auth_of(const app_spec& app) {
-    if (!app.registry_auth) {
-        return std::nullopt;
-    }
-    const char* user = std::getenv(app.registry_auth->username_env.c_str());
-    const char* pass = std::getenv(app.registry_auth->password_env.c_str());
-    return docker_client::registry_auth{user != nullptr ? user : "", pass != nullptr ? pass : "",
-                                        registry_of(app.image)};
-}
-
 net::awaitable<void> check_container(doctor::report& r, docker_api& docker, const app_spec& app) {
     const std::string subject = fmt::format("app {} container", app.name);
     auto info = co_await docker.inspect_container(app.container);
@@ -129,14 +120,20 @@ net::awaitable<void> check_service(doctor::report& r, docker_api& docker, const 
 }
 
 // A real login: the engine asks the registry for the image's manifest with these credentials.
-net::awaitable<void> check_registry(doctor::report& r, docker_api& docker, const app_spec& app) {
+net::awaitable<void> check_registry(doctor::report& r, docker_api& docker, const app_spec& app,
+                                    environment env) {
     const std::string subject = fmt::format("app {} registry", app.name);
-    auto auth = auth_of(app);
-    if (auth && (auth->username.empty() || auth->password.empty())) {
+    std::optional<docker_client::registry_auth> auth;
+    try {
+        auth = registry_credentials(app, env);
+    } catch (const std::runtime_error&) {
         r.fail(subject, fmt::format("{} or {} is not set", app.registry_auth->username_env,
                                     app.registry_auth->password_env),
                "set both variables (the registry user and a token with pull access)");
         co_return;
+    }
+    if (auth) {
+        auth->server_address = registry_of(app.image);
     }
     try {
         auto d = co_await docker.distribution_inspect(app.image, auth);
@@ -151,7 +148,8 @@ net::awaitable<void> check_registry(doctor::report& r, docker_api& docker, const
     }
 }
 
-net::awaitable<void> check_app(doctor::report& r, docker_api& docker, const app_spec& app) {
+net::awaitable<void> check_app(doctor::report& r, docker_api& docker, const app_spec& app,
+                               environment env) {
     try {
         if (app.service) {
             co_await check_service(r, docker, app);
@@ -159,7 +157,7 @@ net::awaitable<void> check_app(doctor::report& r, docker_api& docker, const app_
             co_await check_container(r, docker, app);
         }
         if (app.strategy == deploy_strategy::pull) {
-            co_await check_registry(r, docker, app);
+            co_await check_registry(r, docker, app, env);
         }
     } catch (const std::exception& e) {
         r.fail(fmt::format("app {}", app.name), e.what(), "see the engine's message");
@@ -183,7 +181,8 @@ net::awaitable<void> check_swarm(doctor::report& r, docker_api& docker, const ma
            "an app in the manifest is a Swarm service: run the agent against a manager");
 }
 
-net::awaitable<void> check_engine(doctor::report& r, docker_api& docker, const manifest* m) {
+net::awaitable<void> check_engine(doctor::report& r, docker_api& docker, const manifest* m,
+                                  environment env) {
     try {
         auto v = co_await docker.ping();
         r.ok("engine", fmt::format("Docker Engine {}, API {} (daemon {}, minimum {}; this agent "
@@ -202,7 +201,7 @@ net::awaitable<void> check_engine(doctor::report& r, docker_api& docker, const m
     }
     co_await check_swarm(r, docker, *m);
     for (const auto& app : m->apps) {
-        co_await check_app(r, docker, app);
+        co_await check_app(r, docker, app, env);
     }
 }
 
@@ -226,14 +225,14 @@ int run_doctor(const agent_settings& settings, std::ostream& out, const std::str
     doctor::report r(out);
     if (topic == "infisical") {
         if (const std::optional<manifest> m = check_manifest(r, settings.manifest_path)) {
-            doctor::check_infisical(r, *m);
+            doctor::check_infisical(r, *m, settings.env);
         }
         out << (r.failures() == 0 ? "doctor infisical: everything checked is in order\n"
                                   : fmt::format("doctor infisical: {} problem(s) to fix\n",
                                                 r.failures()));
         return r.failures() == 0 ? 0 : 1;
     }
-    const auto options = docker_client::options_from_environment();
+    const auto options = engine_options_from(settings.env);
     bool engine_reachable = true;
     if (options.host.starts_with("unix://")) {
         engine_reachable = doctor::check_socket(r, options.host.substr(7));
@@ -244,14 +243,15 @@ int run_doctor(const agent_settings& settings, std::ostream& out, const std::str
     if (engine_reachable) {
         net::io_context io;
         auto docker = docker_client::make_client(io.get_executor(), options);
-        auto done = net::co_spawn(io, check_engine(r, *docker, m ? &*m : nullptr), net::use_future);
+        auto done = net::co_spawn(io, check_engine(r, *docker, m ? &*m : nullptr, settings.env),
+                                  net::use_future);
         io.run();
         done.get();
     }
     if (m) {
-        doctor::check_build_contexts(r, *m);
-        doctor::check_secrets(r, *m);
-        doctor::check_infisical(r, *m);
+        doctor::check_build_contexts(r, *m, settings.env);
+        doctor::check_secrets(r, *m, settings.env);
+        doctor::check_infisical(r, *m, settings.env);
     }
     out << (r.failures() == 0 ? "doctor: everything checked is in order\n"
                               : fmt::format("doctor: {} problem(s) to fix\n", r.failures()));

@@ -83,15 +83,17 @@ git_result run_git(const std::string& dir, const std::vector<std::string>& args,
     return result;
 }
 
-void check_git(report& r, const std::string& subject, const build_spec& b) {
+void check_git(report& r, const std::string& subject, const build_spec& b,
+               const environment& agent_env) {
     std::error_code ec;
     if (!fs::exists(fs::path(b.context) / ".git", ec)) {
         r.fail(subject, fmt::format("{} is not a git checkout (no .git)", b.context),
                "mount the checkout itself (git clone on the host, then mount its directory)");
         return;
     }
-    const git_result url = run_git(b.context, {"remote", "get-url", b.git->remote},
-                                   git_environment(build_spec::git_spec{}, "", process_env()));
+    const git_result url =
+        run_git(b.context, {"remote", "get-url", b.git->remote},
+                git_environment(build_spec::git_spec{}, "", lookup_in(agent_env)));
     if (url.exit_code != 0) {
         r.fail(subject,
                fmt::format("the checkout has no remote '{}': {}", b.git->remote, url.summary),
@@ -113,7 +115,7 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
     }
     std::vector<std::string> env;
     try {
-        env = git_environment(*b.git, url.summary, process_env());
+        env = git_environment(*b.git, url.summary, lookup_in(agent_env));
     } catch (const std::runtime_error& e) {
         r.fail(subject, e.what(), "set the variable in the agent's environment (.env)");
         return;
@@ -136,7 +138,7 @@ void check_git(report& r, const std::string& subject, const build_spec& b) {
 
 }  // namespace
 
-void check_build_contexts(report& r, const manifest& m) {
+void check_build_contexts(report& r, const manifest& m, const environment& env) {
     for (const auto& app : m.apps) {
         if (app.strategy != deploy_strategy::build || !app.build) {
             continue;
@@ -155,7 +157,7 @@ void check_build_contexts(report& r, const manifest& m) {
             continue;
         }
         if (b.git) {
-            check_git(r, subject, b);
+            check_git(r, subject, b, env);
         } else {
             r.ok(subject, fmt::format("{} with {} (no git: built as it is on disk)", b.context,
                                       b.dockerfile));

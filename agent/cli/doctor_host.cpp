@@ -60,8 +60,9 @@ void explain_denied(report& r, const std::string& path, const struct stat& st) {
                        st.st_gid, st.st_gid, st.st_gid));
 }
 
-void check_one_secret(report& r, const std::string& name, const std::string& jwt) {
-    const char* raw = std::getenv(name.c_str());
+void check_one_secret(report& r, const environment& env, const std::string& name,
+                      const std::string& jwt) {
+    const char* raw = env.get(name);
     const configured_secret s = make_configured_secret(raw == nullptr ? "" : raw, name);
     const std::string subject = "secret " + name;
     bool fine = true;
@@ -122,8 +123,8 @@ bool check_socket(report& r, const std::string& path) {
     return true;
 }
 
-void check_secrets(report& r, const manifest& m) {
-    const char* jwt_raw = std::getenv("JWT_SECRET");
+void check_secrets(report& r, const manifest& m, const environment& env) {
+    const char* jwt_raw = env.get("JWT_SECRET");
     const std::string jwt =
         jwt_raw == nullptr ? "" : make_configured_secret(jwt_raw, "JWT_SECRET").value;
     std::set<std::string> github_names;
@@ -133,17 +134,17 @@ void check_secrets(report& r, const manifest& m) {
         }
     }
     for (const auto& name : github_names) {
-        const char* v = std::getenv(name.c_str());
+        const char* v = env.get(name);
         if (v == nullptr || *v == '\0') {
             r.fail("secret " + name, "is not set: GitHub deliveries for the apps that use it are "
                                      "answered 503 'not configured'",
                    "set it to the secret of the GitHub webhook (openssl rand -hex 32)");
             continue;
         }
-        check_one_secret(r, name, jwt);
+        check_one_secret(r, env, name, jwt);
     }
-    if (const char* v = std::getenv("INFISICAL_WEBHOOK_SECRET"); v != nullptr && *v != '\0') {
-        check_one_secret(r, "INFISICAL_WEBHOOK_SECRET", jwt);
+    if (const char* v = env.get("INFISICAL_WEBHOOK_SECRET"); v != nullptr && *v != '\0') {
+        check_one_secret(r, env, "INFISICAL_WEBHOOK_SECRET", jwt);
     } else {
         r.ok("secret INFISICAL_WEBHOOK_SECRET", "not set: Infisical deliveries are answered 503");
     }

@@ -5,8 +5,8 @@
 
 namespace agent::doctor {
 
-void check_infisical(report& r, const manifest& m) {
-    for (const auto& f : check_infisical_now(m).findings) {
+void check_infisical(report& r, const manifest& m, const environment& env) {
+    for (const auto& f : check_infisical_now(m, env).findings) {
         if (f.ok) {
             r.ok(f.subject, f.detail);
         } else {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/environment.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent::doctor {
@@ -33,15 +34,15 @@ private:
 bool check_socket(report& r, const std::string& path);
 
 /// WEBHOOK_SECRET (and every app's secret_env), INFISICAL_WEBHOOK_SECRET and JWT_SECRET.
-void check_secrets(report& r, const manifest& m);
+void check_secrets(report& r, const manifest& m, const environment& env);
 
 /// Each build app's context: a directory with its Dockerfile; with `git:`, a checkout whose
 /// remote answers `git ls-remote` within 15 s.
-void check_build_contexts(report& r, const manifest& m);
+void check_build_contexts(report& r, const manifest& m, const environment& env);
 
 /// Infisical authentication when INFISICAL_CLIENT_ID/INFISICAL_CLIENT_SECRET or INFISICAL_TOKEN
 /// is set or an app reads secrets from Infisical: logs in and reads each app's folder (key names
 /// and counts, never values); a key the manifest names that is missing there is a failure.
-void check_infisical(report& r, const manifest& m);
+void check_infisical(report& r, const manifest& m, const environment& env);
 
 }  // namespace agent::doctor

@@ -74,14 +74,14 @@ std::unique_ptr<store> open_history(const agent_settings& settings) {
 
 // JWT_SECRET and TOKEN_MAX_TTL for /api. False, with the reason logged, when the agent must not
 // start: a key that is short or shared with a webhook would let others mint tokens.
-bool read_api_settings(const manifest& m, api_services& api) {
+bool read_api_settings(const environment& env, const manifest& m, api_services& api) {
     try {
-        api.token_max_ttl = token_max_ttl_from_environment();
+        api.token_max_ttl = token_max_ttl_from_environment(env);
     } catch (const std::invalid_argument& e) {
         spdlog::critical("{}", e.what());
         return false;
     }
-    auto jwt = read_secret_from_env("JWT_SECRET");
+    auto jwt = read_secret_from_env(env, "JWT_SECRET");
     if (!jwt) {
         spdlog::warn("JWT_SECRET is not set: /api answers 503");
         return true;
@@ -92,7 +92,8 @@ bool read_api_settings(const manifest& m, api_services& api) {
             app_envs.push_back(app.github->secret_env);
         }
     }
-    if (auto problem = jwt_secret_problem_in_environment(jwt->value, app_envs); !problem.empty()) {
+    if (auto problem = jwt_secret_problem_in_environment(jwt->value, env, app_envs);
+        !problem.empty()) {
         spdlog::critical("{}; the agent does not start with it", problem);
         return false;
     }
@@ -104,28 +105,29 @@ bool read_api_settings(const manifest& m, api_services& api) {
 
 webhook_settings read_webhook_settings(const agent_settings& settings) {
     infisical_intake_options infisical;
-    infisical.allow_unsigned = env_flag("ALLOW_UNSIGNED_WEBHOOKS");
-    infisical.allow_untimed = env_flag("INFISICAL_ALLOW_UNTIMED");
+    infisical.allow_unsigned = env_flag(settings.env, "ALLOW_UNSIGNED_WEBHOOKS");
+    infisical.allow_untimed = env_flag(settings.env, "INFISICAL_ALLOW_UNTIMED");
     if (infisical.allow_untimed) {
         spdlog::warn("INFISICAL_ALLOW_UNTIMED=true: Infisical deliveries without a signed "
                      "timestamp are accepted (each is refused as a replay for {} s only)",
                      std::chrono::duration_cast<std::chrono::seconds>(infisical.window).count());
     }
     return webhook_settings{
-        .secrets = environment_secret_source(),
+        .secrets = environment_secret_source(settings.env),
         .github = {.allow_unsigned = infisical.allow_unsigned},
-        .infisical_secret = read_secret_from_env("INFISICAL_WEBHOOK_SECRET"),
+        .infisical_secret = read_secret_from_env(settings.env, "INFISICAL_WEBHOOK_SECRET"),
         .infisical = infisical,
-        .auto_redeploy = auto_redeploy_policy_from_environment(),
+        .auto_redeploy = auto_redeploy_policy_from_environment(settings.env),
         .refusals_per_second = settings.refusals_per_second,
     };
 }
 
 // NOTIFY_* and PUBLIC_URL (notifications), STATUS_PAGE and STATUS_ALLOWED_CIDRS (status page).
-bool read_outcome_settings(notify::notifier_options& notify, status::status_options& page) {
+bool read_outcome_settings(const environment& env, notify::notifier_options& notify,
+                           status::status_options& page) {
     try {
-        notify = notify::notifier_options_from_environment();
-        page = status::status_options_from_environment();
+        notify = notify::notifier_options_from_environment(env);
+        page = status::status_options_from_environment(env);
         return true;
     } catch (const std::invalid_argument& e) {
         spdlog::critical("{}", e.what());
@@ -139,7 +141,7 @@ std::optional<server_options> http_settings(const agent_settings& settings) {
     options.port = settings.port;
     options.metrics = &metrics::process_metrics();
     try {
-        options = server_options_from_environment(options);
+        options = server_options_from_environment(options, settings.env);
     } catch (const std::invalid_argument& e) {
         spdlog::critical("{}", e.what());
         return std::nullopt;
@@ -195,17 +197,18 @@ net::awaitable<http_response> ready_answer(const readiness* ready) {
 // Serves until SIGINT or SIGTERM, then lets a running deploy reach a safe point (the switch
 // finished or rolled back) within STOP_GRACE_SECONDS; queued deploys stay queued.
 void run_until_stopped(net::io_context& io, http_server& server, deploy_executor& runner,
-                       deploy_queue& queue) {
+                       deploy_queue& queue, const environment& env) {
     net::signal_set stop_signals(io, SIGINT, SIGTERM);
     stop_signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (!ec) {
             spdlog::info("signal {} received: stopping", signal);
             server.stop();
             runner.request_stop();
-            net::co_spawn(io,
-                          stop_at_safe_point([&queue] { return queue.running_apps(); },
-                                             stop_grace_from_environment(), [&io] { io.stop(); }),
-                          net::detached);
+            net::co_spawn(
+                io,
+                stop_at_safe_point([&queue] { return queue.running_apps(); },
+                                   stop_grace_from_environment(env), [&io] { io.stop(); }),
+                net::detached);
         }
     });
     io.run();
@@ -221,19 +224,20 @@ int run_serve(const agent_settings& settings) {
     auto http_options = db ? http_settings(settings) : std::nullopt;
     notify::notifier_options notify_options;
     status::status_options status_options;
-    if (!http_options || !read_outcome_settings(notify_options, status_options)) {
+    if (!http_options || !read_outcome_settings(settings.env, notify_options, status_options)) {
         return 1;
     }
     group_committer committer(*db);
     net::io_context io;
-    auto docker_options = docker_client::options_from_environment();
+    auto docker_options = engine_options_from(settings.env);
     docker_options.on_failure = [](std::string_view kind) {
         metrics::process_metrics().engine_errors.increment({std::string(kind)});
     };
     auto docker = docker_client::make_client(io.get_executor(), docker_options);
     notify::notifier announcer(
         io.get_executor(), committer,
-        notify::make_http_transport(io.get_executor(), notify_options.ca_file),
+        notify::make_http_transport(io.get_executor(), notify_options.ca_file,
+                                    notify_options.system_ca),
         [&manifests] { return manifests->current(); }, notify_options);
     // Each deployment that ends is announced with its record, once that record is durable.
     store_journal store_records(
@@ -244,7 +248,7 @@ int run_serve(const agent_settings& settings) {
     std::unique_ptr<secrets_service> secrets;
     infisical_settings infisical_config;
     try {
-        infisical_config = infisical_settings_from_environment();
+        infisical_config = infisical_settings_from_environment(settings.env);
         secrets = make_secrets_service(io.get_executor(), infisical_config, *docker, clock,
                                        settings.data_dir);
         log_secrets_setup(infisical_config);
@@ -252,7 +256,8 @@ int run_serve(const agent_settings& settings) {
         spdlog::critical("{}", e.what());
         return 1;
     }
-    deploy_executor runner(*docker, journal, secrets.get());
+    deploy_executor runner(*docker, journal, secrets.get(),
+                           deploy_settings_from_environment(settings.env));
     deploy_queue queue(
         io.get_executor(),
         [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
@@ -275,7 +280,7 @@ int run_serve(const agent_settings& settings) {
                            .accept = accept,
                            .docker = *docker,
                            .jwt_secret = std::nullopt};
-    if (!read_api_settings(*manifests->current(), api_setup)) {
+    if (!read_api_settings(settings.env, *manifests->current(), api_setup)) {
         return 1;
     }
     std::optional<status::status_routes> status_page;
@@ -335,7 +340,8 @@ int run_serve(const agent_settings& settings) {
                  DA_VERSION, settings.listen_address, port, settings.manifest_path,
                  manifests->current()->apps.size(), db->path());
     // Before any new work, and before recover(); each one is announced like any outcome.
-    for (const auto& ended : recover_interrupted_recreates_now(*db, *db)) {
+    for (const auto& ended :
+         recover_interrupted_recreates_now(*db, *db, engine_options_from(settings.env))) {
         announcer.deployment_finished(ended);
     }
     recover(*db, *db, queue);
@@ -346,7 +352,7 @@ int run_serve(const agent_settings& settings) {
     // Start-up (the manifest's parse, the store's migrations, recovery) leaves freed blocks that
     // glibc keeps below the top of its heap; the idle agent gives them back (about 0.35 MB).
     net::post(io, [] { malloc_trim(0); });
-    run_until_stopped(io, server, runner, queue);
+    run_until_stopped(io, server, runner, queue, settings.env);
     committer.stop();
     spdlog::info("stopped");
     return 0;

@@ -1,7 +1,6 @@
 #include "cli/settings.hpp"
 
 #include <charconv>
-#include <cstdlib>
 #include <stdexcept>
 
 #include "common/text.hpp"
@@ -30,46 +29,52 @@ unsigned parse_unsigned(std::string_view text, std::string_view what, unsigned m
     return value;
 }
 
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
+const char* non_empty(const environment& env, const char* name) {
+    const char* v = env.get(name);
     return (v != nullptr && *v != '\0') ? v : nullptr;
 }
 
 }  // namespace
 
-agent_settings settings_from_environment() {
+agent_settings settings_from_environment(const environment& env) {
     agent_settings s;
-    if (const char* v = env("MANIFEST_PATH")) {
+    s.env = env;
+    if (const char* v = non_empty(env, "MANIFEST_PATH")) {
         s.manifest_path = v;
     }
-    if (const char* v = env("LISTEN_ADDRESS")) {
+    if (const char* v = non_empty(env, "LISTEN_ADDRESS")) {
         s.listen_address = v;
     }
-    if (const char* v = env("PORT")) {
+    if (const char* v = non_empty(env, "PORT")) {
         s.port = parse_port(v, "PORT");
     }
-    if (const char* v = env("DATA_DIR")) {
+    if (const char* v = non_empty(env, "DATA_DIR")) {
         s.data_dir = v;
     }
-    if (const char* v = env("DEPLOY_DEBOUNCE_MS")) {
+    if (const char* v = non_empty(env, "DEPLOY_DEBOUNCE_MS")) {
         s.debounce_ms = parse_unsigned(v, "DEPLOY_DEBOUNCE_MS", 600000);
     }
-    if (const char* v = env("MAX_CONCURRENT_DEPLOYS")) {
+    if (const char* v = non_empty(env, "MAX_CONCURRENT_DEPLOYS")) {
         s.max_concurrent_deploys = parse_unsigned(v, "MAX_CONCURRENT_DEPLOYS", 64);
         if (s.max_concurrent_deploys == 0) {
             throw std::invalid_argument("MAX_CONCURRENT_DEPLOYS: must be at least 1");
         }
     }
-    if (const char* v = env("RETENTION_DAYS")) {
+    if (const char* v = non_empty(env, "RETENTION_DAYS")) {
         s.retention_days = parse_unsigned(v, "RETENTION_DAYS", 36500);
     }
-    if (const char* v = env("REFUSALS_LOGGED_PER_SECOND")) {
+    if (const char* v = non_empty(env, "REFUSALS_LOGGED_PER_SECOND")) {
         s.refusals_per_second = parse_unsigned(v, "REFUSALS_LOGGED_PER_SECOND", 1000000);
         if (s.refusals_per_second == 0) {
             throw std::invalid_argument("REFUSALS_LOGGED_PER_SECOND: must be at least 1");
         }
     }
     return s;
+}
+
+docker_client::client_options engine_options_from(const environment& env) {
+    return docker_client::options_from_variables(
+        [&env](std::string_view name) { return env.get(name); });
 }
 
 void apply_listen_flag(agent_settings& settings, const std::string& listen) {
@@ -88,8 +93,8 @@ void apply_listen_flag(agent_settings& settings, const std::string& listen) {
     settings.port = parse_port(std::string_view(listen).substr(colon + 1), "--listen");
 }
 
-bool env_flag(const char* name) {
-    const char* v = env(name);
+bool env_flag(const environment& env, const char* name) {
+    const char* v = non_empty(env, name);
     if (v == nullptr) {
         return false;
     }

@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "common/environment.hpp"
+#include "docker_client/client.hpp"
+
 namespace agent {
 
 /// Settings shared by the subcommands, from the environment (names kept from the replaced
@@ -18,16 +21,22 @@ struct agent_settings {
     /// connections) logged one by one per second, all together; the rest are counted and summed
     /// up (http/client_log_budget.hpp).
     unsigned refusals_per_second = 50;
+    /// The whole environment as read at start (cli/process_environment.hpp): the subcommands
+    /// read each stage's settings from it (its *_from_environment function).
+    environment env;
 };
 
-/// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR. Throws std::invalid_argument with
-/// a message naming the variable when a value cannot be used.
-agent_settings settings_from_environment();
+/// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR in `env`, and keeps `env`. Throws
+/// std::invalid_argument with a message naming the variable when a value cannot be used.
+agent_settings settings_from_environment(const environment& env);
+
+/// How to reach the engine: DOCKER_HOST, else DOCKER_SOCK_PATH, in `env`.
+docker_client::client_options engine_options_from(const environment& env);
 
 /// Applies `--listen HOST:PORT` (or `:PORT`, or `PORT`). Throws std::invalid_argument.
 void apply_listen_flag(agent_settings& settings, const std::string& listen);
 
-/// True for "1", "true", "yes", "on" (any case).
-bool env_flag(const char* name);
+/// True when variable `name` of `env` is "1", "true", "yes", "on" (any case).
+bool env_flag(const environment& env, const char* name);
 
 }  // namespace agent

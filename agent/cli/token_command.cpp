@@ -1,9 +1,9 @@
 #include "cli/token_command.hpp"
 
-#include <ctime>
 #include <string>
 
 #include "api/bearer_token.hpp"
+#include "common/iso8601.hpp"
 #include "intake/signature.hpp"
 
 namespace agent {
@@ -14,31 +14,23 @@ namespace {
 // the planner reserves for `deploy-agent deploy`.
 constexpr const char* token_subject = "operator";
 
-std::string utc_text(std::chrono::system_clock::time_point t) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-    return text;
-}
-
 }  // namespace
 
-int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream& err) {
-    auto secret = read_secret_from_env("JWT_SECRET");
+int run_token_command(const environment& env, std::chrono::seconds ttl, std::ostream& out,
+                      std::ostream& err) {
+    auto secret = read_secret_from_env(env, "JWT_SECRET");
     if (!secret) {
         err << "deploy-agent token: JWT_SECRET is not set (or empty): set it to the same value "
                "the server runs with\n";
         return 2;
     }
-    if (auto problem = jwt_secret_problem_in_environment(secret->value); !problem.empty()) {
+    if (auto problem = jwt_secret_problem_in_environment(secret->value, env); !problem.empty()) {
         err << "deploy-agent token: " << problem << "\n";
         return 2;
     }
     std::chrono::seconds max_ttl{};
     try {
-        max_ttl = token_max_ttl_from_environment();
+        max_ttl = token_max_ttl_from_environment(env);
     } catch (const std::invalid_argument& e) {
         err << "deploy-agent token: " << e.what() << "\n";
         return 2;
@@ -51,7 +43,7 @@ int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream&
     auto now = std::chrono::system_clock::now();
     out << issue_token(secret->value, token_subject, ttl, now) << "\n";
     err << "deploy-agent token: subject \"" << token_subject << "\", valid until "
-        << utc_text(now + ttl) << " (JWT_SECRET " << describe_secret(*secret) << ")\n";
+        << iso8601_utc_seconds(now + ttl) << " (JWT_SECRET " << describe_secret(*secret) << ")\n";
     return out.good() ? 0 : 1;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "api/token_settings.hpp"
+#include "common/environment.hpp"
 
 namespace agent {
 
@@ -17,6 +18,7 @@ inline constexpr std::chrono::seconds default_token_ttl{std::chrono::hours{1}};
 /// 2 with a message on `err` when JWT_SECRET is unset, empty, shorter than 32 bytes or the same
 /// as WEBHOOK_SECRET or INFISICAL_WEBHOOK_SECRET (the server would refuse to start with it),
 /// when TOKEN_MAX_TTL is not a lifetime, or when `ttl` is not in (0, TOKEN_MAX_TTL].
-int run_token_command(std::chrono::seconds ttl, std::ostream& out, std::ostream& err);
+int run_token_command(const environment& env, std::chrono::seconds ttl, std::ostream& out,
+                      std::ostream& err);
 
 }  // namespace agent

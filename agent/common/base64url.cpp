@@ -6,6 +6,42 @@ namespace {
 
 constexpr std::string_view alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view standard_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The two alphabets differ in their last two characters; padding is the standard's.
+std::string encode(std::string_view bytes, std::string_view digits, bool pad) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    auto at = [&](std::size_t k) {
+        return static_cast<unsigned>(static_cast<unsigned char>(bytes[k]));
+    };
+    for (; i + 3 <= bytes.size(); i += 3) {
+        unsigned v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
+        out.push_back(digits[(v >> 18) & 63]);
+        out.push_back(digits[(v >> 12) & 63]);
+        out.push_back(digits[(v >> 6) & 63]);
+        out.push_back(digits[v & 63]);
+    }
+    if (bytes.size() - i == 1) {
+        unsigned v = at(i) << 16;
+        out.push_back(digits[(v >> 18) & 63]);
+        out.push_back(digits[(v >> 12) & 63]);
+        if (pad) {
+            out += "==";
+        }
+    } else if (bytes.size() - i == 2) {
+        unsigned v = (at(i) << 16) | (at(i + 1) << 8);
+        out.push_back(digits[(v >> 18) & 63]);
+        out.push_back(digits[(v >> 12) & 63]);
+        out.push_back(digits[(v >> 6) & 63]);
+        if (pad) {
+            out += "=";
+        }
+    }
+    return out;
+}
 
 int sextet(char c) {
     if (c >= 'A' && c <= 'Z') {
@@ -29,30 +65,11 @@ int sextet(char c) {
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() * 4 + 2) / 3);
-    std::size_t i = 0;
-    auto at = [&](std::size_t k) {
-        return static_cast<unsigned>(static_cast<unsigned char>(bytes[k]));
-    };
-    for (; i + 3 <= bytes.size(); i += 3) {
-        unsigned v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
-        out.push_back(alphabet[(v >> 18) & 63]);
-        out.push_back(alphabet[(v >> 12) & 63]);
-        out.push_back(alphabet[(v >> 6) & 63]);
-        out.push_back(alphabet[v & 63]);
-    }
-    if (bytes.size() - i == 1) {
-        unsigned v = at(i) << 16;
-        out.push_back(alphabet[(v >> 18) & 63]);
-        out.push_back(alphabet[(v >> 12) & 63]);
-    } else if (bytes.size() - i == 2) {
-        unsigned v = (at(i) << 16) | (at(i + 1) << 8);
-        out.push_back(alphabet[(v >> 18) & 63]);
-        out.push_back(alphabet[(v >> 12) & 63]);
-        out.push_back(alphabet[(v >> 6) & 63]);
-    }
-    return out;
+    return encode(bytes, alphabet, false);
+}
+
+std::string base64_encode(std::string_view bytes) {
+    return encode(bytes, standard_alphabet, true);
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {

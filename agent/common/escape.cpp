@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/hex.hpp"
+
 namespace agent {
 
 namespace {
@@ -40,11 +42,9 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
     return n;
 }
 
-void append_hex(std::string& out, unsigned char c) {
-    static constexpr char hex[] = "0123456789abcdef";
+void append_escaped(std::string& out, unsigned char c) {
     out += "\\x";
-    out.push_back(hex[c >> 4]);
-    out.push_back(hex[c & 0xf]);
+    append_hex(out, c);
 }
 
 }  // namespace
@@ -60,12 +60,12 @@ std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
             break;
         }
         if (n == 0 || c < 0x20 || c == 0x7f || c == '\\') {
-            append_hex(out, c);
+            append_escaped(out, c);
             ++i;
         } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
             // C1 controls (U+0080..U+009F) can move a terminal's cursor as well.
-            append_hex(out, c);
-            append_hex(out, static_cast<unsigned char>(text[i + 1]));
+            append_escaped(out, c);
+            append_escaped(out, static_cast<unsigned char>(text[i + 1]));
             i += 2;
         } else {
             out.append(text.substr(i, n));

@@ -132,14 +132,13 @@ bool has_hashed_certificates(const char* dir) {
 // SSL_CERT_DIR or the default directory), except that the default bundle file is read only when
 // no hashed directory exists: reading it parses every CA (about 140 on Debian, a megabyte of
 // resident memory) where the directory loads just the one a handshake needs.
-void trust_system_store(X509_STORE* store) {
-    if (const char* file = std::getenv(X509_get_default_cert_file_env())) {
-        X509_STORE_load_file(store, file);
+void trust_system_store(X509_STORE* store, const system_ca_store& system) {
+    if (system.cert_file) {
+        X509_STORE_load_file(store, system.cert_file->c_str());
     }
-    const char* env_dir = std::getenv(X509_get_default_cert_dir_env());
-    const char* dir = env_dir != nullptr ? env_dir : X509_get_default_cert_dir();
+    const char* dir = system.cert_dir ? system.cert_dir->c_str() : X509_get_default_cert_dir();
     X509_STORE_load_path(store, dir);
-    if (std::getenv(X509_get_default_cert_file_env()) == nullptr && !has_hashed_certificates(dir)) {
+    if (!system.cert_file && !has_hashed_certificates(dir)) {
         X509_STORE_load_file(store, X509_get_default_cert_file());
     }
     ERR_clear_error();  // a missing file or directory is not an error: the other may do
@@ -169,8 +168,20 @@ struct https_client::tls_state {
     ssl::context context{ssl::context::tls_client};
 };
 
-https_client::https_client(net::any_io_executor executor, std::string ca_file)
-    : executor_(std::move(executor)), ca_file_(std::move(ca_file)) {}
+system_ca_store system_ca_store_from(const environment& env) {
+    system_ca_store s;
+    if (const char* file = env.get(X509_get_default_cert_file_env())) {
+        s.cert_file = file;
+    }
+    if (const char* dir = env.get(X509_get_default_cert_dir_env())) {
+        s.cert_dir = dir;
+    }
+    return s;
+}
+
+https_client::https_client(net::any_io_executor executor, std::string ca_file,
+                           system_ca_store system)
+    : executor_(std::move(executor)), ca_file_(std::move(ca_file)), system_(std::move(system)) {}
 
 https_client::~https_client() = default;
 
@@ -187,7 +198,7 @@ https_client::tls_state& https_client::tls() {
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     ctx.set_verify_mode(ssl::verify_peer);
-    trust_system_store(SSL_CTX_get_cert_store(ctx.native_handle()));
+    trust_system_store(SSL_CTX_get_cert_store(ctx.native_handle()), system_);
     if (!ca_file_.empty()) {
         beast::error_code ec;
         ctx.load_verify_file(ca_file_, ec);

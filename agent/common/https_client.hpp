@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -10,6 +11,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+
+#include "common/environment.hpp"
 
 namespace agent {
 
@@ -65,16 +68,27 @@ private:
     unsigned status_;
 };
 
+/// Where OpenSSL's default CA store is, as its variables say (SSL_CERT_FILE, SSL_CERT_DIR; each
+/// nullopt when unset): read where the program is assembled and passed down with each client.
+struct system_ca_store {
+    std::optional<std::string> cert_file;
+    std::optional<std::string> cert_dir;
+};
+
+/// SSL_CERT_FILE and SSL_CERT_DIR (OpenSSL's names for them) in `env`.
+system_ca_store system_ca_store_from(const environment& env);
+
 /// The agent's one client for outbound HTTP(S): one connection per call, TLS 1.2 or later, the
-/// peer's certificate checked against the system CA store (OpenSSL's defaults, so SSL_CERT_FILE /
-/// SSL_CERT_DIR are honoured) plus an optional extra CA file, and its name against the host (SNI
-/// sent for names). The TLS context is built on the first https call, once per client: an agent
-/// that never calls out over https never pays for the CA store. Calls may overlap; use the client
-/// on its executor's thread.
+/// peer's certificate checked against the system CA store (OpenSSL's defaults, with SSL_CERT_FILE /
+/// SSL_CERT_DIR honoured through `system`) plus an optional extra CA file, and its name against the
+/// host (SNI sent for names). The TLS context is built on the first https call, once per client: an
+/// agent that never calls out over https never pays for the CA store. Calls may overlap; use the
+/// client on its executor's thread.
 class https_client {
 public:
     /// `ca_file`: PEM bundle trusted besides the system store; empty for none.
-    https_client(boost::asio::any_io_executor executor, std::string ca_file);
+    https_client(boost::asio::any_io_executor executor, std::string ca_file,
+                 system_ca_store system);
     ~https_client();
     https_client(const https_client&) = delete;
     https_client& operator=(const https_client&) = delete;
@@ -92,6 +106,7 @@ private:
 
     boost::asio::any_io_executor executor_;
     std::string ca_file_;
+    system_ca_store system_;
     std::unique_ptr<tls_state> tls_;
 };
 

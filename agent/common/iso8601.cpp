@@ -82,6 +82,16 @@ std::int64_t unix_millis(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
+std::int64_t unix_millis_now() {
+    return unix_millis(std::chrono::system_clock::now());
+}
+
+std::string iso8601_utc_seconds(std::chrono::system_clock::time_point t) {
+    std::string text = iso8601_utc_millis(std::chrono::floor<std::chrono::seconds>(t));
+    text.erase(text.size() - 5, 4);  // ".000" of "….000Z"
+    return text;
+}
+
 std::optional<std::chrono::sys_time<milliseconds>> parse_iso8601(std::string_view s) {
     using namespace std::chrono;
     const auto year = digits_at(s, 0, 4);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/hex.hpp"
+
 namespace agent {
 
 namespace {
@@ -67,6 +69,25 @@ std::optional<url_parts> split_url(std::string_view rest, std::string* problem) 
     }
     out.host = std::string(host);
     out.port = std::string(port);
+    return out;
+}
+
+std::string percent_encode(std::string_view text, bool space_as_plus) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                                c == '~';
+        if (unreserved) {
+            out.push_back(c);
+        } else if (c == ' ' && space_as_plus) {
+            out.push_back('+');
+        } else {
+            out.push_back('%');
+            append_hex(out, static_cast<unsigned char>(c), true);
+        }
+    }
     return out;
 }
 

@@ -19,6 +19,11 @@ struct url_parts {
 /// the path holds a space or a control character (it would break the request line).
 std::optional<url_parts> split_url(std::string_view after_scheme, std::string* problem);
 
+/// RFC 3986 percent-encoding of every byte but the unreserved characters (A-Z a-z 0-9 - . _ ~),
+/// for query values; with `space_as_plus`, a space becomes '+' (application/x-www-form-urlencoded
+/// as Python's quote_plus writes it).
+std::string percent_encode(std::string_view text, bool space_as_plus = false);
+
 /// localhost, ::1 or 127.0.0.0/8: the only hosts plain http is spoken to (test servers, a local
 /// ntfy).
 bool is_loopback_host(std::string_view host);

@@ -1,6 +1,5 @@
 #include "deploy/build_step.hpp"
 
-#include <cstdlib>
 #include <exception>
 #include <stdexcept>
 #include <variant>
@@ -11,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "engine/app_identity.hpp"
 #include "manifest/syntax.hpp"
 
 namespace agent {
@@ -45,15 +45,6 @@ net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
     co_await timer.async_wait(net::use_awaitable);
 }
 
-std::string env_value(const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr || *v == '\0') {
-        throw std::runtime_error("registry_auth: the environment variable " + name +
-                                 " is not set or empty");
-    }
-    return v;
-}
-
 docker_client::build_options options_for(const app_spec& app, const build_request& request) {
     const build_spec& b = *app.build;
     docker_client::build_options o;
@@ -71,7 +62,7 @@ docker_client::build_options options_for(const app_spec& app, const build_reques
     if (!request.commit.empty()) {
         o.labels.emplace("io.deploy-agent.commit", request.commit);
     }
-    if (auto auth = registry_auth_for(app, app.image)) {
+    if (auto auth = registry_credentials(app, request.env)) {
         o.registry_auths.push_back(std::move(*auth));
     }
     return o;
@@ -95,34 +86,6 @@ void bounded_build_log::finish() {
     if (seen_ > limits_.max_lines) {
         sink_(fmt::format("… {} more build output lines not recorded", seen_ - limits_.max_lines));
     }
-}
-
-namespace {
-
-// The registry host of an image reference as Docker reads it ("registry.example.com:5000"),
-// "docker.io" when the first component is not a host.
-std::string image_registry(std::string_view image) {
-    auto slash = image.find('/');
-    if (slash == std::string_view::npos) {
-        return "docker.io";
-    }
-    auto first = image.substr(0, slash);
-    if (first == "localhost" || first.find_first_of(".:") != std::string_view::npos) {
-        return std::string(first);
-    }
-    return "docker.io";
-}
-
-}  // namespace
-
-std::optional<docker_client::registry_auth> registry_auth_for(const app_spec& app,
-                                                              std::string_view image) {
-    if (!app.registry_auth) {
-        return std::nullopt;
-    }
-    return docker_client::registry_auth{env_value(app.registry_auth->username_env),
-                                        env_value(app.registry_auth->password_env),
-                                        image_registry(image)};
 }
 
 net::awaitable<std::string> build_app_image(docker_client::docker_api& docker,

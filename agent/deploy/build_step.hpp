@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "common/environment.hpp"
 #include "docker_client/docker_api.hpp"
 #include "manifest/manifest.hpp"
 
@@ -47,6 +48,7 @@ struct build_request {
     std::int64_t deployment_id = 0;
     std::string commit;  ///< recorded as a label; may be empty (no git section)
     build_log_limits limits;
+    environment env;  ///< where the variables of app.registry_auth are read
 };
 
 /// `POST /build` of the app's build section: the context as a tar stream (its .dockerignore
@@ -59,10 +61,5 @@ struct build_request {
 net::awaitable<std::string> build_app_image(docker_client::docker_api& docker,
                                             const app_spec& app, build_request request,
                                             step_sink step);
-
-/// app.registry_auth read from the environment, for `image`'s registry; nullopt when the app
-/// has none. Throws std::runtime_error naming a variable that is unset.
-std::optional<docker_client::registry_auth> registry_auth_for(const app_spec& app,
-                                                              std::string_view image);
 
 }  // namespace agent

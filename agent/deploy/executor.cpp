@@ -14,6 +14,11 @@
 
 namespace agent {
 
+deploy_settings deploy_settings_from_environment(const environment& env) {
+    const char* pause = env.get("DA_TEST_PAUSE_BEFORE_STEP");
+    return deploy_settings{env, pause != nullptr ? pause : ""};
+}
+
 std::string short_id(std::string_view id) {
     if (id.starts_with("sha256:")) {
         id.remove_prefix(7);
@@ -62,7 +67,7 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     try {
         if (app.service) {
             co_return co_await update_swarm_service(docker_, journal_, app, job.id,
-                                                    job.plan.force);
+                                                    job.plan.force, settings_.env);
         }
         switch (app.strategy) {
             case deploy_strategy::restart:
@@ -139,7 +144,7 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
     journal_.step(job.id, fmt::format("restarting container {} ({})", app.container,
                                       short_id(old.id)));
     co_await docker_.restart_container(old.id, {});
-    recreate_context context{docker_, journal_, stopping_};
+    recreate_context context{docker_, journal_, stopping_, settings_.pause_before_step};
     std::string problem = co_await wait_healthy(context, app.health, job.id, old.id);
     if (!problem.empty()) {
         journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
@@ -164,7 +169,8 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
                 app.container, *target, *target));
         }
     }
-    auto auth = registry_credentials(app);  // throws naming the missing variable, never a value
+    // Throws naming the missing variable, never a value.
+    auto auth = registry_credentials(app, settings_.env);
     auto secrets = co_await prepare_secrets(app, job, old);
     journal_.step(job.id, fmt::format("pulling {}{}", app.image,
                                       auth ? " (with the app's registry credentials)" : ""));
@@ -226,7 +232,7 @@ net::awaitable<deploy_result> deploy_executor::recreate_from(
                        agent_labels(app, job.id), {}, {}};
     add_secrets(inputs, secrets, old);
     recreate_plan plan{app, job, std::move(old), std::move(image), build_container_spec(inputs)};
-    recreate_context context{docker_, journal_, stopping_};
+    recreate_context context{docker_, journal_, stopping_, settings_.pause_before_step};
     deploy_result result = co_await run_recreate(context, std::move(plan));
     co_return result;
 }
@@ -242,10 +248,11 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
     std::string commit;
     if (app.build->git) {
         source_request request{app.build->context, *app.build->git, job.plan.commit};
-        source_revision revision = co_await sync_source(std::move(request), log);
+        source_revision revision =
+            co_await sync_source(std::move(request), log, lookup_in(settings_.env));
         commit = revision.commit;
     }
-    build_request build{job.id, commit, build_log_limits{}};
+    build_request build{job.id, commit, build_log_limits{}, settings_.env};
     std::string image_id = co_await build_app_image(docker_, app, std::move(build), log);
     auto image = co_await docker_.inspect_image(image_id);
     if (!image) {

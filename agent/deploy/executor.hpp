@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
+#include "common/environment.hpp"
 #include "deploy/container_spec.hpp"
 #include "deploy/journal.hpp"
 #include "docker_client/docker_api.hpp"
@@ -34,6 +36,18 @@ struct deploy_plan {
     std::string note;                  ///< why there is no diff, when there is none
 };
 
+/// What the deploy stage takes from the environment, read where the program is assembled.
+struct deploy_settings {
+    /// The variables app.registry_auth and build.git.token_env name, and what a git child
+    /// inherits (PATH, HOME, proxies: source/git_env.hpp).
+    environment env;
+    /// DA_TEST_PAUSE_BEFORE_STEP: the kill -9 tests hold a deploy before this recreate step.
+    std::string pause_before_step;
+};
+
+/// `env` kept whole, and DA_TEST_PAUSE_BEFORE_STEP.
+deploy_settings deploy_settings_from_environment(const environment& env);
+
 /// Runs one deployment of one app against the engine: restart, or pull and recreate (health
 /// gated, with one guarded rollback: docs/recreate.md). Reports every step and the outcome to
 /// the journal; never throws for engine failures (they become `failed` or `rolled_back` with
@@ -43,8 +57,8 @@ class deploy_executor {
 public:
     /// `secrets` may be null: apps with `secrets.infisical` then fail with that reason.
     deploy_executor(docker_client::docker_api& docker, deployment_journal& journal,
-                    secrets_service* secrets = nullptr)
-        : docker_(docker), journal_(journal), secrets_(secrets) {}
+                    secrets_service* secrets = nullptr, deploy_settings settings = {})
+        : docker_(docker), journal_(journal), secrets_(secrets), settings_(std::move(settings)) {}
 
     net::awaitable<deploy_result> run(app_spec app, deploy_job job);
     /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
@@ -79,6 +93,7 @@ private:
     docker_client::docker_api& docker_;
     deployment_journal& journal_;
     secrets_service* secrets_;
+    deploy_settings settings_;
     bool stopping_ = false;
 };
 

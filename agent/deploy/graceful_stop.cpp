@@ -12,8 +12,8 @@
 
 namespace agent {
 
-std::chrono::seconds stop_grace_from_environment() {
-    const char* text = std::getenv("STOP_GRACE_SECONDS");
+std::chrono::seconds stop_grace_from_environment(const environment& env) {
+    const char* text = env.get("STOP_GRACE_SECONDS");
     if (text == nullptr || *text == '\0') {
         return std::chrono::seconds(8);
     }

@@ -111,14 +111,13 @@ net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
     co_return handled;
 }
 
-std::vector<deployment_record> recover_interrupted_recreates_now(recreate_log& recreates,
-                                                                 deployment_history& history) {
+std::vector<deployment_record> recover_interrupted_recreates_now(
+    recreate_log& recreates, deployment_history& history, docker_client::client_options engine) {
     if (recreates.interrupted_recreates().empty()) {
         return {};
     }
     net::io_context io;
-    auto docker = docker_client::make_client(io.get_executor(),
-                                             docker_client::options_from_environment());
+    auto docker = docker_client::make_client(io.get_executor(), std::move(engine));
     auto result = net::co_spawn(io, recover_interrupted_recreates(*docker, recreates, history),
                                 net::use_future);
     io.run();

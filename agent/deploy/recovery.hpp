@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "docker_client/client.hpp"
 #include "docker_client/docker_api.hpp"
 #include "store/deployment_history.hpp"
 #include "store/recreate_log.hpp"
@@ -24,9 +25,9 @@ namespace net = boost::asio;
 net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
     docker_client::docker_api& docker, recreate_log& recreates, deployment_history& history);
 
-/// recover_interrupted_recreates() on its own event loop and engine connection (blocking).
-/// Engine failures are logged; the deployments are then left for mark_interrupted.
-std::vector<deployment_record> recover_interrupted_recreates_now(recreate_log& recreates,
-                                                                 deployment_history& history);
+/// recover_interrupted_recreates() on its own event loop and engine connection (`engine`),
+/// blocking. Engine failures are logged; the deployments are then left for mark_interrupted.
+std::vector<deployment_record> recover_interrupted_recreates_now(
+    recreate_log& recreates, deployment_history& history, docker_client::client_options engine);
 
 }  // namespace agent

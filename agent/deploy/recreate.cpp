@@ -18,9 +18,8 @@ namespace {
 
 // Test seam (kill -9 tests): DA_TEST_PAUSE_BEFORE_STEP=<step> holds the deploy just before that
 // step, after its record is on disk, so that a test can kill the agent there.
-net::awaitable<void> pause_for_tests(std::string_view step) {
-    const char* wanted = std::getenv("DA_TEST_PAUSE_BEFORE_STEP");
-    if (wanted == nullptr || step != wanted) {
+net::awaitable<void> pause_for_tests(std::string wanted, std::string_view step) {
+    if (wanted.empty() || step != wanted) {
         co_return;
     }
     spdlog::warn("DA_TEST_PAUSE_BEFORE_STEP: pausing before step '{}' for 10 minutes", step);
@@ -42,7 +41,7 @@ struct sequence {
         progress.step = step;
         progress.new_id = new_id;
         co_await ctx.journal.recreate_step(progress);
-        co_await pause_for_tests(step);
+        co_await pause_for_tests(ctx.pause_before_step, step);
     }
 };
 

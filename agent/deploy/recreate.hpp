@@ -25,6 +25,8 @@ struct recreate_context {
     docker_client::docker_api& docker;
     deployment_journal& journal;
     const bool& stopping;
+    /// DA_TEST_PAUSE_BEFORE_STEP (deploy_settings): the step to hold before, or "".
+    std::string pause_before_step;
 };
 
 /// Name of the old container while it is parked aside: `<name>-parked-<deployment id>`.

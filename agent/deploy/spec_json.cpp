@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/json_member.hpp"
 #include "deploy/container_spec.hpp"
 
 namespace agent::spec_detail {
@@ -17,14 +18,8 @@ rapidjson::Document parse_object(const std::string& text, std::string_view what)
 }
 
 const Value* member(const Value& object, const char* key) {
-    if (!object.IsObject()) {
-        return nullptr;
-    }
-    auto it = object.FindMember(key);
-    if (it == object.MemberEnd() || it->value.IsNull()) {
-        return nullptr;
-    }
-    return &it->value;
+    const Value* v = json_member(object, key);
+    return v != nullptr && !v->IsNull() ? v : nullptr;
 }
 
 const Value& config_of(const Value& doc) {

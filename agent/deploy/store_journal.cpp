@@ -11,12 +11,6 @@
 
 namespace agent {
 
-std::int64_t unix_millis_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 namespace {
 
 deployment_state to_state(deploy_result r) {

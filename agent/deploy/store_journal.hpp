@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "common/iso8601.hpp"  // unix_millis_now, the store's time unit
 #include "deploy/journal.hpp"
 #include "store/group_commit.hpp"
 
@@ -42,8 +43,5 @@ class store_journal final : public deployment_journal {
     ended_observer on_ended_;
     log_journal log_;
 };
-
-/// Milliseconds since the Unix epoch, the store's time unit.
-std::int64_t unix_millis_now();
 
 }  // namespace agent

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "engine/app_identity.hpp"
 #include "deploy/build_step.hpp"
 #include "docker_client/error.hpp"
 
@@ -113,7 +114,8 @@ net::awaitable<followed> follow_update(dc::docker_api& docker, deployment_journa
 // The update to send; an empty service field means there is nothing to do.
 net::awaitable<dc::service_update> plan_update(dc::docker_api& docker, deployment_journal& journal,
                                                const app_spec& app, std::int64_t id, bool force,
-                                               const dc::service_info& before) {
+                                               const dc::service_info& before,
+                                               environment env) {
     dc::service_update update{before.id, before.version, before.spec_json, "", false, std::nullopt};
     if (app.strategy == deploy_strategy::restart) {
         update.force = true;
@@ -121,7 +123,7 @@ net::awaitable<dc::service_update> plan_update(dc::docker_api& docker, deploymen
                                      before.force_update, before.force_update + 1));
         co_return update;
     }
-    update.auth = registry_auth_for(app, app.image);
+    update.auth = registry_credentials(app, env);
     auto remote = co_await docker.distribution_inspect(app.image, update.auth);
     update.image = app.image + "@" + remote.digest;
     if (update.image == before.image && without_digest(before.image) == app.image) {
@@ -181,10 +183,11 @@ net::awaitable<std::string> swarm_problem(dc::docker_api& docker, std::shared_pt
 net::awaitable<deploy_result> update_swarm_service(dc::docker_api& docker,
                                                    deployment_journal& journal,
                                                    const app_spec& app, std::int64_t id,
-                                                   bool force, swarm_follow follow) {
+                                                   bool force, environment env,
+                                                   swarm_follow follow) {
     dc::service_info before = co_await existing_service(docker, app);
     journal.started(id, app.name, before.image);
-    dc::service_update update = co_await plan_update(docker, journal, app, id, force, before);
+    dc::service_update update = co_await plan_update(docker, journal, app, id, force, before, env);
     if (update.service.empty()) {
         journal.finished(id, app.name, deploy_result::succeeded, before.image, "");
         co_return deploy_result::succeeded;

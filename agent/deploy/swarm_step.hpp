@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "common/environment.hpp"
 #include "deploy/journal.hpp"
 #include "docker_client/docker_api.hpp"
 #include "manifest/manifest.hpp"
@@ -41,15 +42,15 @@ struct swarm_follow {
 
 /// The `service` strategy: updates app.service to app.image pinned by its registry digest
 /// (strategy pull), or bumps ForceUpdate (strategy restart, or a forced deploy of an unchanged
-/// digest), forwarding app.registry_auth, and follows UpdateStatus until Swarm reports
-/// completed (→ succeeded), rollback_completed (→ rolled_back), paused or rollback_paused
-/// (→ failed). Reports steps and the outcome to `journal` under `deployment_id`; throws
-/// std::exception for failures before the update was sent (missing service, registry errors),
-/// which the executor records as failed.
+/// digest), forwarding app.registry_auth (its variables read in `env`), and follows UpdateStatus
+/// until Swarm reports completed (→ succeeded), rollback_completed (→ rolled_back), paused or
+/// rollback_paused (→ failed). Reports steps and the outcome to `journal` under `deployment_id`;
+/// throws std::exception for failures before the update was sent (missing service, registry
+/// errors), which the executor records as failed.
 net::awaitable<deploy_result> update_swarm_service(docker_client::docker_api& docker,
                                                    deployment_journal& journal,
                                                    const app_spec& app,
                                                    std::int64_t deployment_id, bool force,
-                                                   swarm_follow follow = {});
+                                                   environment env, swarm_follow follow = {});
 
 }  // namespace agent

@@ -1,7 +1,6 @@
 #include "engine/app_identity.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <stdexcept>
 
 namespace agent {
@@ -64,15 +63,16 @@ std::string registry_host(const std::string& reference) {
     return "docker.io";
 }
 
-std::optional<docker_client::registry_auth> registry_credentials(const app_spec& app) {
+std::optional<docker_client::registry_auth> registry_credentials(const app_spec& app,
+                                                                 const environment& env) {
     if (!app.registry_auth) {
         return std::nullopt;
     }
     auto read = [&](const std::string& name) {
-        const char* value = std::getenv(name.c_str());
-        if (value == nullptr) {
+        const char* value = env.get(name);
+        if (value == nullptr || *value == '\0') {
             throw std::runtime_error("app " + app.name + ": registry_auth names the variable " +
-                                     name + ", which is not set");
+                                     name + ", which is not set or empty");
         }
         return std::string(value);
     };

@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "common/environment.hpp"
 #include "docker_client/docker_api.hpp"
 #include "docker_client/types.hpp"
 #include "manifest/manifest.hpp"
@@ -31,9 +32,11 @@ std::map<std::string, std::string> agent_labels(const app_spec& app, std::int64_
 /// The registry host of `reference` ("docker.io" when it names none).
 std::string registry_host(const std::string& reference);
 
-/// The app's registry credentials from the variables `registry_auth` names, for the registry
-/// of its image; nullopt without `registry_auth`. Throws std::runtime_error naming the unset
-/// variable (never a value).
-std::optional<docker_client::registry_auth> registry_credentials(const app_spec& app);
+/// The app's registry credentials: the values in `env` of the variables `registry_auth` names,
+/// for the registry of its image; nullopt without `registry_auth`. The one reader of those
+/// variables (pull, build, service update, doctor). Throws std::runtime_error naming a variable
+/// that is unset or empty (never a value).
+std::optional<docker_client::registry_auth> registry_credentials(const app_spec& app,
+                                                                 const environment& env);
 
 }  // namespace agent

@@ -9,8 +9,8 @@ namespace agent {
 
 namespace {
 
-std::optional<std::string> env(const char* name) {
-    const char* v = std::getenv(name);
+std::optional<std::string> non_empty(const environment& env, const char* name) {
+    const char* v = env.get(name);
     if (v == nullptr || *v == '\0') {
         return std::nullopt;
     }
@@ -25,8 +25,9 @@ cidr_list cidrs_from(const char* name, const std::string& text) {
     }
 }
 
-void add_rule(server_options& o, const char* name, std::vector<std::string> paths) {
-    if (auto text = env(name)) {
+void add_rule(server_options& o, const environment& env, const char* name,
+              std::vector<std::string> paths) {
+    if (auto text = non_empty(env, name)) {
         auto allowed = cidrs_from(name, *text);
         if (!allowed.empty()) {
             o.access_rules.push_back(
@@ -35,8 +36,8 @@ void add_rule(server_options& o, const char* name, std::vector<std::string> path
     }
 }
 
-std::optional<std::size_t> positive_number(const char* name) {
-    auto text = env(name);
+std::optional<std::size_t> positive_number(const environment& env, const char* name) {
+    auto text = non_empty(env, name);
     if (!text) {
         return std::nullopt;
     }
@@ -51,11 +52,11 @@ std::optional<std::size_t> positive_number(const char* name) {
 
 }  // namespace
 
-server_options server_options_from_environment(server_options base) {
-    if (auto value = positive_number("MAX_CONNECTIONS")) {
+server_options server_options_from_environment(server_options base, const environment& env) {
+    if (auto value = positive_number(env, "MAX_CONNECTIONS")) {
         base.max_connections = *value;
     }
-    if (auto value = positive_number("MAX_INFLIGHT_BODY_BYTES")) {
+    if (auto value = positive_number(env, "MAX_INFLIGHT_BODY_BYTES")) {
         if (*value < base.webhook_body_limit) {
             throw std::invalid_argument("MAX_INFLIGHT_BODY_BYTES: " + std::to_string(*value) +
                                         " is less than one webhook body may be (" +
@@ -63,16 +64,16 @@ server_options server_options_from_environment(server_options base) {
         }
         base.max_inflight_body_bytes = *value;
     }
-    if (auto text = env("TRUSTED_PROXIES")) {
+    if (auto text = non_empty(env, "TRUSTED_PROXIES")) {
         base.trusted_proxies = cidrs_from("TRUSTED_PROXIES", *text);
     }
     // Specific lists first: the first matching rule decides.
-    add_rule(base, "GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/github"});
-    add_rule(base, "INFISICAL_WEBHOOK_ALLOWED_CIDRS",
+    add_rule(base, env, "GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/github"});
+    add_rule(base, env, "INFISICAL_WEBHOOK_ALLOWED_CIDRS",
              {"/webhooks/infisical", "/webhooks/infisical/test"});
-    add_rule(base, "WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/"});
-    add_rule(base, "API_ALLOWED_CIDRS", {"/api", "/api/"});
-    add_rule(base, "METRICS_ALLOWED_CIDRS", {"/metrics"});
+    add_rule(base, env, "WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/"});
+    add_rule(base, env, "API_ALLOWED_CIDRS", {"/api", "/api/"});
+    add_rule(base, env, "METRICS_ALLOWED_CIDRS", {"/metrics"});
     return base;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 
+#include "common/environment.hpp"
 #include "http/server.hpp"
 
 namespace agent {
 
-/// `base` with what the environment says about the HTTP server's limits and access:
+/// `base` with what `env` says about the HTTP server's limits and access:
 /// - MAX_CONNECTIONS: connections open at once; at the cap a new one evicts the oldest idle
 ///   connection, or gets 503 when every one has a request in progress (default 512)
 /// - MAX_INFLIGHT_BODY_BYTES: request bodies held at once, all connections together; beyond it
@@ -17,6 +18,6 @@ namespace agent {
 ///   (/api…), METRICS_ALLOWED_CIDRS (/metrics): source networks allowed to call them (403
 ///   otherwise); unset or empty: any source.
 /// Throws std::invalid_argument "NAME: why" for a malformed value (a start-up error).
-server_options server_options_from_environment(server_options base);
+server_options server_options_from_environment(server_options base, const environment& env);
 
 }  // namespace agent

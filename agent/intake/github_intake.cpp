@@ -259,9 +259,10 @@ void authorize_apps(github_context& c) {
 
 }  // namespace
 
-secret_source environment_secret_source() {
-    return secret_source{
-        [](std::string_view name) { return read_secret_from_env(std::string(name).c_str()); }};
+secret_source environment_secret_source(environment env) {
+    return secret_source{[env = std::move(env)](std::string_view name) {
+        return read_secret_from_env(env, std::string(name).c_str());
+    }};
 }
 
 github_verdict classify_github_delivery(const delivery_view& delivery, const manifest& apps,

@@ -19,8 +19,9 @@ struct secret_source {
     std::function<std::optional<configured_secret>(std::string_view env_name)> lookup;
 };
 
-/// The process environment, through read_secret_from_env.
-secret_source environment_secret_source();
+/// The variables of `env` (the environment the agent started with), through
+/// read_secret_from_env: a secret changed later is seen after a restart.
+secret_source environment_secret_source(environment env);
 
 /// The environment variable that holds the default GitHub secret.
 inline constexpr std::string_view default_github_secret_env = "WEBHOOK_SECRET";

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/escape.hpp"
+#include "common/json_member.hpp"
 
 namespace agent::github_detail {
 
@@ -51,22 +52,15 @@ bool valid_ref(std::string_view s) {
     });
 }
 
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject()) {
-        return nullptr;
-    }
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
 std::optional<std::string> string_member(const rapidjson::Value& object, const char* name) {
-    const auto* v = member(object, name);
+    const auto* v = json_member(object, name);
     if (v == nullptr || !v->IsString()) {
         return std::nullopt;
     }
     return std::string(v->GetString(), v->GetStringLength());
 }
 bool bool_member(const rapidjson::Value& object, const char* name) {
-    const auto* v = member(object, name);
+    const auto* v = json_member(object, name);
     return v != nullptr && v->IsBool() && v->GetBool();
 }
 
@@ -81,12 +75,12 @@ void read_push_details(const rapidjson::Value& root, github_push& push) {
     push.forced = bool_member(root, "forced");
     push.deleted = bool_member(root, "deleted") || push.after == zero_sha ||
                    push.after.find_first_not_of('0') == std::string::npos;
-    const auto* head = member(root, "head_commit");
+    const auto* head = json_member(root, "head_commit");
     auto head_id = head == nullptr ? std::nullopt : string_member(*head, "id");
     // For an annotated tag `after` is the tag object; head_commit.id is the commit it points to.
     push.commit =
         push.deleted ? std::string{} : (head_id && valid_sha(*head_id) ? *head_id : push.after);
-    const auto* pusher = member(root, "pusher");
+    const auto* pusher = json_member(root, "pusher");
     auto pusher_name = pusher == nullptr ? std::nullopt : string_member(*pusher, "name");
     push.pusher = pusher_name && valid_ref(*pusher_name) && pusher_name->size() <= 100
                       ? *pusher_name
@@ -98,7 +92,7 @@ std::string read_push(const rapidjson::Value& root, github_push& push) {
     auto ref = string_member(root, "ref");
     auto after = string_member(root, "after");
     auto before = string_member(root, "before");
-    const auto* repo_object = member(root, "repository");
+    const auto* repo_object = json_member(root, "repository");
     auto repo = repo_object == nullptr ? std::nullopt : string_member(*repo_object, "full_name");
     if (!ref || !valid_ref(*ref)) {
         return "push payload without a valid 'ref'";
@@ -119,7 +113,7 @@ std::string read_push(const rapidjson::Value& root, github_push& push) {
 
 void classify_ping(github_verdict& v, const rapidjson::Value& root, const std::string* hook_id) {
     std::string hook;
-    if (const auto* id = member(root, "hook_id"); id != nullptr && id->IsUint64()) {
+    if (const auto* id = json_member(root, "hook_id"); id != nullptr && id->IsUint64()) {
         hook = std::to_string(id->GetUint64());
     } else if (hook_id != nullptr && only(*hook_id, "0123456789", 20)) {
         hook = *hook_id;

@@ -9,6 +9,7 @@
 
 #include "common/escape.hpp"
 #include "common/iso8601.hpp"
+#include "common/json_member.hpp"
 #include "common/text.hpp"
 #include "intake/signature_diagnosis.hpp"
 
@@ -19,14 +20,6 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view header_name = "x-infisical-signature";
 constexpr std::string_view secret_env = "INFISICAL_WEBHOOK_SECRET";
-
-const rapidjson::Value* member(const rapidjson::Value& object, const char* name) {
-    if (!object.IsObject()) {
-        return nullptr;
-    }
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
 
 bool plain_text(std::string_view s, std::size_t max) {
     return !s.empty() && s.size() <= max && std::none_of(s.begin(), s.end(), [](char c) {
@@ -39,9 +32,9 @@ std::string first_string(const rapidjson::Value& root,
                          std::initializer_list<std::pair<const char*, const char*>> paths,
                          std::size_t max) {
     for (const auto& [outer, inner] : paths) {
-        const rapidjson::Value* v = member(root, outer);
+        const rapidjson::Value* v = json_member(root, outer);
         if (v != nullptr && inner != nullptr) {
-            v = member(*v, inner);
+            v = json_member(*v, inner);
         }
         if (v != nullptr && v->IsString() &&
             plain_text(std::string_view(v->GetString(), v->GetStringLength()), max)) {
@@ -176,7 +169,7 @@ bool verify_signature(infisical_context& c, const std::optional<configured_secre
 // The signed time of the body: a numeric `timestamp` (ms), or an ISO-8601 one for plain hex.
 std::optional<std::chrono::sys_time<milliseconds>> signed_time(const rapidjson::Value& doc,
                                                                bool header_has_t) {
-    const rapidjson::Value* ts = member(doc, "timestamp");
+    const rapidjson::Value* ts = json_member(doc, "timestamp");
     if (ts != nullptr && ts->IsInt64()) {
         return std::chrono::sys_time<milliseconds>{milliseconds{ts->GetInt64()}};
     }
@@ -233,7 +226,7 @@ bool check_freshness(infisical_context& c, const rapidjson::Value& doc) {
 
 // The verified payload's event and what changed.
 void classify_event(infisical_context& c, const rapidjson::Value& doc) {
-    const rapidjson::Value* event = member(doc, "event");
+    const rapidjson::Value* event = json_member(doc, "event");
     if (event == nullptr || !event->IsString() ||
         !plain_text(std::string_view(event->GetString(), event->GetStringLength()), 100)) {
         refuse(c.v, outcome::malformed, "bad_payload", "missing event",

@@ -13,21 +13,11 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "common/hex.hpp"
 #include "common/text.hpp"
 
 namespace agent {
 namespace {
-
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out.push_back(digits[bytes[i] >> 4]);
-        out.push_back(digits[bytes[i] & 0x0f]);
-    }
-    return out;
-}
 
 const unsigned char* bytes(std::string_view s) {
     return reinterpret_cast<const unsigned char*>(s.data());
@@ -83,12 +73,12 @@ std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     const auto mac = hmac_sha256(key, data);
-    return to_hex(mac.data(), mac.size());
+    return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
 }
 
 std::string hmac_sha1_hex(std::string_view key, std::string_view data) {
     const auto mac = one_shot_hmac<20>(EVP_sha1(), key, data);
-    return to_hex(mac.data(), mac.size());
+    return to_hex(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
 }
 
 // OpenSSL's SHA-256 block functions, not EVP_Digest: EVP loads the default provider, which
@@ -104,7 +94,7 @@ std::string sha256_hex(std::string_view data) {
         SHA256_Final(digest.data(), &context) != 1) {
         throw std::runtime_error("SHA-256 computation failed");
     }
-    return to_hex(digest.data(), digest.size());
+    return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 #pragma GCC diagnostic pop
 
@@ -138,8 +128,8 @@ configured_secret make_configured_secret(std::string raw, std::string origin) {
     return s;
 }
 
-std::optional<configured_secret> read_secret_from_env(const char* name) {
-    const char* raw = std::getenv(name);
+std::optional<configured_secret> read_secret_from_env(const environment& env, const char* name) {
+    const char* raw = env.get(name);
     if (raw == nullptr) {
         return std::nullopt;
     }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/environment.hpp"
+
 namespace agent {
 
 // Hashes and MACs come from OpenSSL, the agent's one crypto and TLS library. OpenSSL 3 loads its
@@ -48,8 +50,8 @@ struct configured_secret {
 /// remembers it) and flags surrounding whitespace. Everything else is kept byte for byte.
 configured_secret make_configured_secret(std::string raw, std::string origin);
 
-/// The secret in environment variable `name`; nullopt when unset or empty (after the strip).
-std::optional<configured_secret> read_secret_from_env(const char* name);
+/// The secret in variable `name` of `env`; nullopt when unset or empty (after the strip).
+std::optional<configured_secret> read_secret_from_env(const environment& env, const char* name);
 
 /// The secret in the file at `path`; nullopt when unreadable or empty (after the strip), with
 /// the reason in `*error` when `error` is not null.

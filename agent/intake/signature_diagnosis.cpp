@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "common/text.hpp"
+#include "common/url.hpp"
 
 namespace agent {
 namespace {
@@ -123,25 +124,6 @@ bool is_valid_json(std::string_view text) {
     return !doc.HasParseError();
 }
 
-// application/x-www-form-urlencoded as Python's quote_plus writes it.
-std::string form_encode(std::string_view text) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '_' || c == '.' || c == '-' || c == '~') {
-            out.push_back(static_cast<char>(c));
-        } else if (c == ' ') {
-            out.push_back('+');
-        } else {
-            out.push_back('%');
-            out.push_back(digits[c >> 4]);
-            out.push_back(digits[c & 0x0f]);
-        }
-    }
-    return out;
-}
-
 std::string replace_crlf(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -210,7 +192,7 @@ std::vector<variant> payload_variants(std::string_view payload) {
                          "'Recent Deliveries' page shows a payload, not the raw bytes that were "
                          "signed"});
         }
-        v.push_back({"payload=" + form_encode(compact),
+        v.push_back({"payload=" + percent_encode(compact, true),
                      "form-encoded as 'payload=<compact JSON>' (the hook's content type is "
                      "application/x-www-form-urlencoded; GitHub signs the form body)"});
     }

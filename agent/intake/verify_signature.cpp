@@ -151,7 +151,8 @@ signature_check check_signature(std::string_view scheme, std::string_view payloa
     return result;
 }
 
-int run_verify_signature(const verify_signature_args& args, std::ostream& out) {
+int run_verify_signature(const verify_signature_args& args, const environment& env,
+                         std::ostream& out) {
     if (args.scheme != "github" && args.scheme != "infisical") {
         out << "unknown scheme '" << args.scheme << "': use github or infisical\n";
         return 2;
@@ -168,7 +169,7 @@ int run_verify_signature(const verify_signature_args& args, std::ostream& out) {
     const std::string payload{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::optional<configured_secret> secret;
     if (!args.secret_env.empty()) {
-        secret = read_secret_from_env(args.secret_env.c_str());
+        secret = read_secret_from_env(env, args.secret_env.c_str());
         if (!secret) {
             out << "environment variable " << args.secret_env << " is unset or empty\n";
             return 2;

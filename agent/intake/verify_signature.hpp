@@ -36,7 +36,9 @@ struct verify_signature_args {
 
 /// Runs the subcommand: writes "match" and returns 0, or writes why not and returns 1. Returns 2
 /// (with a message) when the arguments cannot be used: unknown scheme, unreadable payload file,
-/// secret unset, unreadable or empty, neither or both of secret_env and secret_file.
-int run_verify_signature(const verify_signature_args& args, std::ostream& out);
+/// secret unset, unreadable or empty, neither or both of secret_env and secret_file. The
+/// variable secret_env names is read in `env`.
+int run_verify_signature(const verify_signature_args& args, const environment& env,
+                         std::ostream& out);
 
 }  // namespace agent

@@ -43,8 +43,8 @@ std::string attempt_error(const https_error& e) {
 
 class http_transport final : public transport {
 public:
-    http_transport(net::any_io_executor ex, std::string ca_file)
-        : client_(std::move(ex), std::move(ca_file)) {}
+    http_transport(net::any_io_executor ex, std::string ca_file, system_ca_store system)
+        : client_(std::move(ex), std::move(ca_file), std::move(system)) {}
 
     net::awaitable<post_result> post(const target& t, const outgoing& request,
                                      std::chrono::milliseconds timeout) override {
@@ -81,8 +81,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<transport> make_http_transport(net::any_io_executor executor, std::string ca_file) {
-    return std::make_unique<http_transport>(std::move(executor), std::move(ca_file));
+std::unique_ptr<transport> make_http_transport(net::any_io_executor executor, std::string ca_file,
+                                               system_ca_store system) {
+    return std::make_unique<http_transport>(std::move(executor), std::move(ca_file),
+                                            std::move(system));
 }
 
 }  // namespace agent::notify

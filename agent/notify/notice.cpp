@@ -4,8 +4,6 @@
 
 #include "common/json_writer.hpp"
 
-extern char** environ;
-
 namespace agent::notify {
 
 namespace {
@@ -122,22 +120,17 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
     return text;
 }
 
-std::vector<std::string> secret_values_from_environment() {
+std::vector<std::string> secret_values_from_environment(const environment& env) {
     static constexpr std::string_view markers[] = {"SECRET", "TOKEN",   "PASSWORD",
                                                    "PASSWD", "API_KEY", "PRIVATE_KEY"};
     std::vector<std::string> values;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-        std::string_view entry(*e);
-        auto eq = entry.find('=');
-        if (eq == std::string_view::npos) {
-            continue;
-        }
-        std::string_view name = entry.substr(0, eq);
+    for (const auto& [variable, text] : env.variables()) {
+        std::string_view name = variable;
         bool secret = name.ends_with("_KEY");
         for (auto m : markers) {
             secret = secret || name.find(m) != std::string_view::npos;
         }
-        std::string_view value = entry.substr(eq + 1);
+        std::string_view value = text;
         while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
             value.remove_suffix(1);
         }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/environment.hpp"
 #include "manifest/notify_target.hpp"
 
 namespace agent::notify {
@@ -46,6 +47,6 @@ std::string redact(std::string text, const std::vector<std::string>& secrets);
 /// The values of the environment variables whose names say they hold a secret (containing
 /// SECRET, TOKEN, PASSWORD, PASSWD, API_KEY or PRIVATE_KEY, or ending in _KEY): what a
 /// notification body must never contain, whatever an engine message quoted.
-std::vector<std::string> secret_values_from_environment();
+std::vector<std::string> secret_values_from_environment(const environment& env);
 
 }  // namespace agent::notify

@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/iso8601.hpp"
 #include "common/log.hpp"
 #include "notify/notice.hpp"
 
@@ -22,18 +23,13 @@ struct notifier::state {
 
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void record(notifier::state& s, const notice& n, const target& t, std::size_t attempt,
             std::string_view outcome, const post_result& r) {
     // Nobody waits for it: the writer thread records it (a failure is logged there).
     s.attempts.submit(notification_attempt{n.deployment, n.app, t.shown,
                                            static_cast<std::int64_t>(attempt), std::string(outcome),
-                                           static_cast<std::int64_t>(r.status), r.error, now_ms()},
+                                           static_cast<std::int64_t>(r.status), r.error,
+                                           unix_millis_now()},
                       nullptr);
 }
 

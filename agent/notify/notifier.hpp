@@ -9,6 +9,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "common/environment.hpp"
+#include "common/https_client.hpp"
 #include "manifest/manifest.hpp"
 #include "manifest/notify_target.hpp"
 #include "notify/transport.hpp"
@@ -30,13 +32,14 @@ struct notifier_options {
     std::size_t max_in_flight = 64;
     std::vector<std::string> secrets;  ///< values replaced by "[redacted]" in every body
     std::string ca_file;  ///< NOTIFY_CA_FILE: CAs (PEM) trusted besides the system store
+    system_ca_store system_ca;  ///< SSL_CERT_FILE, SSL_CERT_DIR
 };
 
 /// Reads NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL, NOTIFY_ATTEMPTS, NOTIFY_RETRY_MS,
 /// NOTIFY_TIMEOUT_MS and NOTIFY_CA_FILE (which must be a readable file); the secrets to redact
-/// are secret_values_from_environment(). Throws std::invalid_argument "NAME: 'value' why" (a
+/// are secret_values_from_environment(env). Throws std::invalid_argument "NAME: 'value' why" (a
 /// start-up error).
-notifier_options notifier_options_from_environment();
+notifier_options notifier_options_from_environment(const environment& env);
 
 /// Announces finished deployments: handed a deployment's record once its outcome is recorded,
 /// deployment_finished() starts one delivery per interested target (NOTIFY_URLS and the app's

@@ -1,6 +1,5 @@
 // notifier_options_from_environment: NOTIFY_* and PUBLIC_URL.
 #include <charconv>
-#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 
@@ -11,13 +10,14 @@ namespace agent::notify {
 
 namespace {
 
-const char* env(const char* name) {
-    const char* v = std::getenv(name);
+const char* non_empty(const environment& env, const char* name) {
+    const char* v = env.get(name);
     return (v != nullptr && *v != '\0') ? v : nullptr;
 }
 
-std::size_t read_count(const char* name, std::size_t fallback, std::size_t min, std::size_t max) {
-    const char* v = env(name);
+std::size_t read_count(const environment& env, const char* name, std::size_t fallback,
+                       std::size_t min, std::size_t max) {
+    const char* v = non_empty(env, name);
     if (v == nullptr) {
         return fallback;
     }
@@ -34,9 +34,9 @@ std::size_t read_count(const char* name, std::size_t fallback, std::size_t min, 
 
 }  // namespace
 
-notifier_options notifier_options_from_environment() {
+notifier_options notifier_options_from_environment(const environment& env) {
     notifier_options o;
-    if (const char* urls = env("NOTIFY_URLS")) {
+    if (const char* urls = non_empty(env, "NOTIFY_URLS")) {
         for (const auto& url : split_list(urls)) {
             std::string problem;
             auto t = parse_target(url, problem);
@@ -48,7 +48,7 @@ notifier_options notifier_options_from_environment() {
             o.targets.push_back(std::move(*t));
         }
     }
-    if (const char* on = env("NOTIFY_ON")) {
+    if (const char* on = non_empty(env, "NOTIFY_ON")) {
         std::string problem;
         auto filter = parse_outcomes(split_list(on), problem);
         if (!filter) {
@@ -56,7 +56,7 @@ notifier_options notifier_options_from_environment() {
         }
         o.on = *filter;
     }
-    if (const char* url = env("PUBLIC_URL")) {
+    if (const char* url = non_empty(env, "PUBLIC_URL")) {
         std::string_view u(url);
         if (!u.starts_with("http://") && !u.starts_with("https://")) {
             throw std::invalid_argument("PUBLIC_URL: '" + std::string(u) +
@@ -67,12 +67,12 @@ notifier_options notifier_options_from_environment() {
         }
         o.public_url = std::string(u);
     }
-    o.attempts = read_count("NOTIFY_ATTEMPTS", o.attempts, 1, 20);
-    o.first_retry = std::chrono::milliseconds(
-        read_count("NOTIFY_RETRY_MS", static_cast<std::size_t>(o.first_retry.count()), 10, 600000));
-    o.timeout = std::chrono::milliseconds(
-        read_count("NOTIFY_TIMEOUT_MS", static_cast<std::size_t>(o.timeout.count()), 100, 120000));
-    if (const char* ca_file = env("NOTIFY_CA_FILE")) {
+    o.attempts = read_count(env, "NOTIFY_ATTEMPTS", o.attempts, 1, 20);
+    o.first_retry = std::chrono::milliseconds(read_count(
+        env, "NOTIFY_RETRY_MS", static_cast<std::size_t>(o.first_retry.count()), 10, 600000));
+    o.timeout = std::chrono::milliseconds(read_count(
+        env, "NOTIFY_TIMEOUT_MS", static_cast<std::size_t>(o.timeout.count()), 100, 120000));
+    if (const char* ca_file = non_empty(env, "NOTIFY_CA_FILE")) {
         // Its PEM is parsed at the first https notification; a wrong path is caught here.
         if (!std::ifstream(ca_file)) {
             throw std::invalid_argument(std::string("NOTIFY_CA_FILE: '") + ca_file +
@@ -80,7 +80,8 @@ notifier_options notifier_options_from_environment() {
         }
         o.ca_file = ca_file;
     }
-    o.secrets = secret_values_from_environment();
+    o.system_ca = system_ca_store_from(env);
+    o.secrets = secret_values_from_environment(env);
     return o;
 }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include "common/https_client.hpp"
 #include "notify/notice.hpp"
 #include "manifest/notify_target.hpp"
 
@@ -33,11 +34,12 @@ public:
                                              std::chrono::milliseconds timeout) = 0;
 };
 
-/// HTTP/1.1 over https_client: https targets with the system CA store plus `ca_file`
+/// HTTP/1.1 over https_client: https targets with the system CA store (`system`) plus `ca_file`
 /// (NOTIFY_CA_FILE; empty for none) and the host name verified, http as the target says. A
 /// refused certificate is the error "certificate refused: <why>". The answer's body is read up to
 /// 64 KiB and ignored.
 std::unique_ptr<transport> make_http_transport(net::any_io_executor executor,
-                                               std::string ca_file = "");
+                                               std::string ca_file = "",
+                                               system_ca_store system = {});
 
 }  // namespace agent::notify

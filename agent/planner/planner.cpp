@@ -1,7 +1,6 @@
 #include "planner/planner.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "common/text.hpp"
 
@@ -26,8 +25,8 @@ bool is_secret_change(std::string_view event) {
            event == "secret.deleted";
 }
 
-std::optional<std::string_view> optional_env(const char* name) {
-    if (const char* value = std::getenv(name)) {
+std::optional<std::string_view> optional_env(const environment& env, const char* name) {
+    if (const char* value = env.get(name)) {
         return std::string_view(value);
     }
     return std::nullopt;
@@ -58,9 +57,9 @@ auto_redeploy_policy parse_auto_redeploy_policy(std::optional<std::string_view> 
     return policy;
 }
 
-auto_redeploy_policy auto_redeploy_policy_from_environment() {
-    return parse_auto_redeploy_policy(optional_env("INFISICAL_AUTO_REDEPLOY"),
-                                      optional_env("INFISICAL_AUTO_REDEPLOY_APPS"));
+auto_redeploy_policy auto_redeploy_policy_from_environment(const environment& env) {
+    return parse_auto_redeploy_policy(optional_env(env, "INFISICAL_AUTO_REDEPLOY"),
+                                      optional_env(env, "INFISICAL_AUTO_REDEPLOY_APPS"));
 }
 
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push) {

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/environment.hpp"
 #include "intake/events.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planned_job.hpp"
@@ -27,8 +28,9 @@ struct auto_redeploy_policy {
 auto_redeploy_policy parse_auto_redeploy_policy(std::optional<std::string_view> enabled,
                                                 std::optional<std::string_view> apps);
 
-/// parse_auto_redeploy_policy over the process environment.
-auto_redeploy_policy auto_redeploy_policy_from_environment();
+/// parse_auto_redeploy_policy over INFISICAL_AUTO_REDEPLOY and INFISICAL_AUTO_REDEPLOY_APPS in
+/// `env`.
+auto_redeploy_policy auto_redeploy_policy_from_environment(const environment& env);
 
 /// GitHub-Actions-style glob over the whole of `text`: `*` matches any run of characters
 /// except '/', `**` any run including '/', `?` one character except '/', `[abc]`, `[a-z]`,

@@ -76,9 +76,9 @@ net::awaitable<infisical_check> check_infisical(infisical_client* client,
     co_return out;
 }
 
-infisical_check check_infisical_now(const manifest& apps) {
+infisical_check check_infisical_now(const manifest& apps, const environment& env) {
     try {
-        const infisical_settings settings = infisical_settings_from_environment();
+        const infisical_settings settings = infisical_settings_from_environment(env);
         net::io_context io;
         steady_clock_source time;
         std::unique_ptr<infisical_client> client;

@@ -31,8 +31,8 @@ boost::asio::awaitable<infisical_check> check_infisical(infisical_client* client
                                                         const infisical_settings& settings,
                                                         const manifest& apps);
 
-/// check_infisical with the environment's settings (INFISICAL_*), run to completion on its own
+/// check_infisical with the settings (INFISICAL_*) in `env`, run to completion on its own
 /// io_context: what `deploy-agent doctor` calls. Never throws.
-infisical_check check_infisical_now(const manifest& apps);
+infisical_check check_infisical_now(const manifest& apps, const environment& env);
 
 }  // namespace agent

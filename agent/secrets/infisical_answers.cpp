@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 
+#include "common/json_member.hpp"
+
 namespace agent {
 
 namespace {
@@ -19,18 +21,13 @@ rapidjson::Document parse_object(std::string_view body, const char* what) {
     return doc;
 }
 
-const Value* member(const Value& object, const char* name) {
-    auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
 // Adds the entries of one `secrets` array; an import's (`own` false) never replace a key.
 void add_secrets(const Value& array, secret_listing& out, bool own) {
     for (const auto& entry : array.GetArray()) {
         if (!entry.IsObject()) {
             throw secrets_error("a secret in the answer is not an object");
         }
-        const Value* key = member(entry, "secretKey");
+        const Value* key = json_member(entry, "secretKey");
         if (key == nullptr || !key->IsString() || key->GetStringLength() == 0) {
             throw secrets_error("a secret in the answer has no secretKey");
         }
@@ -40,13 +37,13 @@ void add_secrets(const Value& array, secret_listing& out, bool own) {
         if (known && !own) {
             continue;  // the folder's own key, or an earlier import's, takes precedence
         }
-        const Value* hidden = member(entry, "secretValueHidden");
+        const Value* hidden = json_member(entry, "secretValueHidden");
         if (hidden != nullptr && hidden->IsBool() && hidden->GetBool()) {
             out.values.erase(name);
             out.hidden.push_back(std::move(name));
             continue;
         }
-        const Value* value = member(entry, "secretValue");
+        const Value* value = json_member(entry, "secretValue");
         if (value == nullptr || !value->IsString()) {
             throw secrets_error("secret " + name + " in the answer has no string secretValue");
         }
@@ -58,15 +55,16 @@ void add_secrets(const Value& array, secret_listing& out, bool own) {
 
 secret_listing parse_secret_listing(std::string_view body) {
     const rapidjson::Document doc = parse_object(body, "the secrets answer");
-    const Value* secrets = member(doc, "secrets");
+    const Value* secrets = json_member(doc, "secrets");
     if (secrets == nullptr || !secrets->IsArray()) {
         throw secrets_error("the secrets answer has no 'secrets' array");
     }
     secret_listing out;
     add_secrets(*secrets, out, true);
-    if (const Value* imports = member(doc, "imports"); imports != nullptr && imports->IsArray()) {
+    if (const Value* imports = json_member(doc, "imports");
+        imports != nullptr && imports->IsArray()) {
         for (const auto& import : imports->GetArray()) {
-            const Value* listed = import.IsObject() ? member(import, "secrets") : nullptr;
+            const Value* listed = import.IsObject() ? json_member(import, "secrets") : nullptr;
             if (listed == nullptr || !listed->IsArray()) {
                 throw secrets_error("an import in the answer has no 'secrets' array");
             }
@@ -80,12 +78,13 @@ secret_listing parse_secret_listing(std::string_view body) {
 
 access_token parse_access_token(std::string_view body) {
     const rapidjson::Document doc = parse_object(body, "the login answer");
-    const Value* token = member(doc, "accessToken");
+    const Value* token = json_member(doc, "accessToken");
     if (token == nullptr || !token->IsString() || token->GetStringLength() == 0) {
         throw secrets_error("the login answer has no accessToken");
     }
     access_token out{std::string(token->GetString(), token->GetStringLength()), {}};
-    if (const Value* expires = member(doc, "expiresIn"); expires != nullptr && expires->IsNumber()) {
+    if (const Value* expires = json_member(doc, "expiresIn");
+        expires != nullptr && expires->IsNumber()) {
         const double s = expires->GetDouble();
         if (s > 0 && s < 1e9) {
             out.expires_in = std::chrono::seconds(static_cast<long long>(s));
@@ -100,7 +99,7 @@ std::string infisical_error_message(std::string_view body) {
     if (doc.HasParseError() || !doc.IsObject()) {
         return "";
     }
-    const Value* message = member(doc, "message");
+    const Value* message = json_member(doc, "message");
     if (message == nullptr || !message->IsString()) {
         return "";
     }

@@ -5,6 +5,7 @@
 
 #include "common/json_writer.hpp"
 #include "common/log.hpp"
+#include "common/url.hpp"
 #include "secrets/infisical_answers.hpp"
 #include "secrets/secret_transport.hpp"
 
@@ -44,7 +45,7 @@ public:
     http_infisical_client(net::any_io_executor executor, const infisical_settings& settings,
                           secret_url url, clock& time)
         : settings_(settings), transport_(std::move(executor), std::move(url), settings.ca_file,
-                                          settings.call_deadline),
+                                          settings.system_ca, settings.call_deadline),
           clock_(time) {}
 
     net::awaitable<secret_listing> list_secrets(secret_scope scope) override {
@@ -66,15 +67,15 @@ private:
             throw secrets_error("secrets " + scope.describe() + ": invalid project, environment or path");
         }
         const std::string query =
-            "environment=" + percent_encode_query(scope.environment) +
-            "&secretPath=" + percent_encode_query(scope.path) +
+            "environment=" + percent_encode(scope.environment) +
+            "&secretPath=" + percent_encode(scope.path) +
             "&recursive=false&include_imports=true";
-        std::string v4 = "/api/v4/secrets?projectId=" + percent_encode_query(scope.project) + "&" + query;
+        std::string v4 = "/api/v4/secrets?projectId=" + percent_encode(scope.project) + "&" + query;
         auto reply = co_await authorized_get(std::move(v4));
         if (reply.status == 404) {
             // Instances older than the v4 API (self-hosted) know only v3.
             std::string v3 =
-                "/api/v3/secrets/raw?workspaceId=" + percent_encode_query(scope.project) + "&" + query;
+                "/api/v3/secrets/raw?workspaceId=" + percent_encode(scope.project) + "&" + query;
             reply = co_await authorized_get(std::move(v3));
         }
         if (reply.status != 200) {

@@ -9,8 +9,8 @@ namespace agent {
 
 namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-    const char* v = std::getenv(name);
+std::string env_or(const environment& env, const char* name, std::string fallback) {
+    const char* v = env.get(name);
     if (v == nullptr || *v == '\0') {
         return fallback;
     }
@@ -23,10 +23,11 @@ std::string env_or(const char* name, std::string fallback) {
 }
 
 // A non-negative decimal number of `unit`s (fractions allowed: tests poll every few seconds).
-std::chrono::milliseconds duration_from_env(const char* name, std::chrono::milliseconds unit,
+std::chrono::milliseconds duration_from_env(const environment& env, const char* name,
+                                            std::chrono::milliseconds unit,
                                             const char* unit_name,
                                             std::chrono::milliseconds fallback) {
-    const std::string v = env_or(name, "");
+    const std::string v = env_or(env, name, "");
     if (v.empty()) {
         return fallback;
     }
@@ -42,9 +43,9 @@ std::chrono::milliseconds duration_from_env(const char* name, std::chrono::milli
 
 }  // namespace
 
-infisical_settings infisical_settings_from_environment() {
+infisical_settings infisical_settings_from_environment(const environment& env) {
     infisical_settings s;
-    s.api_url = env_or("INFISICAL_API_URL", s.api_url);
+    s.api_url = env_or(env, "INFISICAL_API_URL", s.api_url);
     while (s.api_url.size() > 1 && s.api_url.back() == '/') {
         s.api_url.pop_back();
     }
@@ -52,20 +53,21 @@ infisical_settings infisical_settings_from_environment() {
     if (!parse_secret_url(s.api_url, &problem)) {
         throw std::invalid_argument("INFISICAL_API_URL='" + s.api_url + "': " + problem);
     }
-    s.client_id = env_or("INFISICAL_CLIENT_ID", "");
-    s.client_secret = env_or("INFISICAL_CLIENT_SECRET", "");
-    s.service_token = env_or("INFISICAL_TOKEN", "");
+    s.client_id = env_or(env, "INFISICAL_CLIENT_ID", "");
+    s.client_secret = env_or(env, "INFISICAL_CLIENT_SECRET", "");
+    s.service_token = env_or(env, "INFISICAL_TOKEN", "");
     if (s.client_id.empty() != s.client_secret.empty()) {
         throw std::invalid_argument(
             "INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET go together: set both or neither");
     }
-    s.ca_file = env_or("INFISICAL_CA_FILE", "");
+    s.ca_file = env_or(env, "INFISICAL_CA_FILE", "");
+    s.system_ca = system_ca_store_from(env);
     using std::chrono::milliseconds;
-    s.sync_interval = duration_from_env("INFISICAL_SYNC_INTERVAL_MINUTES", milliseconds(60'000),
-                                        "minutes", s.sync_interval);
-    s.cache_max_age = duration_from_env("INFISICAL_CACHE_MAX_AGE_MINUTES", milliseconds(60'000),
-                                        "minutes", s.cache_max_age);
-    s.call_deadline = duration_from_env("INFISICAL_TIMEOUT_SECONDS", milliseconds(1'000),
+    s.sync_interval = duration_from_env(env, "INFISICAL_SYNC_INTERVAL_MINUTES",
+                                        milliseconds(60'000), "minutes", s.sync_interval);
+    s.cache_max_age = duration_from_env(env, "INFISICAL_CACHE_MAX_AGE_MINUTES",
+                                        milliseconds(60'000), "minutes", s.cache_max_age);
+    s.call_deadline = duration_from_env(env, "INFISICAL_TIMEOUT_SECONDS", milliseconds(1'000),
                                         "seconds", s.call_deadline);
     if (s.call_deadline.count() == 0) {
         throw std::invalid_argument("INFISICAL_TIMEOUT_SECONDS must be more than 0");

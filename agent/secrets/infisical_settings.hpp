@@ -3,6 +3,9 @@
 #include <chrono>
 #include <string>
 
+#include "common/environment.hpp"
+#include "common/https_client.hpp"
+
 namespace agent {
 
 /// How the agent reaches Infisical, from the environment (names kept from the replaced service).
@@ -14,6 +17,7 @@ struct infisical_settings {
     /// part before the last key is ever sent.
     std::string service_token;
     std::string ca_file;  ///< INFISICAL_CA_FILE: extra trusted CAs (PEM)
+    system_ca_store system_ca;  ///< SSL_CERT_FILE, SSL_CERT_DIR
     /// INFISICAL_SYNC_INTERVAL_MINUTES (may be fractional): poll for changes; 0 = webhooks only.
     std::chrono::milliseconds sync_interval{0};
     /// INFISICAL_CACHE_MAX_AGE_MINUTES: a cached listing older than this is fetched again.
@@ -27,10 +31,10 @@ struct infisical_settings {
     }
 };
 
-/// Reads the variables above. Throws std::invalid_argument naming the variable when a value
-/// cannot be used (a number that is not one, a URL that is neither https:// nor loopback
+/// Reads the variables above in `env`. Throws std::invalid_argument naming the variable when a
+/// value cannot be used (a number that is not one, a URL that is neither https:// nor loopback
 /// http://, a client id without its secret).
-infisical_settings infisical_settings_from_environment();
+infisical_settings infisical_settings_from_environment(const environment& env);
 
 /// The access-token part of a service token: `st.<id>.<secret>` of `st.<id>.<secret>.<key>`
 /// (the last part decrypts end-to-end-encrypted projects and must never leave the agent).

@@ -12,8 +12,11 @@ constexpr std::size_t max_answer_bytes = 8 * 1024 * 1024;
 }  // namespace
 
 secret_transport::secret_transport(boost::asio::any_io_executor executor, secret_url url,
-                                   std::string ca_file, std::chrono::milliseconds deadline)
-    : client_(std::move(executor), ca_file), url_(std::move(url)), ca_file_(std::move(ca_file)),
+                                   std::string ca_file, system_ca_store system,
+                                   std::chrono::milliseconds deadline)
+    : client_(std::move(executor), ca_file, std::move(system)),
+      url_(std::move(url)),
+      ca_file_(std::move(ca_file)),
       deadline_(deadline) {}
 
 std::string secret_transport::origin() const {

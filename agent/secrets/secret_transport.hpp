@@ -32,7 +32,7 @@ class secret_transport {
 public:
     /// `deadline` bounds each whole call (resolve, connect, handshake, request, answer).
     secret_transport(boost::asio::any_io_executor executor, secret_url url, std::string ca_file,
-                     std::chrono::milliseconds deadline);
+                     system_ca_store system, std::chrono::milliseconds deadline);
 
     /// Sends `request` and reads the answer (at most 8 MiB). Throws secrets_error when the
     /// server cannot be reached, its certificate is refused, the deadline passes or the answer

@@ -39,24 +39,4 @@ std::optional<secret_url> parse_secret_url(std::string_view url, std::string* pr
     return out;
 }
 
-std::string percent_encode_query(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                                c == '~';
-        if (unreserved) {
-            out.push_back(c);
-        } else {
-            const auto u = static_cast<unsigned char>(c);
-            out.push_back('%');
-            out.push_back(hex[u >> 4]);
-            out.push_back(hex[u & 0x0F]);
-        }
-    }
-    return out;
-}
-
 }  // namespace agent

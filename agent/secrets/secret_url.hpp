@@ -19,7 +19,4 @@ struct secret_url {
 /// query or fragment accepted).
 std::optional<secret_url> parse_secret_url(std::string_view url, std::string* problem);
 
-/// RFC 3986 percent-encoding of everything but unreserved characters, for query values.
-std::string percent_encode_query(std::string_view text);
-
 }  // namespace agent

@@ -1,5 +1,6 @@
 #include "source/git_env.hpp"
 
+#include "common/base64url.hpp"
 #include "source/git_ssh.hpp"
 
 #include <cstdlib>
@@ -16,44 +17,16 @@ constexpr std::string_view passed_through[] = {
     "HTTP_PROXY",  "http_proxy",    "NO_PROXY",      "no_proxy",    "ALL_PROXY",
     "all_proxy",   "SSL_CERT_FILE", "SSL_CERT_DIR",  "GIT_SSL_CAINFO", "TZ"};
 
-unsigned octet(char c) {
-    return static_cast<unsigned char>(c);
-}
-
 }  // namespace
 
-env_lookup process_env() {
-    return [](std::string_view name) -> std::optional<std::string> {
-        const char* v = std::getenv(std::string(name).c_str());
+env_lookup lookup_in(environment env) {
+    return [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
+        const char* v = env.get(name);
         if (v == nullptr) {
             return std::nullopt;
         }
         return std::string(v);
     };
-}
-
-std::string base64_encode(std::string_view bytes) {
-    static constexpr char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        unsigned v = (octet(bytes[i]) << 16) | (octet(bytes[i + 1]) << 8) | octet(bytes[i + 2]);
-        out += {digits[(v >> 18) & 63], digits[(v >> 12) & 63], digits[(v >> 6) & 63],
-                digits[v & 63]};
-    }
-    if (std::size_t rest = bytes.size() - i; rest > 0) {
-        unsigned v = octet(bytes[i]) << 16;
-        if (rest == 2) {
-            v |= octet(bytes[i + 1]) << 8;
-        }
-        out += digits[(v >> 18) & 63];
-        out += digits[(v >> 12) & 63];
-        out += rest == 2 ? digits[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
 }
 
 std::optional<std::string> http_origin(std::string_view url) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/environment.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent {
@@ -13,8 +14,8 @@ namespace agent {
 /// Reads an environment variable (nullopt when unset). A seam for tests of credentials.
 using env_lookup = std::function<std::optional<std::string>(std::string_view name)>;
 
-/// The process environment.
-env_lookup process_env();
+/// Looks variables up in `env` (the snapshot the program was started with).
+env_lookup lookup_in(environment env);
 
 /// The whole environment of a git command run by the agent, as "NAME=value" entries.
 ///
@@ -43,8 +44,5 @@ std::optional<std::string> http_origin(std::string_view remote_url);
 
 /// True when the URL is a local path or file:// URL.
 bool is_local_remote(std::string_view remote_url);
-
-/// Standard base64 with padding (RFC 4648 section 4).
-std::string base64_encode(std::string_view bytes);
 
 }  // namespace agent

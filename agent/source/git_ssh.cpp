@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -41,9 +40,9 @@ std::string this_executable() {
     return "/proc/" + std::to_string(::getpid()) + "/exe";
 }
 
-std::optional<int> run_as_git_ssh_if_asked(int argc, char** argv) {
-    const char* key = std::getenv(std::string(git_ssh_key_variable).c_str());
-    const char* known_hosts = std::getenv(std::string(git_ssh_known_hosts_variable).c_str());
+std::optional<int> run_as_git_ssh_if_asked(const environment& env, int argc, char** argv) {
+    const char* key = env.get(git_ssh_key_variable);
+    const char* known_hosts = env.get(git_ssh_known_hosts_variable);
     if (key == nullptr || known_hosts == nullptr) {
         return std::nullopt;
     }
@@ -54,7 +53,14 @@ std::optional<int> run_as_git_ssh_if_asked(int argc, char** argv) {
         c_args.push_back(a.data());
     }
     c_args.push_back(nullptr);
-    ::execvp("ssh", c_args.data());
+    // ssh gets the environment git gave this process (source/git_env.hpp), as it was read.
+    std::vector<std::string> entries = env.entries();
+    std::vector<char*> c_env;
+    for (auto& e : entries) {
+        c_env.push_back(e.data());
+    }
+    c_env.push_back(nullptr);
+    ::execvpe("ssh", c_args.data(), c_env.data());
     const int error = errno;
     std::cerr << "deploy-agent (as git's ssh): cannot run ssh: " << std::strerror(error)
               << (error == ENOENT ? " (the sidecar image has it; elsewhere install "

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/environment.hpp"
+
 namespace agent {
 
 /// Set only in the environment of the git commands the agent runs (source/git_env.cpp).
@@ -39,6 +41,6 @@ std::string this_executable();
 /// When this process was started by git as its GIT_SSH (both variables set), execs `ssh` from
 /// PATH and returns only if that fails: 127, with the reason on stderr. Otherwise nullopt, and
 /// the agent runs its CLI.
-std::optional<int> run_as_git_ssh_if_asked(int argc, char** argv);
+std::optional<int> run_as_git_ssh_if_asked(const environment& env, int argc, char** argv);
 
 }  // namespace agent

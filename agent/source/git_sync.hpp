@@ -61,7 +61,7 @@ using source_log = std::function<void(std::string_view)>;
 /// verifies HEAD. Throws source_error (a dirty checkout names its files; a commit the remote
 /// lacks says so; a git failure carries git's own message).
 net::awaitable<source_revision> sync_source(source_request request, source_log log,
-                                            env_lookup env = process_env());
+                                            env_lookup env);
 
 /// The URL with any user:password@ part replaced by "***@", for messages.
 std::string redact_url(std::string_view url);

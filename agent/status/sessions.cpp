@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/hex.hpp"
 #include "intake/signature.hpp"
 
 namespace agent::status {
@@ -19,14 +20,7 @@ std::string random_hex(std::size_t bytes) {
         }
         filled += static_cast<std::size_t>(n);
     }
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes * 2);
-    for (unsigned char b : buffer) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
-    return out;
+    return to_hex(std::string_view(reinterpret_cast<const char*>(buffer.data()), bytes));
 }
 
 std::string session_store::create(std::string subject, std::chrono::system_clock::time_point now,

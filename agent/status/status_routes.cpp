@@ -24,20 +24,20 @@ std::string session_cookie(std::string_view value, std::chrono::seconds max_age,
 
 }  // namespace
 
-status_options status_options_from_environment() {
+status_options status_options_from_environment(const environment& env) {
     status_options o;
-    if (const char* v = std::getenv("STATUS_PAGE")) {
+    if (const char* v = env.get("STATUS_PAGE")) {
         std::string_view t(v);
         o.enabled = t == "1" || iequals(t, "true") || iequals(t, "yes") || iequals(t, "on");
     }
-    if (const char* v = std::getenv("STATUS_ALLOWED_CIDRS"); v != nullptr && *v != '\0') {
+    if (const char* v = env.get("STATUS_ALLOWED_CIDRS"); v != nullptr && *v != '\0') {
         try {
             o.allowed = cidr_list::parse(v);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(std::string("STATUS_ALLOWED_CIDRS: ") + e.what());
         }
     }
-    if (const char* v = std::getenv("PUBLIC_URL")) {
+    if (const char* v = env.get("PUBLIC_URL")) {
         o.secure_cookie = std::string_view(v).starts_with("https://");
     }
     return o;

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "accept/manual_deploy.hpp"
+#include "common/environment.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
@@ -33,9 +34,9 @@ struct status_options {
     std::chrono::seconds session_ttl{std::chrono::hours(12)};
 };
 
-/// Reads STATUS_PAGE, STATUS_ALLOWED_CIDRS and PUBLIC_URL. Throws std::invalid_argument
-/// "NAME: why" for a malformed value.
-status_options status_options_from_environment();
+/// Reads STATUS_PAGE, STATUS_ALLOWED_CIDRS and PUBLIC_URL in `env`. Throws
+/// std::invalid_argument "NAME: why" for a malformed value.
+status_options status_options_from_environment(const environment& env);
 
 /// What the page needs from the rest of the agent. References must outlive the routes.
 struct status_services {

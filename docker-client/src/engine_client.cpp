@@ -10,16 +10,22 @@
 
 namespace docker_client {
 
-client_options options_from_environment() {
+client_options options_from_variables(
+    const std::function<const char*(std::string_view name)>& variable) {
     client_options options;
-    if (const char* host = std::getenv("DOCKER_HOST"); host != nullptr && *host != '\0') {
+    if (const char* host = variable("DOCKER_HOST"); host != nullptr && *host != '\0') {
         options.host = host;
-    } else if (const char* sock = std::getenv("DOCKER_SOCK_PATH");
+    } else if (const char* sock = variable("DOCKER_SOCK_PATH");
                sock != nullptr && *sock != '\0') {
         std::string_view s = sock;
         options.host = s.starts_with("unix://") ? std::string(s) : "unix://" + std::string(s);
     }
     return options;
+}
+
+client_options options_from_environment() {
+    return options_from_variables(
+        [](std::string_view name) { return std::getenv(std::string(name).c_str()); });
 }
 
 std::unique_ptr<docker_api> make_client(net::any_io_executor executor, client_options options) {

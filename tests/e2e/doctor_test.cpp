@@ -44,6 +44,22 @@ std::pair<int, std::string> doctor(const std::string& container,
 // socket's group); returns {exit code, output}.
 std::pair<int, std::string> doctor_as(uid_t uid, gid_t gid, const std::string& manifest,
                                       const std::string& docker_host) {
+    // The agent's environment: this process's, with the engine and the webhook secret; built
+    // before the fork (no allocation in the child).
+    std::vector<std::string> entries = {"DOCKER_HOST=" + docker_host,
+                                        "WEBHOOK_SECRET=" + good_secret};
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        if (!entry.starts_with("DOCKER_HOST=") && !entry.starts_with("WEBHOOK_SECRET=")) {
+            entries.emplace_back(entry);
+        }
+    }
+    std::vector<char*> envp;
+    for (auto& entry : entries) {
+        envp.push_back(entry.data());
+    }
+    envp.push_back(nullptr);
+    const char* argv[] = {DA_AGENT_BINARY, "doctor", "--manifest", manifest.c_str(), nullptr};
     int out[2];
     REQUIRE(::pipe(out) == 0);
     const pid_t pid = ::fork();
@@ -56,10 +72,7 @@ std::pair<int, std::string> doctor_as(uid_t uid, gid_t gid, const std::string& m
                                 ::setuid(uid) != 0)) {
             ::_exit(126);
         }
-        ::setenv("DOCKER_HOST", docker_host.c_str(), 1);
-        ::setenv("WEBHOOK_SECRET", good_secret.c_str(), 1);
-        const char* argv[] = {DA_AGENT_BINARY, "doctor", "--manifest", manifest.c_str(), nullptr};
-        ::execv(argv[0], const_cast<char**>(argv));
+        ::execve(argv[0], const_cast<char**>(argv), envp.data());
         ::_exit(127);
     }
     ::close(out[1]);

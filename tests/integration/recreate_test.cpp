@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/engine.hpp"
+#include "support/environment.hpp"
 #include "support/eventually.hpp"
 #include "support/recreate_rig.hpp"
 
@@ -206,18 +207,20 @@ TEST_CASE("recreate: pulls with the app's credentials from a registry that requi
     rig::web_app app("auth", web_dockerfile("v1"), {}, registry.address(), registry.cli_config());
     app.push_version(web_dockerfile("v2"));
     test::docker_ok({"rmi", app.image});  // the deploy must pull it, with credentials
-    ::setenv("DA_RC_REG_USER", test::auth_registry::username, 1);
-    ::setenv("DA_RC_REG_PASS", "wrong-password", 1);
+    const agent::environment wrong = test::env_of(
+        {{"DA_RC_REG_USER", test::auth_registry::username}, {"DA_RC_REG_PASS", "wrong-password"}});
     auto spec = app.spec();
     spec.registry_auth = agent::registry_auth_spec{"DA_RC_REG_USER", "DA_RC_REG_PASS"};
     rig::recording_journal refused;
-    CHECK(rig::run_deploy(spec, refused) == agent::deploy_result::failed);
+    CHECK(rig::run_deploy(spec, refused, "", wrong) == agent::deploy_result::failed);
     CHECK(refused.transcript().find("wrong-password") == std::string::npos);
     CHECK(app.get() == "v1\n");
 
-    ::setenv("DA_RC_REG_PASS", test::auth_registry::password, 1);
+    const agent::environment right =
+        test::env_of({{"DA_RC_REG_USER", test::auth_registry::username},
+                      {"DA_RC_REG_PASS", test::auth_registry::password}});
     rig::recording_journal journal;
-    auto result = rig::run_deploy(spec, journal);
+    auto result = rig::run_deploy(spec, journal, "", right);
     INFO(journal.transcript());
     CHECK(result == agent::deploy_result::succeeded);
     CHECK(app.get() == "v2\n");

@@ -167,12 +167,13 @@ namespace {
 
 net::awaitable<agent::deploy_result> deploy_once(net::any_io_executor ex, agent::app_spec app,
                                                  recording_journal* journal,
-                                                 std::string fail_call) {
+                                                 std::string fail_call, agent::environment env) {
     dc::client_options options;
     options.host = test::docker_host();
     auto client = dc::make_client(ex, options);
     failing_docker docker(*client, fail_call);
-    agent::deploy_executor runner(docker, *journal);
+    agent::deploy_executor runner(docker, *journal, nullptr,
+                                  agent::deploy_settings{std::move(env), ""});
     agent::deploy_job job{1, agent::planned_job{app.name, "deploy", "test", "", "", true}};
     co_return co_await runner.run(app, job);
 }
@@ -180,9 +181,11 @@ net::awaitable<agent::deploy_result> deploy_once(net::any_io_executor ex, agent:
 }  // namespace
 
 agent::deploy_result run_deploy(const agent::app_spec& app, recording_journal& journal,
-                                const std::string& fail_call) {
+                                const std::string& fail_call, agent::environment env) {
     net::io_context io;
-    auto result = net::co_spawn(io, deploy_once(io.get_executor(), app, &journal, fail_call),
+    auto result = net::co_spawn(io,
+                                deploy_once(io.get_executor(), app, &journal, fail_call,
+                                            std::move(env)),
                                 net::use_future);
     io.run();
     return result.get();

@@ -114,9 +114,10 @@ private:
 };
 
 /// One deploy of `app` by the real executor against the engine under test, through
-/// failing_docker when `fail_call` is set. Deployment id 1: the parked name is `<name>-parked-1`.
+/// failing_docker when `fail_call` is set, the agent's environment being `env` (registry_auth).
+/// Deployment id 1: the parked name is `<name>-parked-1`.
 agent::deploy_result run_deploy(const agent::app_spec& app, recording_journal& journal,
-                                const std::string& fail_call = "");
+                                const std::string& fail_call = "", agent::environment env = {});
 
 /// `docker inspect --format FORMAT name`, or "" when it does not exist.
 std::string inspect(const std::string& name, const std::string& format);

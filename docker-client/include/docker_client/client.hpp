@@ -27,7 +27,12 @@ struct client_options {
     std::function<void(std::string_view kind)> on_failure;
 };
 
-/// Options from the environment: DOCKER_HOST, else DOCKER_SOCK_PATH, else the default socket.
+/// Options from DOCKER_HOST, else DOCKER_SOCK_PATH, else the default socket, each as `variable`
+/// gives it (nullptr when unset): the agent passes the environment it read at start.
+client_options options_from_variables(
+    const std::function<const char*(std::string_view name)>& variable);
+
+/// options_from_variables over the process environment.
 client_options options_from_environment();
 
 /// The real client over a unix socket or TCP. The executor must outlive it.

@@ -13,6 +13,7 @@
 #include "api/bearer_token.hpp"
 #include "api/token_settings.hpp"
 #include "common/base64url.hpp"
+#include "support/environment.hpp"
 
 using namespace agent;
 using std::chrono::seconds;
@@ -292,15 +293,14 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
     std::ostringstream out;
     std::ostringstream err;
     SECTION("unset") {
-        ::unsetenv("JWT_SECRET");
-        CHECK(run_token_command(seconds{3600}, out, err) == 2);
+        CHECK(run_token_command(agent::environment(), seconds{3600}, out, err) == 2);
         CHECK(out.str().empty());
         CHECK(err.str().find("JWT_SECRET") != std::string::npos);
     }
     SECTION("set (with the trailing newline a file or heredoc leaves)") {
-        ::setenv("JWT_SECRET", "token-command-secret-of-32-bytes+\n", 1);
-        CHECK(run_token_command(seconds{7200}, out, err) == 0);
-        ::unsetenv("JWT_SECRET");
+        const agent::environment env =
+            test::env_of({{"JWT_SECRET", "token-command-secret-of-32-bytes+\n"}});
+        CHECK(run_token_command(env, seconds{7200}, out, err) == 0);
         const std::string text = out.str();
         REQUIRE(!text.empty());
         CHECK(text.back() == '\n');
@@ -316,31 +316,30 @@ TEST_CASE("deploy-agent token prints a token the API accepts, or names JWT_SECRE
         CHECK(err.str().find("token-command-secret") == std::string::npos);
     }
     SECTION("a lifetime out of range: beyond TOKEN_MAX_TTL (default 30 days)") {
-        ::setenv("JWT_SECRET", std::string(32, 'k').c_str(), 1);
-        CHECK(run_token_command(seconds{0}, out, err) == 2);
-        CHECK(run_token_command(default_token_max_ttl + seconds{1}, out, err) == 2);
+        const std::string jwt(32, 'k');
+        const agent::environment env = test::env_of({{"JWT_SECRET", jwt}});
+        CHECK(run_token_command(env, seconds{0}, out, err) == 2);
+        CHECK(run_token_command(env, default_token_max_ttl + seconds{1}, out, err) == 2);
         CHECK(err.str().find("TOKEN_MAX_TTL") != std::string::npos);
-        ::setenv("TOKEN_MAX_TTL", "1h", 1);
-        CHECK(run_token_command(seconds{3601}, out, err) == 2);
+        const agent::environment hour =
+            test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "1h"}});
+        CHECK(run_token_command(hour, seconds{3601}, out, err) == 2);
         CHECK(out.str().empty());
-        CHECK(run_token_command(seconds{3600}, out, err) == 0);
-        ::setenv("TOKEN_MAX_TTL", "forever", 1);
-        CHECK(run_token_command(seconds{60}, out, err) == 2);
-        ::unsetenv("TOKEN_MAX_TTL");
-        ::unsetenv("JWT_SECRET");
+        CHECK(run_token_command(hour, seconds{3600}, out, err) == 0);
+        const agent::environment forever =
+            test::env_of({{"JWT_SECRET", jwt}, {"TOKEN_MAX_TTL", "forever"}});
+        CHECK(run_token_command(forever, seconds{60}, out, err) == 2);
     }
     SECTION("a short JWT_SECRET, or one shared with a webhook, is refused") {
-        ::setenv("JWT_SECRET", "short", 1);
-        CHECK(run_token_command(seconds{60}, out, err) == 2);
+        CHECK(run_token_command(test::env_of({{"JWT_SECRET", "short"}}), seconds{60}, out,
+                                err) == 2);
         CHECK(err.str().find("at least 32") != std::string::npos);
         const std::string shared(40, 'w');
-        ::setenv("JWT_SECRET", shared.c_str(), 1);
-        ::setenv("WEBHOOK_SECRET", shared.c_str(), 1);
-        CHECK(run_token_command(seconds{60}, out, err) == 2);
+        const agent::environment env =
+            test::env_of({{"JWT_SECRET", shared}, {"WEBHOOK_SECRET", shared}});
+        CHECK(run_token_command(env, seconds{60}, out, err) == 2);
         CHECK(err.str().find("same as WEBHOOK_SECRET") != std::string::npos);
         CHECK(err.str().find(shared) == std::string::npos);
-        ::unsetenv("WEBHOOK_SECRET");
-        ::unsetenv("JWT_SECRET");
         CHECK(out.str().empty());
     }
 }

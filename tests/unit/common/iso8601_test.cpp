@@ -33,3 +33,12 @@ TEST_CASE("iso8601_utc writes Unix milliseconds in UTC", "[common]") {
     CHECK(iso8601_utc(951782400000) == "2000-02-29T00:00:00.000Z");
     CHECK(unix_millis(at_ms(sent_ms)) == sent_ms);
 }
+
+TEST_CASE("whole seconds and now, in the one clock helper", "[common]") {
+    CHECK(iso8601_utc_seconds(at_ms(sent_ms + 999)) == "2026-01-01T00:00:00Z");
+    CHECK(iso8601_utc_seconds(at_ms(0)) == "1970-01-01T00:00:00Z");
+    const std::int64_t before = unix_millis(std::chrono::system_clock::now());
+    const std::int64_t now = unix_millis_now();
+    CHECK(now >= before);
+    CHECK(now - before < 60'000);
+}

@@ -1,10 +1,9 @@
 // Exact image references, registry hosts and the app's registry credentials.
 
-#include <cstdlib>
-
 #include <catch2/catch.hpp>
 
 #include "engine/app_identity.hpp"
+#include "support/environment.hpp"
 
 TEST_CASE("identity: an image is the manifest's only by one of its tags or digests",
           "[identity]") {
@@ -33,18 +32,20 @@ TEST_CASE("identity: registry credentials come from the variables the manifest n
     agent::app_spec app;
     app.name = "web";
     app.image = "registry.example.com/web:1";
-    CHECK_FALSE(agent::registry_credentials(app));
+    CHECK_FALSE(agent::registry_credentials(app, test::env_of({{"DA_ID_TEST_USER", "bob"}})));
     app.registry_auth = agent::registry_auth_spec{"DA_ID_TEST_USER", "DA_ID_TEST_PASS"};
-    ::unsetenv("DA_ID_TEST_PASS");
-    ::setenv("DA_ID_TEST_USER", "bob", 1);
-    try {
-        agent::registry_credentials(app);
-        FAIL("no throw");
-    } catch (const std::runtime_error& e) {
-        CHECK_THAT(e.what(), Catch::Contains("DA_ID_TEST_PASS"));
+    for (const auto& env : {test::env_of({{"DA_ID_TEST_USER", "bob"}}),
+                            test::env_of({{"DA_ID_TEST_USER", "bob"}, {"DA_ID_TEST_PASS", ""}})}) {
+        try {
+            agent::registry_credentials(app, env);
+            FAIL("no throw");
+        } catch (const std::runtime_error& e) {
+            CHECK_THAT(e.what(), Catch::Contains("DA_ID_TEST_PASS"));
+            CHECK_THAT(e.what(), !Catch::Contains("bob"));
+        }
     }
-    ::setenv("DA_ID_TEST_PASS", "s3cret", 1);
-    auto auth = agent::registry_credentials(app);
+    auto auth = agent::registry_credentials(
+        app, test::env_of({{"DA_ID_TEST_USER", "bob"}, {"DA_ID_TEST_PASS", "s3cret"}}));
     REQUIRE(auth);
     CHECK(auth->username == "bob");
     CHECK(auth->password == "s3cret");

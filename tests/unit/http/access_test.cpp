@@ -1,11 +1,11 @@
 // CIDR parsing and matching, per-endpoint allow-lists, client address behind trusted proxies,
 // and the server settings read from the environment.
-#include <cstdlib>
 
 #include <catch2/catch.hpp>
 
 #include "http/access.hpp"
 #include "http/server_settings.hpp"
+#include "support/environment.hpp"
 
 using namespace agent;
 
@@ -19,13 +19,9 @@ bool in(std::string_view cidr, std::string_view address) {
     return block->contains(*ip);
 }
 
-struct scoped_env {
-    std::string name;
-    scoped_env(std::string n, const char* value) : name(std::move(n)) {
-        ::setenv(name.c_str(), value, 1);
-    }
-    ~scoped_env() { ::unsetenv(name.c_str()); }
-};
+agent::environment one(const char* name, const char* value) {
+    return test::env_of({{name, value}});
+}
 
 }  // namespace
 
@@ -123,20 +119,22 @@ TEST_CASE("forwarding headers are believed only from trusted proxies", "[access]
 
 TEST_CASE("server options come from the environment", "[access]") {
     SECTION("defaults") {
-        auto o = server_options_from_environment({});
+        auto o = server_options_from_environment({}, agent::environment());
         CHECK(o.max_connections == 512);
         CHECK(o.max_inflight_body_bytes == 2u * o.webhook_body_limit);
         CHECK(o.trusted_proxies.empty());
         CHECK(o.access_rules.empty());
     }
     SECTION("set") {
-        scoped_env a("MAX_CONNECTIONS", "64");
-        scoped_env b("TRUSTED_PROXIES", "172.18.0.0/16");
-        scoped_env c("WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8");
-        scoped_env d("GITHUB_WEBHOOK_ALLOWED_CIDRS", "192.30.252.0/22,2620:112:3000::/44");
-        scoped_env e("METRICS_ALLOWED_CIDRS", "127.0.0.1");
-        scoped_env f("MAX_INFLIGHT_BODY_BYTES", "100000000");
-        auto o = server_options_from_environment({});
+        const agent::environment env = test::env_of({
+            {"MAX_CONNECTIONS", "64"},
+            {"TRUSTED_PROXIES", "172.18.0.0/16"},
+            {"WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8"},
+            {"GITHUB_WEBHOOK_ALLOWED_CIDRS", "192.30.252.0/22,2620:112:3000::/44"},
+            {"METRICS_ALLOWED_CIDRS", "127.0.0.1"},
+            {"MAX_INFLIGHT_BODY_BYTES", "100000000"},
+        });
+        auto o = server_options_from_environment({}, env);
         CHECK(o.max_connections == 64);
         CHECK(o.max_inflight_body_bytes == 100000000u);
         CHECK(o.trusted_proxies.contains("172.18.1.1"));
@@ -148,24 +146,23 @@ TEST_CASE("server options come from the environment", "[access]") {
     }
     SECTION("malformed values name the variable") {
         {
-            scoped_env a("MAX_CONNECTIONS", "lots");
-            CHECK_THROWS_WITH(server_options_from_environment({}),
+            CHECK_THROWS_WITH(server_options_from_environment({}, one("MAX_CONNECTIONS", "lots")),
                               Catch::StartsWith("MAX_CONNECTIONS:"));
         }
         {
-            scoped_env b("TRUSTED_PROXIES", "10.0.0.0/40");
-            CHECK_THROWS_WITH(server_options_from_environment({}),
-                              Catch::StartsWith("TRUSTED_PROXIES:"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("TRUSTED_PROXIES", "10.0.0.0/40")),
+                Catch::StartsWith("TRUSTED_PROXIES:"));
         }
         {
-            scoped_env d("MAX_INFLIGHT_BODY_BYTES", "1000");
-            CHECK_THROWS_WITH(server_options_from_environment({}),
-                              Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("MAX_INFLIGHT_BODY_BYTES", "1000")),
+                Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
         }
         {
-            scoped_env c("API_ALLOWED_CIDRS", "localhost");
-            CHECK_THROWS_WITH(server_options_from_environment({}),
-                              Catch::StartsWith("API_ALLOWED_CIDRS:"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("API_ALLOWED_CIDRS", "localhost")),
+                Catch::StartsWith("API_ALLOWED_CIDRS:"));
         }
     }
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "intake/signature.hpp"
+#include "support/environment.hpp"
 
 using namespace agent;
 
@@ -69,18 +70,17 @@ TEST_CASE("configured secrets lose exactly one trailing newline and remember it"
 }
 
 TEST_CASE("secrets are read from the environment byte for byte", "[intake]") {
-    ::setenv("DA_TEST_INTAKE_SECRET", "abc \n", 1);
-    auto s = read_secret_from_env("DA_TEST_INTAKE_SECRET");
+    auto s = read_secret_from_env(test::env_of({{"DA_TEST_INTAKE_SECRET", "abc \n"}}),
+                                  "DA_TEST_INTAKE_SECRET");
     REQUIRE(s);
     CHECK(s->value == "abc ");
     CHECK(s->had_trailing_newline());
     CHECK(s->trailing_whitespace);
     CHECK(s->origin == "DA_TEST_INTAKE_SECRET");
 
-    ::setenv("DA_TEST_INTAKE_SECRET", "\n", 1);
-    CHECK_FALSE(read_secret_from_env("DA_TEST_INTAKE_SECRET"));
-    ::unsetenv("DA_TEST_INTAKE_SECRET");
-    CHECK_FALSE(read_secret_from_env("DA_TEST_INTAKE_SECRET"));
+    CHECK_FALSE(read_secret_from_env(test::env_of({{"DA_TEST_INTAKE_SECRET", "\n"}}),
+                                     "DA_TEST_INTAKE_SECRET"));
+    CHECK_FALSE(read_secret_from_env(agent::environment(), "DA_TEST_INTAKE_SECRET"));
 }
 
 TEST_CASE("secrets are read from files, trailing newline stripped once", "[intake]") {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "intake/verify_signature.hpp"
+#include "support/environment.hpp"
 
 using namespace agent;
 
@@ -150,30 +151,30 @@ TEST_CASE("verify-signature, Infisical: t= must agree with the body", "[intake]"
 }
 
 TEST_CASE("run_verify_signature reads files and the environment", "[intake]") {
+    const agent::environment none;
     const std::string payload = write_temp("payload.json", "Hello, World!");
     const std::string secret_file = write_temp("secret.txt", docs_secret + "\n");
     std::ostringstream out;
-    CHECK(run_verify_signature({"github", payload, docs_sig, "", secret_file}, out) == 0);
+    CHECK(run_verify_signature({"github", payload, docs_sig, "", secret_file}, none, out) == 0);
     CHECK(out.str() == "match\n");
 
-    ::setenv("DA_TEST_VERIFY_SECRET", "wrong", 1);
+    const agent::environment wrong = test::env_of({{"DA_TEST_VERIFY_SECRET", "wrong"}});
     std::ostringstream bad;
-    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, bad) ==
-          1);
+    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, wrong,
+                               bad) == 1);
     CHECK(contains(bad.str(), "no match"));
-    ::unsetenv("DA_TEST_VERIFY_SECRET");
 
     std::ostringstream unset;
-    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, unset) ==
-          2);
+    CHECK(run_verify_signature({"github", payload, docs_sig, "DA_TEST_VERIFY_SECRET", ""}, none,
+                               unset) == 2);
     CHECK(contains(unset.str(), "unset or empty"));
     std::ostringstream scheme;
-    CHECK(run_verify_signature({"gitlab", payload, docs_sig, "", secret_file}, scheme) == 2);
+    CHECK(run_verify_signature({"gitlab", payload, docs_sig, "", secret_file}, none, scheme) == 2);
     std::ostringstream neither;
-    CHECK(run_verify_signature({"github", payload, docs_sig, "", ""}, neither) == 2);
+    CHECK(run_verify_signature({"github", payload, docs_sig, "", ""}, none, neither) == 2);
     std::ostringstream missing;
-    CHECK(run_verify_signature({"github", "/nonexistent/x", docs_sig, "", secret_file}, missing) ==
-          2);
+    CHECK(run_verify_signature({"github", "/nonexistent/x", docs_sig, "", secret_file}, none,
+                               missing) == 2);
 
     // A fixture delivery, as the user would check it.
     const std::string fixture_path =
@@ -184,7 +185,7 @@ TEST_CASE("run_verify_signature reads files and the environment", "[intake]") {
               {"github", fixture_path,
                "sha256=fdb21bb03818f4d0d6463f4c6dea6f50e2d76c16e25eafaa61c7743c44281b89", "",
                fixture_secret},
-              fx) == 0);
+              none, fx) == 0);
     std::remove(payload.c_str());
     std::remove(secret_file.c_str());
     std::remove(fixture_secret.c_str());

@@ -1,6 +1,5 @@
 // NOTIFY_URLS, NOTIFY_ON, PUBLIC_URL and the retry settings from the environment.
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 
 #include <catch2/catch.hpp>
@@ -11,23 +10,7 @@
 
 namespace {
 
-using vars = std::map<std::string, std::string>;
-
-// Sets variables for one test and removes them afterwards.
-struct scoped_env {
-    std::vector<std::string> names;
-    explicit scoped_env(const vars& values) {
-        for (const auto& [k, v] : values) {
-            ::setenv(k.c_str(), v.c_str(), 1);
-            names.push_back(k);
-        }
-    }
-    ~scoped_env() {
-        for (const auto& k : names) {
-            ::unsetenv(k.c_str());
-        }
-    }
-};
+using vars = std::map<std::string, std::string, std::less<>>;
 
 }  // namespace
 
@@ -35,13 +18,13 @@ TEST_CASE("notification settings are read from the environment", "[notify]") {
     test::temp_dir dir;
     const std::string ca_file = (dir.path / "notify-ca.pem").string();
     test::write_text_file(ca_file, "-----BEGIN CERTIFICATE-----\n");
-    scoped_env env(vars{{"NOTIFY_URLS", "ntfy://ntfy.sh/a, http://127.0.0.1:9/h"},
+    const agent::environment env(vars{{"NOTIFY_URLS", "ntfy://ntfy.sh/a, http://127.0.0.1:9/h"},
                     {"NOTIFY_ON", "failed,succeeded"},
                     {"PUBLIC_URL", "https://deploy.example.com//"},
                     {"NOTIFY_ATTEMPTS", "3"},
                     {"NOTIFY_CA_FILE", ca_file},
                     {"DA_TEST_NOTIFY_SECRET", "a-secret-worth-hiding"}});
-    auto o = agent::notify::notifier_options_from_environment();
+    auto o = agent::notify::notifier_options_from_environment(env);
     REQUIRE(o.targets.size() == 2);
     CHECK(o.targets[0].kind == agent::notify::target_kind::ntfy);
     CHECK(o.on.succeeded);
@@ -55,9 +38,10 @@ TEST_CASE("notification settings are read from the environment", "[notify]") {
 TEST_CASE("a bad notification setting stops the start, without echoing a webhook's path",
           "[notify]") {
     {
-        scoped_env env(vars{{"NOTIFY_URLS", "https://user:hunter2@hooks.example.com/T0/SECRET"}});
+        const agent::environment env(
+            vars{{"NOTIFY_URLS", "https://user:hunter2@hooks.example.com/T0/SECRET"}});
         try {
-            agent::notify::notifier_options_from_environment();
+            agent::notify::notifier_options_from_environment(env);
             FAIL("no error");
         } catch (const std::invalid_argument& e) {
             CHECK_THAT(e.what(), Catch::StartsWith("NOTIFY_URLS: an entry starting 'https://'"));
@@ -66,18 +50,18 @@ TEST_CASE("a bad notification setting stops the start, without echoing a webhook
         }
     }
     {
-        scoped_env env(vars{{"NOTIFY_ON", "failed,exploded"}});
-        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+        const agent::environment env(vars{{"NOTIFY_ON", "failed,exploded"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(env),
                           Catch::Contains("NOTIFY_ON: 'exploded' is not an outcome"));
     }
     {
-        scoped_env env(vars{{"NOTIFY_CA_FILE", "/nonexistent/notify-ca.pem"}});
-        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+        const agent::environment env(vars{{"NOTIFY_CA_FILE", "/nonexistent/notify-ca.pem"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(env),
                           "NOTIFY_CA_FILE: '/nonexistent/notify-ca.pem' cannot be read");
     }
     {
-        scoped_env env(vars{{"NOTIFY_RETRY_MS", "5"}});
-        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(),
+        const agent::environment env(vars{{"NOTIFY_RETRY_MS", "5"}});
+        CHECK_THROWS_WITH(agent::notify::notifier_options_from_environment(env),
                           Catch::StartsWith("NOTIFY_RETRY_MS: '5' is not a whole number"));
     }
 }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "planner/planner.hpp"
+#include "support/environment.hpp"
 
 using namespace agent;
 
@@ -291,12 +292,9 @@ TEST_CASE("the auto-redeploy policy is read from the two variables", "[planner]"
     CHECK(*policy.apps == names{"app1", "app2", "app3"});
     CHECK_FALSE(parse_auto_redeploy_policy("true", "  ").apps);
 
-    ::setenv("INFISICAL_AUTO_REDEPLOY", "true", 1);
-    ::setenv("INFISICAL_AUTO_REDEPLOY_APPS", "web", 1);
-    auto from_env = auto_redeploy_policy_from_environment();
-    ::unsetenv("INFISICAL_AUTO_REDEPLOY");
-    ::unsetenv("INFISICAL_AUTO_REDEPLOY_APPS");
+    auto from_env = auto_redeploy_policy_from_environment(test::env_of(
+        {{"INFISICAL_AUTO_REDEPLOY", "true"}, {"INFISICAL_AUTO_REDEPLOY_APPS", "web"}}));
     CHECK(from_env.enabled);
     CHECK(from_env.apps == std::optional<names>(names{"web"}));
-    CHECK_FALSE(auto_redeploy_policy_from_environment().enabled);
+    CHECK_FALSE(auto_redeploy_policy_from_environment(agent::environment()).enabled);
 }

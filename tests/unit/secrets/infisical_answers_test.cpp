@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/url.hpp"
 #include "secrets/hash_key.hpp"
 #include "secrets/infisical_answers.hpp"
 #include "secrets/infisical_settings.hpp"
@@ -62,7 +63,7 @@ TEST_CASE("Infisical URLs: https anywhere, http only on loopback", "[secrets]") 
     CHECK(why.find("loopback") != std::string::npos);
     CHECK_FALSE(parse_secret_url("ftp://x", &why));
     CHECK_FALSE(parse_secret_url("https://user:pw@x", &why));
-    CHECK(percent_encode_query("/a b&c") == "%2Fa%20b%26c");
+    CHECK(percent_encode("/a b&c") == "%2Fa%20b%26c");
 }
 
 TEST_CASE("the secrets-hash key is created 0600 once and read back", "[secrets]") {

@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/base64url.hpp"
 #include "support/git_repos.hpp"
 #include "source/child_process.hpp"
 #include "source/git_env.hpp"

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/process_environment.hpp"
 #include "support/git_repos.hpp"
 #include "source/git_sync.hpp"
 #include "support/run_async.hpp"
@@ -16,7 +17,9 @@ struct sync_outcome {
     std::vector<std::string> steps;
 };
 
-sync_outcome sync(agent::source_request request, agent::env_lookup env = agent::process_env()) {
+// git runs with what this process was started with (PATH, HOME), as the agent's git does.
+sync_outcome sync(agent::source_request request,
+                  agent::env_lookup env = agent::lookup_in(agent::read_process_environment())) {
     return test::run_async([&](auto) -> agent::net::awaitable<sync_outcome> {
         sync_outcome out;
         auto log = [&out](std::string_view line) { out.steps.emplace_back(line); };
