@@ -10,7 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "docker_client/docker_api.hpp"
+#include "docker_client/image_api.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent {
@@ -56,9 +56,8 @@ struct build_request {
 /// Returns the new image id. Throws std::runtime_error: a failed build carries the daemon's
 /// message and the last log lines; a build still running after build.timeout is cancelled
 /// (the connection is closed, which makes the daemon stop it) and says so.
-net::awaitable<std::string> build_app_image(docker_client::docker_api& docker,
-                                            const app_spec& app, build_request request,
-                                            step_sink step);
+net::awaitable<std::string> build_app_image(docker_client::image_api& docker, const app_spec& app,
+                                            build_request request, step_sink step);
 
 /// app.registry_auth read from the environment, for `image`'s registry; nullopt when the app
 /// has none. Throws std::runtime_error naming a variable that is unset.

@@ -21,7 +21,7 @@ struct outcome {
 };
 
 // The new container passed its gate before the stop: keep it, drop the parked one.
-net::awaitable<outcome> finish(docker_client::docker_api& docker, const recreate_progress& p,
+net::awaitable<outcome> finish(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current) {
     co_await docker.remove_container(p.old_id, {.force = true, .remove_volumes = false});
     if (current) {
@@ -34,7 +34,7 @@ net::awaitable<outcome> finish(docker_client::docker_api& docker, const recreate
 }
 
 // Anything earlier: the new container (if any) goes, the old one gets its name back and runs.
-net::awaitable<outcome> revert(docker_client::docker_api& docker, const recreate_progress& p,
+net::awaitable<outcome> revert(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current,
                                const std::optional<docker_client::container_info>& old) {
     if (!old) {
@@ -65,7 +65,8 @@ net::awaitable<outcome> revert(docker_client::docker_api& docker, const recreate
                                             : "")};
 }
 
-net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const recreate_progress& p) {
+net::awaitable<outcome> recover_one(docker_client::container_api& docker,
+                                    const recreate_progress& p) {
     auto current = co_await find_container_exactly(docker, p.container);
     auto old = co_await docker.inspect_container(p.old_id);
     if (old && old->id != p.old_id) {
@@ -80,7 +81,7 @@ net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const rec
 }  // namespace
 
 net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, store& db) {
+    docker_client::container_api& docker, store& db) {
     std::vector<std::int64_t> handled;
     for (const auto& p : db.interrupted_recreates()) {
         outcome result;

@@ -6,7 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "docker_client/docker_api.hpp"
+#include "docker_client/container_api.hpp"
 #include "store/store.hpp"
 
 namespace agent {
@@ -20,7 +20,7 @@ namespace net = boost::asio;
 /// saying what was done; one that cannot be brought back becomes `failed` with the state found.
 /// Returns the ids of the deployments it handled (to be announced: they ended here).
 net::awaitable<std::vector<std::int64_t>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, store& db);
+    docker_client::container_api& docker, store& db);
 
 /// recover_interrupted_recreates() on its own event loop and engine connection (blocking).
 /// Engine failures are logged; the deployments are then left for mark_interrupted.

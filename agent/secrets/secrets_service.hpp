@@ -8,13 +8,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/clock.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/container_api.hpp"
 #include "intake/events.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planner.hpp"
 #include "secrets/infisical_client.hpp"
-#include "secrets/injection.hpp"
 #include "secrets/infisical_settings.hpp"
+#include "secrets/injection.hpp"
 #include "secrets/secret_cache.hpp"
 
 namespace agent {
@@ -38,37 +38,37 @@ class secrets_service {
 public:
     /// `client` may be null (no Infisical credentials): apps with secrets then fail to deploy
     /// with that reason. References must outlive the service.
-    secrets_service(std::unique_ptr<infisical_client> client, docker_client::docker_api& docker,
-                    clock& time, std::chrono::milliseconds cache_max_age, std::string hash_key);
+  secrets_service(std::unique_ptr<infisical_client> client, docker_client::container_api& docker,
+                  clock& time, std::chrono::milliseconds cache_max_age, std::string hash_key);
 
-    bool configured() const { return client_ != nullptr; }
+  bool configured() const { return client_ != nullptr; }
 
-    /// The listing at `scope`, from the cache or fetched (and cached). Throws secrets_error.
-    boost::asio::awaitable<secret_listing> listing(secret_scope scope);
+  /// The listing at `scope`, from the cache or fetched (and cached). Throws secrets_error.
+  boost::asio::awaitable<secret_listing> listing(secret_scope scope);
 
-    /// The Env and labels recreating `old` for `app` needs (app.infisical must be set). Throws
-    /// secrets_error when Infisical cannot be read, or a `keys` entry is missing or hidden: the
-    /// deploy must stop before the container is touched. The message names keys, never values.
-    boost::asio::awaitable<injection> prepare(const app_spec& app,
-                                              const docker_client::container_info& old);
+  /// The Env and labels recreating `old` for `app` needs (app.infisical must be set). Throws
+  /// secrets_error when Infisical cannot be read, or a `keys` entry is missing or hidden: the
+  /// deploy must stop before the container is touched. The message names keys, never values.
+  boost::asio::awaitable<injection> prepare(const app_spec& app,
+                                            const docker_client::container_info& old);
 
-    /// Handles a change: drops the cache entries it covers, then, for each app the change
-    /// concerns that `policy` and the manifest allow to auto-redeploy, fetches its secrets
-    /// again and compares their hash with its container's label.
-    boost::asio::awaitable<secret_change_outcome> on_change(const manifest& apps,
-                                                            infisical_change change,
-                                                            auto_redeploy_policy policy);
-
-    /// Polls every scope the manifest reads, as a change at each (on_change). Returns the apps
-    /// to redeploy.
-    boost::asio::awaitable<std::vector<std::string>> poll(const manifest& apps,
+  /// Handles a change: drops the cache entries it covers, then, for each app the change
+  /// concerns that `policy` and the manifest allow to auto-redeploy, fetches its secrets
+  /// again and compares their hash with its container's label.
+  boost::asio::awaitable<secret_change_outcome> on_change(const manifest& apps,
+                                                          infisical_change change,
                                                           auto_redeploy_policy policy);
+
+  /// Polls every scope the manifest reads, as a change at each (on_change). Returns the apps
+  /// to redeploy.
+  boost::asio::awaitable<std::vector<std::string>> poll(const manifest& apps,
+                                                        auto_redeploy_policy policy);
 
 private:
     boost::asio::awaitable<bool> hash_changed(const app_spec& app);
 
     std::unique_ptr<infisical_client> client_;
-    docker_client::docker_api& docker_;
+    docker_client::container_api& docker_;
     clock& clock_;
     secret_cache cache_;
     std::string hash_key_;
@@ -80,7 +80,7 @@ private:
 /// key cannot be used.
 std::unique_ptr<secrets_service> make_secrets_service(boost::asio::any_io_executor executor,
                                                       const infisical_settings& config,
-                                                      docker_client::docker_api& docker,
+                                                      docker_client::container_api& docker,
                                                       clock& time, const std::string& data_dir);
 
 /// The scope an app reads.

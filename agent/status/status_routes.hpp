@@ -10,8 +10,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/manual_deploy.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "deploy/deploy_queue.hpp"
-#include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
 #include "http/client_log_budget.hpp"
 #include "http/message.hpp"
@@ -41,7 +41,7 @@ status_options status_options_from_environment();
 struct status_services {
     manifest_holder& manifests;
     store& db;
-    docker_client::docker_api& docker;
+    deploy_engine docker;  ///< the app views
     /// Records a manual deploy (route_services::record behind it).
     delivery_recorder record;
     deploy_queue& queue;
