@@ -12,8 +12,8 @@
 #include "api/api_query.hpp"
 #include "api/bearer_token.hpp"
 #include "api/deployment_json.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "deploy/deploy_queue.hpp"
-#include "docker_client/docker_api.hpp"
 #include "http/line_budget.hpp"
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
@@ -28,7 +28,7 @@ struct api_services {
     history_reader& db;
     /// Records and queues a manual deploy.
     acceptor& accept;
-    docker_client::docker_api& docker;
+    deploy_engine docker;  ///< the app views and the dry run
     /// JWT_SECRET (read_secret_from_env("JWT_SECRET")->value); nullopt or empty: every /api
     /// request is answered 503 "API not configured: set JWT_SECRET".
     std::optional<std::string> jwt_secret;

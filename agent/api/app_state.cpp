@@ -7,11 +7,11 @@
 
 namespace agent {
 
-boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker, const app_spec& app) {
+boost::asio::awaitable<live_state> inspect_app(deploy_engine engine, const app_spec& app) {
     live_state live;
     try {
         if (app.service) {
-            auto service = co_await docker.inspect_service(*app.service);
+            auto service = co_await engine.swarm.inspect_service(*app.service);
             if (!service) {
                 live.state = "missing";
             } else {
@@ -20,7 +20,7 @@ boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker
                 live.image = service->image;
             }
         } else {
-            auto info = co_await find_container_exactly(docker, app.container);
+            auto info = co_await find_container_exactly(engine.containers, app.container);
             if (!info) {
                 live.state = "missing";
             } else {
@@ -40,13 +40,12 @@ boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker
     co_return live;
 }
 
-boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker,
-                                                        history_reader& db,
+boost::asio::awaitable<std::vector<app_view>> app_views(deploy_engine engine, history_reader& db,
                                                         std::shared_ptr<const manifest> apps) {
     std::vector<app_view> views;
     views.reserve(apps->apps.size());
     for (const app_spec& app : apps->apps) {
-        live_state live = co_await inspect_app(docker, app);
+        live_state live = co_await inspect_app(engine, app);
         views.push_back(app_view{app.name, app.service ? std::string() : app.container,
                                  app.service, std::move(live), db.last_deployment(app.name)});
     }

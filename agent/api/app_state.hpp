@@ -7,7 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "docker_client/docker_api.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "manifest/manifest.hpp"
 #include "store/history_reader.hpp"
 
@@ -24,7 +24,7 @@ struct live_state {
 
 /// Inspects the app's container (or Swarm service). Never throws: an engine error is logged and
 /// gives state "unknown".
-boost::asio::awaitable<live_state> inspect_app(docker_client::docker_api& docker, const app_spec& app);
+boost::asio::awaitable<live_state> inspect_app(deploy_engine engine, const app_spec& app);
 
 /// One app of the manifest with its live state and its last deployment.
 struct app_view {
@@ -36,9 +36,8 @@ struct app_view {
 };
 
 /// Every app of `apps`, in manifest order, inspected one after the other (inspect_app). Throws
-/// store_error when the store cannot be read. `docker` and `db` must outlive the coroutine.
-boost::asio::awaitable<std::vector<app_view>> app_views(docker_client::docker_api& docker,
-                                                        history_reader& db,
+/// store_error when the store cannot be read. The engine and `db` must outlive the coroutine.
+boost::asio::awaitable<std::vector<app_view>> app_views(deploy_engine engine, history_reader& db,
                                                         std::shared_ptr<const manifest> apps);
 
 }  // namespace agent

@@ -26,7 +26,7 @@ struct build_outcome {
     std::exception_ptr failure;
 };
 
-net::awaitable<build_outcome> build_caught(docker_client::docker_api* docker,
+net::awaitable<build_outcome> build_caught(docker_client::image_api* docker,
                                            docker_client::build_options options,
                                            bounded_build_log* log) {
     build_outcome out;
@@ -88,9 +88,8 @@ void bounded_build_log::finish() {
     }
 }
 
-net::awaitable<std::string> build_app_image(docker_client::docker_api& docker,
-                                            const app_spec& app, build_request request,
-                                            step_sink step) {
+net::awaitable<std::string> build_app_image(docker_client::image_api& docker, const app_spec& app,
+                                            build_request request, step_sink step) {
     if (!app.build) {
         throw std::runtime_error("strategy build needs a build section");
     }

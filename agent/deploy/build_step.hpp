@@ -11,7 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/environment.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/image_api.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent {
@@ -58,8 +58,7 @@ struct build_request {
 /// Returns the new image id. Throws std::runtime_error: a failed build carries the daemon's
 /// message and the last log lines; a build still running after build.timeout is cancelled
 /// (the connection is closed, which makes the daemon stop it) and says so.
-net::awaitable<std::string> build_app_image(docker_client::docker_api& docker,
-                                            const app_spec& app, build_request request,
-                                            step_sink step);
+net::awaitable<std::string> build_app_image(docker_client::image_api& docker, const app_spec& app,
+                                            build_request request, step_sink step);
 
 }  // namespace agent

@@ -44,10 +44,9 @@ std::string plan_json(const deploy_plan& plan) {
 
 }  // namespace
 
-boost::asio::awaitable<dry_run_result> dry_run_answer(docker_client::docker_api& docker,
-                                                      app_spec app) {
+boost::asio::awaitable<dry_run_result> dry_run_answer(deploy_engine engine, app_spec app) {
     log_journal journal;
-    deploy_executor runner(docker, journal);
+    deploy_executor runner(engine, journal);
     try {
         deploy_plan plan = co_await runner.plan(app);
         co_return dry_run_result{outcome::done, plan_json(plan)};

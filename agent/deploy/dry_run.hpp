@@ -6,7 +6,7 @@
 
 #include "common/outcome.hpp"
 
-#include "docker_client/docker_api.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent {
@@ -22,7 +22,6 @@ struct dry_run_result {
 
 /// `POST /api/apps/{app}/deploy?dry_run=1`: the plan and the config diff. Touches nothing; never
 /// throws.
-boost::asio::awaitable<dry_run_result> dry_run_answer(docker_client::docker_api& docker,
-                                                      app_spec app);
+boost::asio::awaitable<dry_run_result> dry_run_answer(deploy_engine engine, app_spec app);
 
 }  // namespace agent

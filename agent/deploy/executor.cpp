@@ -28,7 +28,7 @@ std::string short_id(std::string_view id) {
 
 namespace {
 
-net::awaitable<docker_client::container_info> app_container(docker_client::docker_api& docker,
+net::awaitable<docker_client::container_info> app_container(docker_client::container_api& docker,
                                                             const app_spec& app) {
     auto found = co_await find_container_exactly(docker, app.container);
     if (!found) {
@@ -43,7 +43,7 @@ net::awaitable<docker_client::container_info> app_container(docker_client::docke
 
 // The image as the manifest names it: an answer found by an id prefix is not it.
 net::awaitable<std::optional<docker_client::image_info>> find_image_exactly(
-    docker_client::docker_api& docker, const std::string& reference) {
+    docker_client::image_api& docker, const std::string& reference) {
     auto found = co_await docker.inspect_image(reference);
     if (found && !image_has_reference(*found, reference)) {
         co_return std::nullopt;
@@ -51,7 +51,7 @@ net::awaitable<std::optional<docker_client::image_info>> find_image_exactly(
     co_return found;
 }
 
-net::awaitable<std::string> old_image_json(docker_client::docker_api& docker,
+net::awaitable<std::string> old_image_json(docker_client::image_api& docker,
                                            const docker_client::container_info& old) {
     auto image = co_await docker.inspect_image(old.image_id);
     co_return image ? image->raw_json : std::string();
@@ -66,8 +66,8 @@ net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job)
     }
     try {
         if (app.service) {
-            co_return co_await update_swarm_service(docker_, journal_, app, job.id,
-                                                    job.plan.force, settings_.env);
+            co_return co_await update_swarm_service(engine_.swarm, engine_.images, journal_, app,
+                                                    job.id, job.plan.force, settings_.env);
         }
         switch (app.strategy) {
             case deploy_strategy::restart:
@@ -133,7 +133,7 @@ net::awaitable<std::optional<injection>> deploy_executor::prepare_secrets(
 }
 
 net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, const deploy_job& job) {
-    auto old = co_await app_container(docker_, app);
+    auto old = co_await app_container(engine_.containers, app);
     journal_.started(job.id, app.name, old.image);
     auto secrets = co_await prepare_secrets(app, job, old);
     if (secrets_differ(secrets, old)) {
@@ -143,8 +143,9 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
     }
     journal_.step(job.id, fmt::format("restarting container {} ({})", app.container,
                                       short_id(old.id)));
-    co_await docker_.restart_container(old.id, {});
-    recreate_context context{docker_, journal_, stopping_, settings_.pause_before_step};
+    co_await engine_.containers.restart_container(old.id, {});
+    recreate_context context{engine_.containers, engine_.images, journal_, stopping_,
+                             settings_.pause_before_step};
     std::string problem = co_await wait_healthy(context, app.health, job.id, old.id);
     if (!problem.empty()) {
         journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
@@ -157,10 +158,10 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
 
 net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec& app,
                                                                  const deploy_job& job) {
-    auto old = co_await app_container(docker_, app);
+    auto old = co_await app_container(engine_.containers, app);
     journal_.started(job.id, app.name, old.image);
     if (auto target = network_mode_target(old.raw_json)) {
-        auto shared = co_await docker_.inspect_container(*target);
+        auto shared = co_await engine_.containers.inspect_container(*target);
         // Compose and the CLI write the target's full id; a person may write its name.
         if (!shared || (shared->id != *target && shared->name != *target)) {
             throw std::runtime_error(fmt::format(
@@ -183,8 +184,8 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
         last_status = e.status + e.id;
         journal_.step(job.id, e.id.empty() ? e.status : fmt::format("{}: {}", e.id, e.status));
     };
-    co_await docker_.pull_image(app.image, auth, on_progress);
-    auto image = co_await find_image_exactly(docker_, app.image);
+    co_await engine_.images.pull_image(app.image, auth, on_progress);
+    auto image = co_await find_image_exactly(engine_.images, app.image);
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its pull", app.image));
     }
@@ -202,7 +203,7 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
 net::awaitable<deploy_result> deploy_executor::recreate_same_image(
     const app_spec& app, const deploy_job& job, docker_client::container_info old,
     const injection& secrets) {
-    auto image = co_await docker_.inspect_image(old.image_id);
+    auto image = co_await engine_.images.inspect_image(old.image_id);
     if (!image) {
         throw std::runtime_error(fmt::format(
             "the image container {} runs ({}) is gone from the engine; it cannot be recreated "
@@ -211,7 +212,7 @@ net::awaitable<deploy_result> deploy_executor::recreate_same_image(
     }
     // The container's own image reference while it still names this image, else the id.
     std::string reference = old.image;
-    auto named = co_await find_image_exactly(docker_, reference);
+    auto named = co_await find_image_exactly(engine_.images, reference);
     if (!named || named->id != old.image_id) {
         reference = old.image_id;
     }
@@ -227,12 +228,13 @@ net::awaitable<deploy_result> deploy_executor::recreate_from(
     docker_client::image_info image, std::string reference,
     const std::optional<injection>& secrets) {
     // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
-    std::string old_image = co_await old_image_json(docker_, old);
+    std::string old_image = co_await old_image_json(engine_.images, old);
     spec_inputs inputs{old.raw_json, std::move(old_image), image.raw_json, std::move(reference),
                        agent_labels(app, job.id), {}, {}};
     add_secrets(inputs, secrets, old);
     recreate_plan plan{app, job, std::move(old), std::move(image), build_container_spec(inputs)};
-    recreate_context context{docker_, journal_, stopping_, settings_.pause_before_step};
+    recreate_context context{engine_.containers, engine_.images, journal_, stopping_,
+                             settings_.pause_before_step};
     deploy_result result = co_await run_recreate(context, std::move(plan));
     co_return result;
 }
@@ -240,7 +242,7 @@ net::awaitable<deploy_result> deploy_executor::recreate_from(
 net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec& app,
                                                                  const deploy_job& job) {
     // Checked before a build that can take minutes: the old container must exist to be replaced.
-    auto old = co_await app_container(docker_, app);
+    auto old = co_await app_container(engine_.containers, app);
     journal_.started(job.id, app.name, old.image);
     // So are the secrets: a missing key stops the deploy before the build.
     auto secrets = co_await prepare_secrets(app, job, old);
@@ -253,8 +255,8 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
         commit = revision.commit;
     }
     build_request build{job.id, commit, build_log_limits{}, settings_.env};
-    std::string image_id = co_await build_app_image(docker_, app, std::move(build), log);
-    auto image = co_await docker_.inspect_image(image_id);
+    std::string image_id = co_await build_app_image(engine_.images, app, std::move(build), log);
+    auto image = co_await engine_.images.inspect_image(image_id);
     if (!image) {
         throw std::runtime_error(fmt::format("image {} is missing right after its build", image_id));
     }
@@ -265,21 +267,21 @@ net::awaitable<deploy_result> deploy_executor::build_and_recreate(const app_spec
 
 net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
     deploy_plan out{app.name, app.container, "", app.image, "", {}, ""};
-    auto old = co_await app_container(docker_, app);
+    auto old = co_await app_container(engine_.containers, app);
     if (app.strategy == deploy_strategy::restart || app.service) {
         out.action = app.service ? "swarm service update" : "restart";
         out.note = "a restart keeps the container's configuration as it is";
         co_return out;
     }
     out.action = "pull and recreate";
-    auto image = co_await find_image_exactly(docker_, app.image);
+    auto image = co_await find_image_exactly(engine_.images, app.image);
     if (!image) {
         out.note = fmt::format("{} is not on this engine yet: the diff needs the pulled image",
                                app.image);
         co_return out;
     }
     out.compared_with = image->id;
-    std::string old_image = co_await old_image_json(docker_, old);
+    std::string old_image = co_await old_image_json(engine_.images, old);
     spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
                        agent_labels(app, 0), {}, {}};
     out.changes = diff_container_spec(inputs, build_container_spec(inputs));

@@ -9,8 +9,8 @@
 
 #include "common/environment.hpp"
 #include "deploy/container_spec.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "deploy/journal.hpp"
-#include "docker_client/docker_api.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planned_job.hpp"
 #include "secrets/secrets_service.hpp"
@@ -56,19 +56,19 @@ deploy_settings deploy_settings_from_environment(const environment& env);
 class deploy_executor {
 public:
     /// `secrets` may be null: apps with `secrets.infisical` then fail with that reason.
-    deploy_executor(docker_client::docker_api& docker, deployment_journal& journal,
+    deploy_executor(deploy_engine engine, deployment_journal& journal,
                     secrets_service* secrets = nullptr, deploy_settings settings = {})
-        : docker_(docker), journal_(journal), secrets_(secrets), settings_(std::move(settings)) {}
+        : engine_(engine), journal_(journal), secrets_(secrets), settings_(std::move(settings)) {}
 
-    net::awaitable<deploy_result> run(app_spec app, deploy_job job);
-    /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
-    /// reason when the app's container cannot be resolved.
-    net::awaitable<deploy_plan> plan(app_spec app);
+  net::awaitable<deploy_result> run(app_spec app, deploy_job job);
+  /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
+  /// reason when the app's container cannot be resolved.
+  net::awaitable<deploy_plan> plan(app_spec app);
 
-    /// Graceful stop: a deploy waiting on the health gate rolls back now, a deploy not yet
-    /// started is left queued (its record untouched), no switch is started any more.
-    void request_stop() { stopping_ = true; }
-    bool stopping() const { return stopping_; }
+  /// Graceful stop: a deploy waiting on the health gate rolls back now, a deploy not yet
+  /// started is left queued (its record untouched), no switch is started any more.
+  void request_stop() { stopping_ = true; }
+  bool stopping() const { return stopping_; }
 
 private:
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
@@ -90,7 +90,7 @@ private:
     net::awaitable<std::optional<injection>> prepare_secrets(
         const app_spec& app, const deploy_job& job, const docker_client::container_info& old);
 
-    docker_client::docker_api& docker_;
+    deploy_engine engine_;
     deployment_journal& journal_;
     secrets_service* secrets_;
     deploy_settings settings_;

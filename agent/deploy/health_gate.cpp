@@ -54,7 +54,7 @@ net::awaitable<std::string> wait_healthy(recreate_context ctx, health_spec healt
         if (ctx.stopping) {
             co_return "the agent is stopping before the new container passed its health gate";
         }
-        auto info = co_await ctx.docker.inspect_container(container_id);
+        auto info = co_await ctx.containers.inspect_container(container_id);
         if (!info) {
             co_return "the container disappeared";
         }

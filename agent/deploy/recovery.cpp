@@ -22,7 +22,7 @@ struct outcome {
 };
 
 // The new container passed its gate before the stop: keep it, drop the parked one.
-net::awaitable<outcome> finish(docker_client::docker_api& docker, const recreate_progress& p,
+net::awaitable<outcome> finish(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current) {
     co_await docker.remove_container(p.old_id, {.force = true, .remove_volumes = false});
     if (current) {
@@ -35,7 +35,7 @@ net::awaitable<outcome> finish(docker_client::docker_api& docker, const recreate
 }
 
 // Anything earlier: the new container (if any) goes, the old one gets its name back and runs.
-net::awaitable<outcome> revert(docker_client::docker_api& docker, const recreate_progress& p,
+net::awaitable<outcome> revert(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current,
                                const std::optional<docker_client::container_info>& old) {
     if (!old) {
@@ -66,7 +66,8 @@ net::awaitable<outcome> revert(docker_client::docker_api& docker, const recreate
                                             : "")};
 }
 
-net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const recreate_progress& p) {
+net::awaitable<outcome> recover_one(docker_client::container_api& docker,
+                                    const recreate_progress& p) {
     auto current = co_await find_container_exactly(docker, p.container);
     auto old = co_await docker.inspect_container(p.old_id);
     if (old && old->id != p.old_id) {
@@ -81,7 +82,7 @@ net::awaitable<outcome> recover_one(docker_client::docker_api& docker, const rec
 }  // namespace
 
 net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, recreate_log& recreates, deployment_history& history) {
+    docker_client::container_api& docker, recreate_log& recreates, deployment_history& history) {
     std::vector<deployment_record> handled;
     for (const auto& p : recreates.interrupted_recreates()) {
         outcome result;

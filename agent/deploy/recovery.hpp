@@ -7,7 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "docker_client/client.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/container_api.hpp"
 #include "store/deployment_history.hpp"
 #include "store/recreate_log.hpp"
 
@@ -23,7 +23,7 @@ namespace net = boost::asio;
 /// Returns the deployments it ended, as recorded (to be announced: they ended here). Start-up
 /// only: its writes block (before the agent serves anything).
 net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
-    docker_client::docker_api& docker, recreate_log& recreates, deployment_history& history);
+    docker_client::container_api& docker, recreate_log& recreates, deployment_history& history);
 
 /// recover_interrupted_recreates() on its own event loop and engine connection (`engine`),
 /// blocking. Engine failures are logged; the deployments are then left for mark_interrupted.

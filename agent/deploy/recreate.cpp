@@ -46,7 +46,7 @@ struct sequence {
 };
 
 net::awaitable<std::string> switch_over(sequence& s) {
-    auto& docker = s.ctx.docker;
+    auto& docker = s.ctx.containers;
     const auto& app = s.plan.app;
     const auto& old = s.plan.old;
     if (s.ctx.stopping) {
@@ -74,7 +74,7 @@ net::awaitable<std::string> switch_over(sequence& s) {
 // Remove new, rename old back, start old; every step is tried, and logged. Returns "" or the
 // state left behind with the commands a person would run.
 net::awaitable<std::string> roll_back(sequence& s) {
-    auto& docker = s.ctx.docker;
+    auto& docker = s.ctx.containers;
     const auto& name = s.plan.app.container;
     const auto& old_id = s.plan.old.id;
     std::vector<std::string> broken;
@@ -107,7 +107,7 @@ net::awaitable<std::string> roll_back(sequence& s) {
 }
 
 net::awaitable<void> finish_switch(sequence& s) {
-    auto& docker = s.ctx.docker;
+    auto& docker = s.ctx.containers;
     try {
         co_await s.before("remove");
     } catch (const std::exception& e) {
@@ -125,7 +125,7 @@ net::awaitable<void> finish_switch(sequence& s) {
     }
     if (s.plan.app.cleanup && s.plan.old.image_id != s.plan.new_image.id) {
         try {
-            co_await docker.remove_image(s.plan.old.image_id, {});
+            co_await s.ctx.images.remove_image(s.plan.old.image_id, {});
             s.say(fmt::format("cleanup: removed the old image ({})", short_id(s.plan.old.image_id)));
         } catch (const std::exception& e) {
             s.say(fmt::format("warning: cleanup could not remove the old image ({}): {}",

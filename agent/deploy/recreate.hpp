@@ -22,7 +22,8 @@ struct recreate_plan {
 
 /// Who the recreate talks to, and whether the agent is stopping.
 struct recreate_context {
-    docker_client::docker_api& docker;
+    docker_client::container_api& containers;
+    docker_client::image_api& images;  ///< removes the old image after a switch with `cleanup`
     deployment_journal& journal;
     const bool& stopping;
     /// DA_TEST_PAUSE_BEFORE_STEP (deploy_settings): the step to hold before, or "".

@@ -28,7 +28,7 @@ std::string without_digest(const std::string& image) {
     return image.substr(0, image.find('@'));
 }
 
-net::awaitable<dc::service_info> existing_service(dc::docker_api& docker, const app_spec& app) {
+net::awaitable<dc::service_info> existing_service(dc::swarm_api& docker, const app_spec& app) {
     auto found = co_await docker.inspect_service(*app.service);
     if (found) {
         co_return std::move(*found);
@@ -77,7 +77,7 @@ struct followed {
 
 // Polls UpdateStatus until the update this deployment started ends. An update is ours once its
 // StartedAt differs from the one before it (the engine clears the status when the spec changes).
-net::awaitable<followed> follow_update(dc::docker_api& docker, deployment_journal& journal,
+net::awaitable<followed> follow_update(dc::swarm_api& docker, deployment_journal& journal,
                                        std::int64_t id, const dc::service_info& before,
                                        const swarm_follow& follow) {
     const auto deadline = std::chrono::steady_clock::now() + follow.limit;
@@ -112,7 +112,7 @@ net::awaitable<followed> follow_update(dc::docker_api& docker, deployment_journa
 }
 
 // The update to send; an empty service field means there is nothing to do.
-net::awaitable<dc::service_update> plan_update(dc::docker_api& docker, deployment_journal& journal,
+net::awaitable<dc::service_update> plan_update(dc::image_api& docker, deployment_journal& journal,
                                                const app_spec& app, std::int64_t id, bool force,
                                                const dc::service_info& before,
                                                environment env) {
@@ -146,7 +146,7 @@ bool out_of_sequence(const dc::error& e) {
 
 }  // namespace
 
-net::awaitable<swarm_readiness> swarm_role(dc::docker_api& docker) {
+net::awaitable<swarm_readiness> swarm_role(dc::swarm_api& docker) {
     swarm_readiness r;
     try {
         dc::swarm_status s = co_await docker.swarm_info();
@@ -168,7 +168,8 @@ net::awaitable<swarm_readiness> swarm_role(dc::docker_api& docker) {
     co_return r;
 }
 
-net::awaitable<std::string> swarm_problem(dc::docker_api& docker, std::shared_ptr<const manifest> m) {
+net::awaitable<std::string> swarm_problem(dc::swarm_api& docker,
+                                          std::shared_ptr<const manifest> m) {
     bool services = false;
     for (const auto& app : m->apps) {
         services = services || app.service.has_value();
@@ -180,14 +181,13 @@ net::awaitable<std::string> swarm_problem(dc::docker_api& docker, std::shared_pt
     co_return role.manager ? std::string() : role.text;
 }
 
-net::awaitable<deploy_result> update_swarm_service(dc::docker_api& docker,
-                                                   deployment_journal& journal,
-                                                   const app_spec& app, std::int64_t id,
-                                                   bool force, environment env,
+net::awaitable<deploy_result> update_swarm_service(dc::swarm_api& docker, dc::image_api& images,
+                                                   deployment_journal& journal, const app_spec& app,
+                                                   std::int64_t id, bool force, environment env,
                                                    swarm_follow follow) {
     dc::service_info before = co_await existing_service(docker, app);
     journal.started(id, app.name, before.image);
-    dc::service_update update = co_await plan_update(docker, journal, app, id, force, before, env);
+    dc::service_update update = co_await plan_update(images, journal, app, id, force, before, env);
     if (update.service.empty()) {
         journal.finished(id, app.name, deploy_result::succeeded, before.image, "");
         co_return deploy_result::succeeded;

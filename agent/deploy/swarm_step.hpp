@@ -9,7 +9,8 @@
 
 #include "common/environment.hpp"
 #include "deploy/journal.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/image_api.hpp"
+#include "docker_client/swarm_api.hpp"
 #include "manifest/manifest.hpp"
 
 namespace agent {
@@ -24,11 +25,11 @@ struct swarm_readiness {
 
 /// Asks the engine (`GET /info`) whether it is a Swarm manager. Never throws: an engine that
 /// cannot be asked is reported as not a manager, with the reason.
-net::awaitable<swarm_readiness> swarm_role(docker_client::docker_api& docker);
+net::awaitable<swarm_readiness> swarm_role(docker_client::swarm_api& swarm);
 
 /// For /readyz: "" when no app of `m` is a Swarm service or the engine is a manager, else
 /// swarm_role's reason. Never throws.
-net::awaitable<std::string> swarm_problem(docker_client::docker_api& docker,
+net::awaitable<std::string> swarm_problem(docker_client::swarm_api& swarm,
                                           std::shared_ptr<const manifest> m);
 
 /// How a service update is followed.
@@ -46,10 +47,10 @@ struct swarm_follow {
 /// until Swarm reports completed (→ succeeded), rollback_completed (→ rolled_back), paused or
 /// rollback_paused (→ failed). Reports steps and the outcome to `journal` under `deployment_id`;
 /// throws std::exception for failures before the update was sent (missing service, registry
-/// errors), which the executor records as failed.
-net::awaitable<deploy_result> update_swarm_service(docker_client::docker_api& docker,
-                                                   deployment_journal& journal,
-                                                   const app_spec& app,
+/// errors), which the executor records as failed. `images` asks the registry for the digest.
+net::awaitable<deploy_result> update_swarm_service(docker_client::swarm_api& swarm,
+                                                   docker_client::image_api& images,
+                                                   deployment_journal& journal, const app_spec& app,
                                                    std::int64_t deployment_id, bool force,
                                                    environment env, swarm_follow follow = {});
 

@@ -6,7 +6,7 @@
 namespace agent {
 
 boost::asio::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
-    docker_client::docker_api& docker, std::string name) {
+    docker_client::container_api& docker, std::string name) {
     auto found = co_await docker.inspect_container(name);
     // The engine answers a name it does not know with a container whose id starts with it.
     if (found && found->name != name) {

@@ -11,7 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/environment.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/container_api.hpp"
 #include "docker_client/types.hpp"
 #include "manifest/manifest.hpp"
 
@@ -24,7 +24,7 @@ bool image_has_reference(const docker_client::image_info& image, const std::stri
 /// The container named exactly `name` (the engine also matches id prefixes: such an answer is
 /// not the app's container), or nullopt. Throws docker_client::error for engine failures.
 boost::asio::awaitable<std::optional<docker_client::container_info>> find_container_exactly(
-    docker_client::docker_api& docker, std::string name);
+    docker_client::container_api& docker, std::string name);
 
 /// io.deploy-agent.app and io.deploy-agent.deployment for the app's new container.
 std::map<std::string, std::string> agent_labels(const app_spec& app, std::int64_t deployment_id);

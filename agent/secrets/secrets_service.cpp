@@ -70,14 +70,17 @@ std::vector<std::string> container_env(const docker_client::container_info& info
 }
 
 secrets_service::secrets_service(std::unique_ptr<infisical_client> client,
-                                 docker_client::docker_api& docker, clock& time,
+                                 docker_client::container_api& docker, clock& time,
                                  std::chrono::milliseconds cache_max_age, std::string hash_key)
-    : client_(std::move(client)), docker_(docker), clock_(time), cache_(cache_max_age),
+    : client_(std::move(client)),
+      docker_(docker),
+      clock_(time),
+      cache_(cache_max_age),
       hash_key_(std::move(hash_key)) {}
 
 std::unique_ptr<secrets_service> make_secrets_service(net::any_io_executor executor,
                                                       const infisical_settings& config,
-                                                      docker_client::docker_api& docker,
+                                                      docker_client::container_api& docker,
                                                       clock& time, const std::string& data_dir) {
     std::unique_ptr<infisical_client> client;
     if (config.has_credentials()) {

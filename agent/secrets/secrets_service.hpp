@@ -8,7 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "common/clock.hpp"
-#include "docker_client/docker_api.hpp"
+#include "docker_client/container_api.hpp"
 #include "intake/events.hpp"
 #include "manifest/manifest.hpp"
 #include "planner/planner.hpp"
@@ -38,7 +38,7 @@ class secrets_service {
 public:
     /// `client` may be null (no Infisical credentials): apps with secrets then fail to deploy
     /// with that reason. References must outlive the service.
-    secrets_service(std::unique_ptr<infisical_client> client, docker_client::docker_api& docker,
+    secrets_service(std::unique_ptr<infisical_client> client, docker_client::container_api& docker,
                     clock& time, std::chrono::milliseconds cache_max_age, std::string hash_key);
 
     bool configured() const { return client_ != nullptr; }
@@ -82,7 +82,7 @@ private:
     boost::asio::awaitable<bool> hash_changed(const app_spec& app);
 
     std::unique_ptr<infisical_client> client_;
-    docker_client::docker_api& docker_;
+    docker_client::container_api& docker_;
     clock& clock_;
     secret_cache cache_;
     std::string hash_key_;
@@ -94,7 +94,7 @@ private:
 /// key cannot be used.
 std::unique_ptr<secrets_service> make_secrets_service(boost::asio::any_io_executor executor,
                                                       const infisical_settings& config,
-                                                      docker_client::docker_api& docker,
+                                                      docker_client::container_api& docker,
                                                       clock& time, const std::string& data_dir);
 
 /// The scope an app reads.

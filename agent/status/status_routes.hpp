@@ -11,8 +11,8 @@
 
 #include "accept/manual_deploy.hpp"
 #include "common/environment.hpp"
+#include "deploy/deploy_engine.hpp"
 #include "deploy/deploy_queue.hpp"
-#include "docker_client/docker_api.hpp"
 #include "http/access.hpp"
 #include "http/client_log_budget.hpp"
 #include "http/message.hpp"
@@ -42,7 +42,7 @@ status_options status_options_from_environment(const environment& env);
 struct status_services {
     manifest_holder& manifests;
     history_reader& db;
-    docker_client::docker_api& docker;
+    deploy_engine docker;  ///< the app views
     /// Records and queues a manual deploy.
     acceptor& accept;
     /// JWT_SECRET: the login takes a bearer token signed with it; none: nobody can log in.

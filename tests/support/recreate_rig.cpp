@@ -112,8 +112,6 @@ void failing_docker::maybe_fail(const char* call) {
     }
 }
 
-net::awaitable<dc::engine_version> failing_docker::ping() { return next_.ping(); }
-
 net::awaitable<std::optional<dc::container_info>> failing_docker::inspect_container(
     std::string name_or_id) {
     return next_.inspect_container(std::move(name_or_id));
@@ -148,19 +146,21 @@ net::awaitable<void> failing_docker::remove_container(std::string id, dc::remove
     return next_.remove_container(std::move(id), o);
 }
 
-net::awaitable<std::optional<dc::image_info>> failing_docker::inspect_image(std::string reference) {
-    return next_.inspect_image(std::move(reference));
+net::awaitable<std::vector<dc::container_summary>> failing_docker::list_containers(
+    dc::container_list_options o) {
+    return next_.list_containers(std::move(o));
 }
 
-net::awaitable<void> failing_docker::pull_image(std::string reference,
-                                                std::optional<dc::registry_auth> auth,
-                                                dc::progress_callback on_progress) {
-    return next_.pull_image(std::move(reference), std::move(auth), std::move(on_progress));
+net::awaitable<void> failing_docker::kill_container(std::string id, std::string signal) {
+    return next_.kill_container(std::move(id), std::move(signal));
 }
 
-net::awaitable<bool> failing_docker::remove_image(std::string reference,
-                                                  dc::image_remove_options o) {
-    return next_.remove_image(std::move(reference), o);
+net::awaitable<dc::wait_result> failing_docker::wait_container(std::string id, dc::wait_options o) {
+    return next_.wait_container(std::move(id), o);
+}
+
+net::awaitable<dc::container_logs> failing_docker::logs(std::string id, dc::log_options o) {
+    return next_.logs(std::move(id), o);
 }
 
 namespace {
@@ -172,7 +172,7 @@ net::awaitable<agent::deploy_result> deploy_once(net::any_io_executor ex, agent:
     options.host = test::docker_host();
     auto client = dc::make_client(ex, options);
     failing_docker docker(*client, fail_call);
-    agent::deploy_executor runner(docker, *journal, nullptr,
+    agent::deploy_executor runner(agent::deploy_engine{docker, *client, *client}, *journal, nullptr,
                                   agent::deploy_settings{std::move(env), ""});
     agent::deploy_job job{1, agent::planned_job{app.name, "deploy", "test", "", "", true}};
     co_return co_await runner.run(app, job);

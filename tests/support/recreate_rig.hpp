@@ -78,16 +78,17 @@ private:
     std::vector<std::string> images_;
 };
 
-/// Fails the first call named `fail_call` ("rename", "create", "start", "stop", "remove") with a
-/// 500 "injected fault", or the first N with "start*N"; forwards everything else.
-class failing_docker final : public docker_client::docker_api {
-public:
-    failing_docker(docker_client::docker_api& next, std::string fail_call)
-        : next_(next), fail_(fail_call.substr(0, fail_call.find('*'))),
+/// The container role of the engine under test, failing the first call named `fail_call`
+/// ("rename", "create", "start", "stop", "remove") with a 500 "injected fault", or the first N
+/// with "start*N"; forwards everything else.
+class failing_docker final : public docker_client::container_api {
+  public:
+    failing_docker(docker_client::container_api& next, std::string fail_call)
+        : next_(next),
+          fail_(fail_call.substr(0, fail_call.find('*'))),
           failures_left_(fail_call.find('*') == std::string::npos
                              ? 1
                              : std::stoi(fail_call.substr(fail_call.find('*') + 1))) {}
-    net::awaitable<docker_client::engine_version> ping() override;
     net::awaitable<std::optional<docker_client::container_info>> inspect_container(
         std::string name_or_id) override;
     net::awaitable<std::string> create_container(std::string name, std::string body) override;
@@ -98,17 +99,17 @@ public:
     net::awaitable<void> rename_container(std::string id, std::string new_name) override;
     net::awaitable<void> remove_container(std::string id,
                                           docker_client::remove_options o) override;
-    net::awaitable<std::optional<docker_client::image_info>> inspect_image(
-        std::string reference) override;
-    net::awaitable<void> pull_image(std::string reference,
-                                    std::optional<docker_client::registry_auth> auth,
-                                    docker_client::progress_callback on_progress) override;
-    net::awaitable<bool> remove_image(std::string reference,
-                                      docker_client::image_remove_options o) override;
+    net::awaitable<std::vector<docker_client::container_summary>> list_containers(
+        docker_client::container_list_options o) override;
+    net::awaitable<void> kill_container(std::string id, std::string signal) override;
+    net::awaitable<docker_client::wait_result> wait_container(
+        std::string id, docker_client::wait_options o) override;
+    net::awaitable<docker_client::container_logs> logs(std::string id,
+                                                       docker_client::log_options o) override;
 
-private:
+  private:
     void maybe_fail(const char* call);
-    docker_client::docker_api& next_;
+    docker_client::container_api& next_;
     std::string fail_;
     int failures_left_;
 };

@@ -37,14 +37,14 @@ namespace dc = docker_client;
 
 const std::string secret = "api-test-secret";
 
-// The engine seam: only inspect_container behaves; everything else throws, so a test notices
-// if the API ever touches the engine beyond reading state. Counts calls per method.
-class fake_docker final : public dc::docker_api {
+// The engine roles the API is given: only inspect_container behaves; everything else throws,
+// so a test notices if the API ever touches the engine beyond reading state. Counts calls per
+// method.
+class fake_docker final : public dc::container_api, public dc::image_api, public dc::swarm_api {
   public:
     std::map<std::string, dc::container_info> containers;
     std::map<std::string, int> calls;
 
-    net::awaitable<dc::engine_version> ping() override { throw refused("ping"); }
     net::awaitable<std::optional<dc::container_info>> inspect_container(std::string name) override {
         ++calls["inspect_container"];
         auto it = containers.find(name);
@@ -69,12 +69,51 @@ class fake_docker final : public dc::docker_api {
     net::awaitable<void> remove_container(std::string, dc::remove_options) override {
         throw refused("remove_container");
     }
+    net::awaitable<std::vector<dc::container_summary>> list_containers(
+        dc::container_list_options) override {
+        throw refused("list_containers");
+    }
+    net::awaitable<void> kill_container(std::string, std::string) override {
+        throw refused("kill_container");
+    }
+    net::awaitable<dc::wait_result> wait_container(std::string, dc::wait_options) override {
+        throw refused("wait_container");
+    }
+    net::awaitable<dc::container_logs> logs(std::string, dc::log_options) override {
+        throw refused("logs");
+    }
+
     net::awaitable<std::optional<dc::image_info>> inspect_image(std::string) override {
         throw refused("inspect_image");
     }
     net::awaitable<void> pull_image(std::string, std::optional<dc::registry_auth>,
                                     dc::progress_callback) override {
         throw refused("pull_image");
+    }
+    net::awaitable<void> tag_image(std::string, std::string, std::string) override {
+        throw refused("tag_image");
+    }
+    net::awaitable<bool> remove_image(std::string, dc::image_remove_options) override {
+        throw refused("remove_image");
+    }
+    net::awaitable<dc::prune_result> prune_dangling_images(std::vector<std::string>) override {
+        throw refused("prune_dangling_images");
+    }
+    net::awaitable<dc::distribution_info> distribution_inspect(
+        std::string, std::optional<dc::registry_auth>) override {
+        throw refused("distribution_inspect");
+    }
+    net::awaitable<dc::build_result> build_image(dc::build_options,
+                                                 dc::build_log_callback) override {
+        throw refused("build_image");
+    }
+
+    net::awaitable<std::optional<dc::service_info>> inspect_service(std::string) override {
+        throw refused("inspect_service");
+    }
+    net::awaitable<dc::swarm_status> swarm_info() override { throw refused("swarm_info"); }
+    net::awaitable<std::vector<std::string>> update_service(dc::service_update) override {
+        throw refused("update_service");
     }
 
   private:
@@ -171,7 +210,7 @@ struct api_fixture {
                 .manifests = manifests,
                 .db = *db,
                 .accept = *accept,
-                .docker = docker,
+                .docker = deploy_engine{docker, docker, docker},
                 .jwt_secret = jwt_secret,
             });
             return routes->handle(request);

@@ -9,8 +9,8 @@ namespace dc = docker_client;
 
 namespace {
 
-// Only swarm_info answers; anything else would be a bug in the code under test.
-class info_only_engine final : public dc::docker_api {
+// The swarm role, with only swarm_info meaning anything: swarm_role asks nothing else.
+class info_only_engine final : public dc::swarm_api {
   public:
     std::optional<dc::swarm_status> status;  // nullopt: the engine cannot be reached
 
@@ -20,36 +20,12 @@ class info_only_engine final : public dc::docker_api {
         }
         co_return *status;
     }
-    dc::net::awaitable<dc::engine_version> ping() override { throw unused(); }
-    dc::net::awaitable<std::optional<dc::container_info>> inspect_container(std::string) override {
-        throw unused();
+    dc::net::awaitable<std::optional<dc::service_info>> inspect_service(std::string) override {
+        co_return std::nullopt;
     }
-    dc::net::awaitable<std::string> create_container(std::string, std::string) override {
-        throw unused();
+    dc::net::awaitable<std::vector<std::string>> update_service(dc::service_update) override {
+        throw dc::error(503, "this node is not a swarm manager", "update service");
     }
-    dc::net::awaitable<void> start_container(std::string) override { throw unused(); }
-    dc::net::awaitable<void> stop_container(std::string, dc::stop_options) override {
-        throw unused();
-    }
-    dc::net::awaitable<void> restart_container(std::string, dc::stop_options) override {
-        throw unused();
-    }
-    dc::net::awaitable<void> rename_container(std::string, std::string) override {
-        throw unused();
-    }
-    dc::net::awaitable<void> remove_container(std::string, dc::remove_options) override {
-        throw unused();
-    }
-    dc::net::awaitable<std::optional<dc::image_info>> inspect_image(std::string) override {
-        throw unused();
-    }
-    dc::net::awaitable<void> pull_image(std::string, std::optional<dc::registry_auth>,
-                                        dc::progress_callback) override {
-        throw unused();
-    }
-
-  private:
-    static std::logic_error unused() { return std::logic_error("not used by swarm_role"); }
 };
 
 agent::swarm_readiness role_of(info_only_engine& engine) {
