@@ -87,14 +87,11 @@ awk -v a="$after" -v b="$before" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { printf "CPU µs per request (utime+stime, all threads): %.1f\n",
              (a - b) * 1e6 / hz / r }'
 grep -E 'task-clock|context-switches|page-faults' "$work/stat.txt"
+cpu_us=$(awk -v a="$after" -v b="$before" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.1f", (a - b) * 1e6 / hz / r }')
 echo
-echo "Threads (share of samples):"
-perf report -i "$work/perf.data" --no-children --sort comm --stdio 2>/dev/null |
-    grep -E '^ +[0-9]' | head -5
-echo
-echo "Top symbols, self time (share of all samples):"
-perf report -i "$work/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | head -"${PROFILE_TOP:-45}"
+perf script -i "$work/perf.data" -F tid,ip,sym,dso 2>/dev/null |
+    python3 "$here/perf_phases.py" "$agent" "$cpu_us" "${PROFILE_TOP:-40}"
 if [[ -n ${PROFILE_OUT:-} ]]; then
     mkdir -p "$PROFILE_OUT"
     cp "$work/perf.data" "$work/agent.log" "$PROFILE_OUT/"
