@@ -18,6 +18,8 @@
 #   BENCH_LOAD: the servers put under load, in turn (default "agent node"; add webhook to
 #     measure it too: its hook runs /bin/true per delivery, and its collector needs long pauses)
 #   AGENT_LOG_LEVEL: the agent's LOG_LEVEL (default info, what the agent runs with unless told)
+#   BASELINE=path/to/another/deploy-agent: measured too, in turn with the others, as
+#     "baseline" (a build of an earlier commit: before and after a change, in one run)
 # About 8 min with the defaults.
 set -euo pipefail
 
@@ -89,10 +91,10 @@ cat >"$work/hooks.json" <<JSON
 JSON
 
 declare -A pid path port
-port=([agent]=$port_agent [webhook]=$port_webhook [node]=$port_node)
-path=([agent]=/webhook [webhook]=/hooks/webhook [node]=/webhook)
+port=([agent]=$port_agent [webhook]=$port_webhook [node]=$port_node [baseline]=19206)
+path=([agent]=/webhook [webhook]=/hooks/webhook [node]=/webhook [baseline]=/webhook)
 # The path answered 2xx once a server is up: start-up is timed to the first 2xx of it.
-declare -A health=([agent]=/healthz [webhook]=/ [node]=/healthz)
+declare -A health=([agent]=/healthz [webhook]=/ [node]=/healthz [baseline]=/healthz)
 # Each server starts from a cold page cache (as after a reboot) when this runs as root: how much
 # of an executable the kernel maps at its first touches depends on how its file sits in the page
 # cache (read back from disk, or just written by the linker in large folios), which moved the
@@ -110,7 +112,11 @@ need_port() {
         exit 2
     fi
 }
-median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+median() {  # of the numbers on stdin; the mean of the middle two for an even count
+    sort -g | awk '{v[NR] = $1} END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        print (m == int(m)) ? m : sprintf("%.1f", m) }'
+}
 # Start-up with the executable in the page cache (a restart): the server is started, answered
 # and stopped 1 + BENCH_STARTS times (default 5), each time with a new data directory; the first
 # start fills the page cache, the median of the others is shown.
@@ -145,6 +151,8 @@ agent_cmd=(env LOG_LEVEL="${AGENT_LOG_LEVEL:-info}" DOCKER_HOST="unix://$work/no
     "$agent" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:$port_agent)
 webhook_cmd=(webhook -hooks "$work/hooks.json" -ip 127.0.0.1 -port $port_webhook)
 node_cmd=(node "$here/node_server.js")
+baseline_cmd=(env LOG_LEVEL="${AGENT_LOG_LEVEL:-info}" DOCKER_HOST="unix://$work/no-engine.sock"
+    "${BASELINE:-}" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:${port[baseline]})
 warm_startup agent "${agent_cmd[@]}"
 warm_startup webhook "${webhook_cmd[@]}"
 warm_startup node "${node_cmd[@]}"
@@ -154,6 +162,12 @@ start_server webhook "${webhook_cmd[@]}"
 start_server node "${node_cmd[@]}"
 sleep 1
 names=(agent webhook node)
+if [[ -n ${BASELINE:-} ]]; then
+    mkdir -p "$work/baseline-data"
+    DATA_DIR=$work/baseline-data start_server baseline "${baseline_cmd[@]}"
+    names+=(baseline)
+    loaded=("${loaded[0]}" baseline "${loaded[@]:1}")
+fi
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 cpu_ticks() {  # own + reaped children's user and system time
     awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"
@@ -355,6 +369,23 @@ echo "Two clients sending one body byte per second for 12 s, a third asking ever
 echo "0.5 s on (one server at a time):"
 echo "$slow" | sed 's/^SLOW /  /'
 echo
+if [[ -n ${BASELINE:-} ]]; then
+    echo "The agent against the baseline ($BASELINE), same run (>1.00x = agent ahead):"
+    echo
+    echo '| line | agent | baseline | agent vs baseline |'
+    echo '|---|---:|---:|---:|'
+    for conns in 16 64; do
+        for kind in valid invalid; do
+            for f in "req/s:rps:higher" "p99 µs:p99_us:lower" "CPU µs/request:cpu_us:lower"; do
+                IFS=: read -r label key dir <<<"$f"
+                a=$(field agent,$conns,$kind "$key") b=$(field baseline,$conns,$kind "$key")
+                printf '| %s | %s | %s | %s |\n' "$label, $conns conns, $kind" "$a" "$b" \
+                    "$(ratio "$a" "$b" "$dir")"
+            done
+        done
+    done
+    echo
+fi
 echo "Medians, and request and non-2xx counts over all rounds (invalid runs must be all non-2xx):"
 for n in "${loaded[@]}"; do
     for conns in 16 64; do
