@@ -74,7 +74,8 @@ stat_pid=$!
 # unwinding (PROFILE_CALLGRAPH=dwarf: heavier, so the run itself is slower).
 graph=()
 [[ ${PROFILE_CALLGRAPH:-} == dwarf ]] && graph=(--call-graph dwarf,16384)
-perf record -F "${PROFILE_HZ:-1999}" "${graph[@]}" -p "$agent_pid" -o "$work/perf.data" -- sleep "$seconds" \
+perf record -F "${PROFILE_HZ:-1999}" "${graph[@]}" -p "$agent_pid" -o "$work/perf.data" \
+    -- sleep "$seconds" \
     2>/dev/null >/dev/null &
 record_pid=$!
 line=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "$here/post.lua" "http://127.0.0.1:$port" |
