@@ -2,26 +2,47 @@
 # Webhook receivers compared in one run on 127.0.0.1 (bench/README.md "Webhook receivers"):
 # deploy-agent, adnanh/webhook (Debian package `webhook`, a hook with a payload-hmac-sha256
 # rule) and a Node server using only `http` and `crypto` (bench/webhook/node_server.js).
-# Signed 7 KB GitHub push deliveries, valid and invalid signatures, at 16 and 64 connections
-# (wrk); CPU per request, idle and peak RSS (also of an agent before and after its first TLS
-# call to an Infisical stub), start-up time, and two slow clients.
-# Prints every number and the agent's ratio to each peer. Takes about 6 min. Asserts nothing.
+# A signed GitHub push (octokit's push fixture, compact, 7.6 KB) for the branch an app of the
+# agent's manifest follows, a new X-GitHub-Delivery per request: the first is accepted (its
+# deploy fails at once: the engine socket does not exist) and every later one is verified,
+# parsed, replay-keyed and recorded as a duplicate. Valid and invalid signatures, 16 and 64
+# connections, the same wrk for every server; each phase is a warm-up then a measured run, the
+# servers taking turns (agent, node, agent, node, ...). Also CPU per request (utime+stime from
+# /proc), start-up to the first 2xx, idle and peak RSS (also of an agent before and after its
+# first TLS call to an Infisical stub), and two slow clients. Prints the numbers, the ratios to
+# Node and webhook, and the issue-18 targets met or not. Asserts nothing.
 #   AGENT=path/to/deploy-agent (default build-release/agent/deploy-agent, a Release build)
-#   BENCH_SECONDS per wrk run (default 3)
+#   BENCH_SECONDS per measured run (default 10), BENCH_WARMUP seconds before each (default 3)
 #   BENCH_ROUNDS: each line is measured this many times, the servers taking turns, and the
-#     median is shown (default 3): this VM's speed drifts by ±15 % over a minute, and one
-#     sample per server would compare them at different moments of that drift
+#     median is shown (default 3)
+#   BENCH_LOAD: the servers put under load, in turn (default "agent node"; add webhook to
+#     measure it too: its hook runs /bin/true per delivery, and its collector needs long pauses)
+#   AGENT_LOG_LEVEL: the agent's LOG_LEVEL (default info, what the agent runs with unless told)
+#   BASELINE=path/to/another/deploy-agent: measured too, in turn with the others, as
+#     "baseline" (a build of an earlier commit: before and after a change, in one run)
+# About 8 min with the defaults.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 agent=${AGENT:-$root/build-release/agent/deploy-agent}
-seconds=${BENCH_SECONDS:-3}
+seconds=${BENCH_SECONDS:-10}
+warmup=${BENCH_WARMUP:-3}
 rounds=${BENCH_ROUNDS:-3}
+read -r -a loaded <<<"${BENCH_LOAD:-agent node}"
 here=$root/bench/webhook
-for tool in wrk webhook node python3 openssl; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk webhook nodejs)" >&2; exit 2; }
+fixture=$root/tests/fixtures/github/octokit/api.github.com/push
+fixture+=/with-no-username-committer.payload.json
+for tool in wrk webhook node python3 openssl curl; do
+    command -v "$tool" >/dev/null || {
+        echo "missing $tool (apt-get install wrk webhook nodejs curl)" >&2
+        exit 2
+    }
 done
-[[ -x $agent ]] || { echo "no agent binary at $agent: cmake -B build-release -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF && cmake --build build-release --target deploy-agent -j2" >&2; exit 2; }
+[[ -x $agent ]] || {
+    echo "no agent binary at $agent: cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release" \
+        "-DDA_BUILD_TESTS=OFF && cmake --build build-release --target deploy-agent -j2" >&2
+    exit 2
+}
 
 work=$(mktemp -d /tmp/da-webhook-bench.XXXXXX)
 pids=()
@@ -35,25 +56,10 @@ trap cleanup EXIT
 secret=bench-secret-0123456789
 port_agent=19201 port_webhook=19202 port_node=19203
 
-# A 7 KB push for octo/web's main branch: 12 commits with messages and file lists, like GitHub's.
-python3 - "$work/push.json" <<'PY'
-import json, sys
-commits = [{"id": f"{i:040x}", "tree_id": f"{i+100:040x}", "distinct": True,
-            "message": f"Change {i}: adjust the handler and its tests", "timestamp": "2026-01-01T00:00:00Z",
-            "url": f"https://github.com/octo/web/commit/{i:040x}",
-            "author": {"name": "Octo Cat", "email": "octo@example.com", "username": "octo"},
-            "committer": {"name": "Octo Cat", "email": "octo@example.com", "username": "octo"},
-            "added": [], "removed": [], "modified": ["src/app.py", "tests/test_app.py"]} for i in range(1, 13)]
-push = {"ref": "refs/heads/main", "before": "0" * 40, "after": commits[-1]["id"],
-        "repository": {"id": 1, "name": "web", "full_name": "octo/web", "private": False,
-                       "html_url": "https://github.com/octo/web", "default_branch": "main"},
-        "pusher": {"name": "octo", "email": "octo@example.com"},
-        "sender": {"login": "octo", "id": 1}, "created": False, "deleted": False, "forced": False,
-        "compare": "https://github.com/octo/web/compare/a...b", "commits": commits,
-        "head_commit": commits[-1]}
-text = json.dumps(push, separators=(",", ":"))
-open(sys.argv[1], "w").write(text)
-PY
+# GitHub's push as its webhook sends it (compact JSON): octokit's fixture of a one-commit push
+# to Codertocat/Hello-World's master, 7.6 KB, the repository, pusher and sender objects whole.
+python3 -c 'import json, sys; sys.stdout.write(json.dumps(json.load(open(sys.argv[1])),
+    separators=(",", ":"), ensure_ascii=False))' "$fixture" >"$work/push.json"
 body_bytes=$(wc -c <"$work/push.json")
 sig=$(openssl dgst -sha256 -hmac "$secret" <"$work/push.json" | sed 's/^.* //')
 bad=$(openssl dgst -sha256 -hmac "not-the-secret" <"$work/push.json" | sed 's/^.* //')
@@ -62,8 +68,9 @@ X-GitHub-Event: push"
 printf '%s\nX-Hub-Signature-256: sha256=%s\n' "$common" "$sig" >"$work/valid.headers"
 printf '%s\nX-Hub-Signature-256: sha256=%s\n' "$common" "$bad" >"$work/invalid.headers"
 
-# The agent: the push is verified and planned, and no app follows main (the app deploys
-# `release`), so it answers 200 "ignored" and records the delivery, without a deploy.
+# The agent: `web` follows the pushed branch, so the first delivery is accepted (202, recorded
+# durably before the answer) and its deploy fails at once (no engine at DOCKER_HOST); every
+# later one, with its new delivery id, is the same push again: 200 "duplicate", recorded.
 cat >"$work/manifest.yaml" <<YAML
 version: 1
 apps:
@@ -72,8 +79,8 @@ apps:
     strategy: restart
     triggers:
       github:
-        repository: octo/web
-        branches: [release]
+        repository: Codertocat/Hello-World
+        branches: [master]
 YAML
 # webhook: a valid delivery runs the hook's command (/bin/true), its normal work.
 cat >"$work/hooks.json" <<JSON
@@ -83,7 +90,11 @@ cat >"$work/hooks.json" <<JSON
                              "parameter": {"source": "header", "name": "X-Hub-Signature-256"}}}}]
 JSON
 
-declare -A pid path
+declare -A pid path port
+port=([agent]=$port_agent [webhook]=$port_webhook [node]=$port_node [baseline]=19206)
+path=([agent]=/webhook [webhook]=/hooks/webhook [node]=/webhook [baseline]=/webhook)
+# The path answered 2xx once a server is up: start-up is timed to the first 2xx of it.
+declare -A health=([agent]=/healthz [webhook]=/ [node]=/healthz [baseline]=/healthz)
 # Each server starts from a cold page cache (as after a reboot) when this runs as root: how much
 # of an executable the kernel maps at its first touches depends on how its file sits in the page
 # cache (read back from disk, or just written by the linker in large folios), which moved the
@@ -101,46 +112,62 @@ need_port() {
         exit 2
     fi
 }
-# Start-up with the executable in the page cache (a restart): the server is started twice, each
-# time with a new data directory, and stopped; the second start is the one timed.
-warm_startup() {  # name port cmd...
-    local name=$1 port=$2 round ms id
-    shift 2
-    for round in 1 2; do
-        need_port "$port"
+median() {  # of the numbers on stdin; the mean of the middle two for an even count
+    sort -g | awk '{v[NR] = $1} END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        print (m == int(m)) ? m : sprintf("%.1f", m) }'
+}
+# Start-up with the executable in the page cache (a restart): the server is started, answered
+# and stopped 1 + BENCH_STARTS times (default 5), each time with a new data directory; the first
+# start fills the page cache, the median of the others is shown.
+warm_startup() {  # name cmd...
+    local name=$1 round ms id times=()
+    shift
+    for ((round = 0; round <= ${BENCH_STARTS:-5}; round++)); do
+        need_port "${port[$name]}"
         read -r ms id < <(DATA_DIR="$work/warm-$name-$round" \
-            python3 "$here/probe.py" startup "$port" "$@")
+            python3 "$here/probe.py" startup "${port[$name]}" "${health[$name]}" "$@")
         kill "$id"
-        for _ in $(seq 100); do port_free "$port" && break; sleep 0.05; done
+        for _ in $(seq 100); do port_free "${port[$name]}" && break; sleep 0.05; done
+        ((round > 0)) && times+=("$ms")
     done
-    warm_startup_ms[$name]=$ms
+    warm_startup_ms[$name]=$(printf '%s\n' "${times[@]}" | median)
 }
 # The servers measured: from a cold page cache (after a reboot: the executable is read from disk).
-start_server() {  # name port path cmd...
-    local name=$1 port=$2 p=$3 ms id
-    shift 3
-    need_port "$port"
+start_server() {  # name cmd...
+    local name=$1 ms id
+    shift
+    need_port "${port[$name]}"
     cold_start
-    read -r ms id < <(python3 "$here/probe.py" startup "$port" "$@")
+    read -r ms id < <(python3 "$here/probe.py" startup "${port[$name]}" "${health[$name]}" "$@")
+    [[ $id != 0 ]] || { echo "$name did not answer ${health[$name]} 2xx within 20 s" >&2; exit 1; }
     pids+=("$id")
     pid[$name]=$id
-    path[$name]=$p
     startup_ms[$name]=$ms
 }
 declare -A startup_ms warm_startup_ms idle_rss peak_rss
-export WEBHOOK_SECRET=$secret LOG_LEVEL=warn DATA_DIR=$work/agent-data PORT=$port_node
-agent_cmd=("$agent" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:$port_agent)
+export WEBHOOK_SECRET=$secret PORT=$port_node
+agent_cmd=(env LOG_LEVEL="${AGENT_LOG_LEVEL:-info}" DOCKER_HOST="unix://$work/no-engine.sock"
+    "$agent" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:$port_agent)
 webhook_cmd=(webhook -hooks "$work/hooks.json" -ip 127.0.0.1 -port $port_webhook)
 node_cmd=(node "$here/node_server.js")
-warm_startup agent $port_agent "${agent_cmd[@]}"
-warm_startup webhook $port_webhook "${webhook_cmd[@]}"
-warm_startup node $port_node "${node_cmd[@]}"
+baseline_cmd=(env LOG_LEVEL="${AGENT_LOG_LEVEL:-info}" DOCKER_HOST="unix://$work/no-engine.sock"
+    "${BASELINE:-}" serve --manifest "$work/manifest.yaml" --listen 127.0.0.1:${port[baseline]})
+warm_startup agent "${agent_cmd[@]}"
+warm_startup webhook "${webhook_cmd[@]}"
+warm_startup node "${node_cmd[@]}"
 mkdir -p "$work/agent-data"
-start_server agent $port_agent /webhook "${agent_cmd[@]}"
-start_server webhook $port_webhook /hooks/webhook "${webhook_cmd[@]}"
-start_server node $port_node /webhook "${node_cmd[@]}"
+DATA_DIR=$work/agent-data start_server agent "${agent_cmd[@]}"
+start_server webhook "${webhook_cmd[@]}"
+start_server node "${node_cmd[@]}"
 sleep 1
 names=(agent webhook node)
+if [[ -n ${BASELINE:-} ]]; then
+    mkdir -p "$work/baseline-data"
+    DATA_DIR=$work/baseline-data start_server baseline "${baseline_cmd[@]}"
+    names+=(baseline)
+    loaded=("${loaded[0]}" baseline "${loaded[@]:1}")
+fi
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 cpu_ticks() {  # own + reaped children's user and system time
     awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"
@@ -150,7 +177,7 @@ for n in "${names[@]}"; do idle_rss[$n]=$(rss_kb "${pid[$n]}" VmRSS); done
 # A second agent reads secrets from an HTTPS Infisical (bench/webhook/infisical_stub.py, with a
 # certificate made here): its idle RSS before any delivery, and after its first TLS calls (the
 # universal-auth login and one listing, made by the secrets poll 3 s after start).
-port_infisical=19204 port_agent_tls=19205
+port_infisical=19204 port[agent_tls]=19205 health[agent_tls]=/healthz
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$work/infisical.key" -out "$work/infisical.crt" \
     2>/dev/null
@@ -166,11 +193,11 @@ cat "$work/manifest.yaml" - >"$work/manifest-tls.yaml" <<YAML
     auto_redeploy: true
 YAML
 mkdir -p "$work/agent-tls-data"
-start_server agent_tls $port_agent_tls /webhook env DATA_DIR="$work/agent-tls-data" \
+start_server agent_tls env DATA_DIR="$work/agent-tls-data" \
     INFISICAL_API_URL=https://127.0.0.1:$port_infisical INFISICAL_CA_FILE="$work/infisical.crt" \
     INFISICAL_CLIENT_ID=bench INFISICAL_CLIENT_SECRET=bench INFISICAL_AUTO_REDEPLOY=true \
     INFISICAL_SYNC_INTERVAL_MINUTES=0.05 DOCKER_HOST="unix://$work/no-engine.sock" \
-    "$agent" serve --manifest "$work/manifest-tls.yaml" --listen 127.0.0.1:$port_agent_tls
+    "$agent" serve --manifest "$work/manifest-tls.yaml" --listen 127.0.0.1:${port[agent_tls]}
 sleep 1
 tls_rss_before=$(rss_kb "${pid[agent_tls]}" VmRSS)
 for _ in $(seq 100); do [[ -s $work/listings ]] && break; sleep 0.2; done
@@ -179,21 +206,23 @@ sleep 0.5
 tls_rss_after=$(rss_kb "${pid[agent_tls]}" VmRSS)
 kill "${pid[agent_tls]}"
 
-# Sanity: each answers the valid delivery 2xx and the invalid one 401.
+# Sanity: each answers the valid delivery 2xx (the agent: 202 accepted, then 200 duplicate) and
+# the invalid one 401.
+post() {  # server kind delivery-id: prints the status and the answer
+    local args=() h
+    while IFS= read -r h; do args+=(-H "$h"); done <"$work/$2.headers"
+    curl -s -w ' %{http_code}' "${args[@]}" -H "X-GitHub-Delivery: $3" \
+        --data-binary "@$work/push.json" "http://127.0.0.1:${port[$1]}${path[$1]}"
+}
 for n in "${names[@]}"; do
-    for kind in valid invalid; do
-        mapfile -t hs <"$work/$kind.headers"
-        args=()
-        for h in "${hs[@]}"; do args+=(-H "$h"); done
-        code=$(curl -s -o /dev/null -w '%{http_code}' "${args[@]}" --data-binary "@$work/push.json" \
-            "http://127.0.0.1:$(case $n in agent) echo $port_agent;; webhook) echo $port_webhook;; node) echo $port_node;; esac)${path[$n]}")
-        echo "check: $n $kind -> $code" >&2
+    for kind in valid valid invalid; do
+        echo "check: $n $kind -> $(post "$n" "$kind" "check-$n-$RANDOM")" >&2
     done
 done
 
-# Servers keep working after a run (Go's collector on webhook's large heap, Node's backlog):
-# before each measured run, wait until every server is idle so none is measured beside
-# another's leftovers (at most 60 s).
+# Servers keep working after a run (Go's collector on webhook's large heap, Node's backlog, the
+# agent's writer thread): before each measured run, wait until every server is idle so none is
+# measured beside another's leftovers (at most 60 s).
 settle() {
     local waited=0 before after n
     while ((waited < 120)); do
@@ -207,15 +236,15 @@ settle() {
     echo "settle: servers still busy after 60 s; measuring anyway" >&2
 }
 
-declare -A result
+declare -A result sample
 hz=$(getconf CLK_TCK)
-# The median of the rounds' values of one field ("rps=… p50_us=…"): $1 server, $2 line, $3 field.
+# The median of the rounds' values of one field ("rps=… p50_us=…"): $1 server, $2 line,
+# $3 field.
 median_of() {
-    local r values=()
+    local r
     for ((r = 1; r <= rounds; r++)); do
-        values+=("$(sed -E "s/.*$3=([0-9.]+).*/\1/" <<<"${sample[$1,$2,$r]}")")
-    done
-    printf '%s\n' "${values[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+        sed -E "s/.*$3=([0-9.]+).*/\1/" <<<"${sample[$1,$2,$r]}"
+    done | median
 }
 sum_of() {
     local r total=0
@@ -224,17 +253,19 @@ sum_of() {
     done
     echo "$total"
 }
-declare -A sample
+wrk_run() {  # server conns seconds
+    wrk -t2 -c"$2" -d"$3s" -s "$here/post.lua" "http://127.0.0.1:${port[$1]}"
+}
 for conns in 16 64; do
     for kind in valid invalid; do
         for ((round = 1; round <= rounds; round++)); do
-            for n in "${names[@]}"; do
-                port=$(case $n in agent) echo $port_agent;; webhook) echo $port_webhook;; node) echo $port_node;; esac)
-                export BENCH_PATH=${path[$n]} BENCH_BODY=$work/push.json BENCH_HEADERS=$work/$kind.headers
+            for n in "${loaded[@]}"; do
+                export BENCH_PATH=${path[$n]} BENCH_BODY=$work/push.json
+                export BENCH_HEADERS=$work/$kind.headers
                 settle
-                wrk -t2 -c"$conns" -d1s -s "$here/post.lua" "http://127.0.0.1:$port" >/dev/null  # warm-up
+                wrk_run "$n" "$conns" "$warmup" >/dev/null
                 before=$(cpu_ticks "${pid[$n]}")
-                line=$(wrk -t2 -c"$conns" -d"${seconds}s" -s "$here/post.lua" "http://127.0.0.1:$port" | grep '^BENCH')
+                line=$(wrk_run "$n" "$conns" "$seconds" | grep '^BENCH')
                 after=$(cpu_ticks "${pid[$n]}")
                 requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
                 cpu_us=$(awk -v a="$after" -v b="$before" -v r="$requests" -v hz="$hz" \
@@ -243,67 +274,123 @@ for conns in 16 64; do
                 echo "$n c=$conns $kind round $round: $line cpu_us=$cpu_us" >&2
             done
         done
-        for n in "${names[@]}"; do
+        for n in "${loaded[@]}"; do
             key=$conns$kind
-            result[$n,$conns,$kind]="rps=$(median_of "$n" "$key" rps) p50_us=$(median_of "$n" "$key" p50_us) p99_us=$(median_of "$n" "$key" p99_us) requests=$(sum_of "$n" "$key" requests) non2xx=$(sum_of "$n" "$key" non2xx) sockerr=$(sum_of "$n" "$key" sockerr) cpu_us=$(median_of "$n" "$key" cpu_us)"
+            result[$n,$conns,$kind]="rps=$(median_of "$n" "$key" rps)\
+ p50_us=$(median_of "$n" "$key" p50_us) p99_us=$(median_of "$n" "$key" p99_us)\
+ requests=$(sum_of "$n" "$key" requests) non2xx=$(sum_of "$n" "$key" non2xx)\
+ sockerr=$(sum_of "$n" "$key" sockerr) cpu_us=$(median_of "$n" "$key" cpu_us)"
         done
     done
 done
 for n in "${names[@]}"; do peak_rss[$n]=$(rss_kb "${pid[$n]}" VmHWM); done
+# What the agent answered and recorded: one accepted delivery, the rest duplicates.
+echo "agent after the runs: $(post agent valid "check-after-$RANDOM")" >&2
+curl -s "http://127.0.0.1:$port_agent/metrics" | grep '^deploy_agent_deliveries_total' >&2 || true
 
 settle
 slow=$(python3 "$here/probe.py" slow 12 "agent=$port_agent:/webhook" \
     "webhook=$port_webhook:/hooks/webhook" "node=$port_node:/webhook")
 echo "$slow" >&2
 
-field() { sed -E "s/.*$2=([0-9.]+).*/\1/" <<<"${result[$1]}"; }
+field() {
+    [[ -n ${result[$1]:-} ]] && sed -E "s/.*$2=([0-9.]+).*/\1/" <<<"${result[$1]}" || echo -
+}
 # ratio: how many times better the agent is (higher-is-better or lower-is-better).
 ratio() {  # agent peer higher|lower
     awk -v a="$1" -v p="$2" -v dir="$3" 'BEGIN {
+        if (a == "-" || p == "-") { print "-"; exit }
         if (dir == "higher") { r = (p > 0) ? a / p : 0 } else { r = (a > 0) ? p / a : 0 }
         printf "%.2fx", r }'
 }
-row() {  # label unit dir agent webhook node
-    printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$4" "$5" "$6" "$(ratio "$4" "$5" "$3")" \
-        "$(ratio "$4" "$6" "$3")"
+row() {  # label dir agent webhook node
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$4" "$5" "$(ratio "$3" "$4" "$2")" \
+        "$(ratio "$3" "$5" "$2")"
+}
+# target: label, met when `value op bound` ("ge" or "le").
+declare -a targets
+target() {  # label value op bound
+    local met
+    met=$(awk -v v="$2" -v b="$4" -v op="$3" 'BEGIN {
+        if (v == "-" || b == "-") { print "not measured"; exit }
+        ok = (op == "ge") ? v >= b : v <= b; print ok ? "met" : "NOT met" }')
+    local sign='≤'
+    [[ $3 == ge ]] && sign='≥'
+    targets+=("$(printf '| %s | %s | %s %s | %s |' "$1" "$2" "$sign" "$4" "$met")")
 }
 echo
-echo "7 KB signed push ($body_bytes bytes), wrk -t2, ${seconds}s per run, median of $rounds rounds, $(nproc) CPUs."
+echo "Signed GitHub push ($body_bytes bytes), valid: accepted once, then duplicates (recorded);"
+echo "wrk -t2, ${warmup}s warm-up + ${seconds}s measured per run, servers in turn (${loaded[*]}),"
+echo "median of $rounds rounds, $(nproc) CPUs, agent LOG_LEVEL=${AGENT_LOG_LEVEL:-info}."
 echo "Ratio: how many times better the agent is (>1.00x = agent ahead)."
 echo
 echo '| line | agent | webhook | node | vs webhook | vs node |'
 echo '|---|---:|---:|---:|---:|---:|'
 for conns in 16 64; do
     for kind in valid invalid; do
-        row "req/s, $conns conns, $kind" "" higher "$(field agent,$conns,$kind rps)" \
-            "$(field webhook,$conns,$kind rps)" "$(field node,$conns,$kind rps)"
-        row "p50 µs, $conns conns, $kind" "" lower "$(field agent,$conns,$kind p50_us)" \
-            "$(field webhook,$conns,$kind p50_us)" "$(field node,$conns,$kind p50_us)"
-        row "p99 µs, $conns conns, $kind" "" lower "$(field agent,$conns,$kind p99_us)" \
-            "$(field webhook,$conns,$kind p99_us)" "$(field node,$conns,$kind p99_us)"
-        row "CPU µs/request, $conns conns, $kind" "" lower "$(field agent,$conns,$kind cpu_us)" \
-            "$(field webhook,$conns,$kind cpu_us)" "$(field node,$conns,$kind cpu_us)"
+        for f in "req/s:rps:higher" "p50 µs:p50_us:lower" "p99 µs:p99_us:lower" \
+            "CPU µs/request:cpu_us:lower"; do
+            IFS=: read -r label key dir <<<"$f"
+            row "$label, $conns conns, $kind" "$dir" "$(field agent,$conns,$kind "$key")" \
+                "$(field webhook,$conns,$kind "$key")" "$(field node,$conns,$kind "$key")"
+        done
     done
 done
-row "idle RSS KiB" "" lower "${idle_rss[agent]}" "${idle_rss[webhook]}" "${idle_rss[node]}"
-row "idle RSS KiB, agent with Infisical, before TLS" "" lower "$tls_rss_before" \
+row "idle RSS KiB" lower "${idle_rss[agent]}" "${idle_rss[webhook]}" "${idle_rss[node]}"
+row "idle RSS KiB, agent with Infisical, before TLS" lower "$tls_rss_before" \
     "${idle_rss[webhook]}" "${idle_rss[node]}"
-row "idle RSS KiB, agent with Infisical, after TLS" "" lower "$tls_rss_after" \
+row "idle RSS KiB, agent with Infisical, after TLS" lower "$tls_rss_after" \
     "${idle_rss[webhook]}" "${idle_rss[node]}"
-row "peak RSS KiB" "" lower "${peak_rss[agent]}" "${peak_rss[webhook]}" "${peak_rss[node]}"
-row "start-up ms" "" lower "${warm_startup_ms[agent]}" "${warm_startup_ms[webhook]}" \
-    "${warm_startup_ms[node]}"
-row "start-up ms, cold page cache" "" lower "${startup_ms[agent]}" "${startup_ms[webhook]}" \
-    "${startup_ms[node]}"
+row "peak RSS KiB" lower "${peak_rss[agent]}" "${peak_rss[webhook]}" "${peak_rss[node]}"
+row "start → first 2xx ms (median of ${BENCH_STARTS:-5})" lower "${warm_startup_ms[agent]}" \
+    "${warm_startup_ms[webhook]}" "${warm_startup_ms[node]}"
+row "start → first 2xx ms, cold page cache" lower "${startup_ms[agent]}" \
+    "${startup_ms[webhook]}" "${startup_ms[node]}"
 echo
-echo "Two clients sending one body byte per second for 12 s, a third asking every 250 ms from 0.5 s on (one server at a time):"
+for conns in 16 64; do
+    target "valid req/s, $conns conns, agent / node" \
+        "$(ratio "$(field agent,$conns,valid rps)" "$(field node,$conns,valid rps)" higher |
+            tr -d x)" ge 1.00
+    node_cpu=$(field node,$conns,valid cpu_us)
+    target "CPU µs per valid request, $conns conns, agent (node: $node_cpu)" \
+        "$(field agent,$conns,valid cpu_us)" le "$node_cpu"
+done
+target "p99 µs, 64 conns, valid, agent" "$(field agent,64,valid p99_us)" le 5000
+target "start → first 2xx ms, agent" "${warm_startup_ms[agent]}" le 15
+target "idle RSS KiB, agent (webhook: ${idle_rss[webhook]})" "${idle_rss[agent]}" le \
+    "${idle_rss[webhook]}"
+echo "Issue 18's targets:"
+echo
+echo '| target | agent | bound | |'
+echo '|---|---:|---:|---|'
+printf '%s\n' "${targets[@]}"
+echo
+echo "Two clients sending one body byte per second for 12 s, a third asking every 250 ms from"
+echo "0.5 s on (one server at a time):"
 echo "$slow" | sed 's/^SLOW /  /'
 echo
-echo "Medians, and request and non-2xx counts over all rounds (invalid runs must be all non-2xx):"
-for n in "${names[@]}"; do
+if [[ -n ${BASELINE:-} ]]; then
+    echo "The agent against the baseline ($BASELINE), same run (>1.00x = agent ahead):"
+    echo
+    echo '| line | agent | baseline | agent vs baseline |'
+    echo '|---|---:|---:|---:|'
     for conns in 16 64; do
         for kind in valid invalid; do
-            echo "  $n c=$conns $kind: ${result[$n,$conns,$kind]#BENCH }"
+            for f in "req/s:rps:higher" "p99 µs:p99_us:lower" "CPU µs/request:cpu_us:lower"; do
+                IFS=: read -r label key dir <<<"$f"
+                a=$(field agent,$conns,$kind "$key") b=$(field baseline,$conns,$kind "$key")
+                printf '| %s | %s | %s | %s |\n' "$label, $conns conns, $kind" "$a" "$b" \
+                    "$(ratio "$a" "$b" "$dir")"
+            done
+        done
+    done
+    echo
+fi
+echo "Medians, and request and non-2xx counts over all rounds (invalid runs must be all non-2xx):"
+for n in "${loaded[@]}"; do
+    for conns in 16 64; do
+        for kind in valid invalid; do
+            echo "  $n c=$conns $kind: ${result[$n,$conns,$kind]}"
         done
     done
 done

@@ -130,8 +130,8 @@ void classify_push(github_verdict& v, const rapidjson::Value& root, const std::s
         refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
         return;
     }
-    v.diagnosis = "push " + push.repository + " " + escape_untrusted(push.ref) + " " +
-                  push.before + ".." + push.after + (push.forced ? " forced" : "") +
+    v.diagnosis = "push " + push.repository + " " + escape_untrusted(push.ref) + " " + push.before +
+                  ".." + push.after + (push.forced ? " forced" : "") +
                   (push.created ? " created" : "") + "; " + facts;
     v.push = std::move(push);
     v.result = outcome::done;
@@ -160,7 +160,13 @@ void classify_verified_payload(github_verdict& v, std::string_view json_text, bo
     }
     // The verified payload, parsed in place in a copy with the document's first nodes on the
     // stack: strings are not copied one by one and the common payload allocates nothing more.
-    std::string text(json_text);
+    // The copy goes to this thread's buffer: a fresh 7 KB block per delivery is too large for
+    // malloc's per-thread cache and cost more than the copy (docs/benchmarks.md). Kept only up
+    // to 64 KB, so that one large delivery leaves no large buffer behind.
+    thread_local std::string reused;
+    std::string large;
+    std::string& text = json_text.size() <= 64 * 1024 ? reused : large;
+    text.assign(json_text);
     char pool[32 * 1024];
     rapidjson::MemoryPoolAllocator<> allocator(pool, sizeof pool);
     rapidjson::Document doc(&allocator);
@@ -178,15 +184,17 @@ void classify_verified_payload(github_verdict& v, std::string_view json_text, bo
                "JSON payload is not an object", facts);
         return;
     }
+    if (v.event == "push") {
+        classify_push(v, doc, facts);  // which writes the diagnosis of a push
+        return;
+    }
     v.diagnosis = "event " + v.event + "; " + facts;
     if (v.event == "ping") {
         classify_ping(v, doc, hook_id);
-    } else if (v.event != "push") {
+    } else {
         v.result = outcome::done;
         v.what = github_verdict::kind::ignored;
         v.reason = "ignored: event " + v.event;
-    } else {
-        classify_push(v, doc, facts);
     }
 }
 

@@ -9,6 +9,11 @@ const port = Number(process.env.PORT || 9102);
 const limit = 25 * 1024 * 1024;
 
 http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/healthz') {
+    res.writeHead(200, {'Content-Type': 'text/plain'});
+    res.end('ok');
+    return;
+  }
   if (req.method !== 'POST' || req.url !== '/webhook') {
     res.writeHead(404, {'Content-Type': 'application/json'});
     res.end('{"success":false,"error":"not found"}');

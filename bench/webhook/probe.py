@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Helpers for bench/webhook_bench.sh (standard library only).
 
-  probe.py startup PORT CMD...   start CMD, print ms until 127.0.0.1:PORT accepts and answers
-                                 (an HTTP request gets any status line); leave it running and
-                                 print its pid.
+  probe.py startup PORT PATH CMD...
+                                 start CMD, print ms until a GET of PATH on 127.0.0.1:PORT is
+                                 answered 2xx (the server is up and serving); leave it running
+                                 and print its pid.
   probe.py slow SECONDS NAME=PORT:PATH ...
                                  for each server in turn: two clients send a POST header, then
                                  one body byte per second; from 0.5 s on, a third sends a small
@@ -18,21 +19,22 @@ import threading
 import time
 
 
-def http_ok(port, path="/healthz", timeout=2.0):
+def http_ok(port, path="/healthz", timeout=2.0, need_2xx=False):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
             s.settimeout(timeout)
             s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-            return s.recv(64).startswith(b"HTTP/1.")
+            head = s.recv(64)
+            return head.startswith(b"HTTP/1.") and (not need_2xx or head[9:10] == b"2")
     except OSError:
         return False
 
 
-def startup(port, cmd):
+def startup(port, path, cmd):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while time.monotonic() - start < 20:
-        if http_ok(port, timeout=0.2):
+        if http_ok(port, path, timeout=0.2, need_2xx=True):
             ms = (time.monotonic() - start) * 1000
             print(f"{ms:.1f} {proc.pid}")
             return
@@ -112,7 +114,7 @@ def slow(seconds, targets):
 
 if __name__ == "__main__":
     if sys.argv[1] == "startup":
-        startup(int(sys.argv[2]), sys.argv[3:])
+        startup(int(sys.argv[2]), sys.argv[3], sys.argv[4:])
     elif sys.argv[1] == "slow":
         slow(float(sys.argv[2]), sys.argv[3:])
     else:
