@@ -5,7 +5,6 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -68,43 +67,9 @@ std::string hex_problem(std::string_view digits, std::size_t expected, std::stri
 
 }  // namespace
 
-// HMAC-SHA256 (RFC 2104) over OpenSSL's SHA-256 block functions, the ones sha256_hex uses. The
-// one-shot HMAC() of OpenSSL 3 fetches the algorithm from its provider and allocates its MAC and
-// digest contexts on every call: a third of the HMAC's time for a 7 KB push (docs/benchmarks.md,
-// the webhook profile). Same digest (tests: the signature vectors, and against HMAC()).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 std::array<unsigned char, 32> hmac_sha256(std::string_view key, std::string_view data) {
-    std::array<unsigned char, SHA256_CBLOCK> block{};
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-    SHA256_CTX context;
-    bool ok = true;
-    if (key.size() > block.size()) {  // a long key is replaced by its digest
-        ok = SHA256_Init(&context) == 1 && SHA256_Update(&context, key.data(), key.size()) == 1 &&
-             SHA256_Final(block.data(), &context) == 1;
-    } else {
-        std::copy(key.begin(), key.end(), block.begin());
-    }
-    std::array<unsigned char, SHA256_CBLOCK> pad{};
-    const auto hash_padded = [&](unsigned char with, const void* text, std::size_t size) {
-        for (std::size_t i = 0; i < pad.size(); ++i) {
-            pad[i] = block[i] ^ with;
-        }
-        return SHA256_Init(&context) == 1 && SHA256_Update(&context, pad.data(), pad.size()) == 1 &&
-               SHA256_Update(&context, text, size) == 1 &&
-               SHA256_Final(digest.data(), &context) == 1;
-    };
-    ok = ok && hash_padded(0x36, data.data(), data.size()) &&
-         hash_padded(0x5c, digest.data(), digest.size());
-    OPENSSL_cleanse(block.data(), block.size());
-    OPENSSL_cleanse(pad.data(), pad.size());
-    OPENSSL_cleanse(&context, sizeof context);
-    if (!ok) {
-        throw std::runtime_error("HMAC computation failed");
-    }
-    return digest;
+    return one_shot_hmac<32>(EVP_sha256(), key, data);
 }
-#pragma GCC diagnostic pop
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     const auto mac = hmac_sha256(key, data);

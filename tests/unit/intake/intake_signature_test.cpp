@@ -1,13 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <string>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "intake/signature.hpp"
 #include "support/environment.hpp"
@@ -28,34 +24,6 @@ TEST_CASE("HMAC of empty key and empty data is well defined", "[intake]") {
     CHECK(hmac_sha256_hex("", "") ==
           "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
     CHECK(hmac_sha256_hex("", "x").size() == 64);
-}
-
-TEST_CASE("HMAC-SHA256 over the SHA-256 block functions equals OpenSSL's HMAC()", "[intake]") {
-    // Keys shorter than, as long as and longer than SHA-256's 64-byte block (hashed first), and
-    // data up to a 7 KB push.
-    for (const std::size_t key_size : {0, 1, 32, 63, 64, 65, 200}) {
-        for (const std::size_t data_size : {0, 1, 55, 64, 1000, 7630}) {
-            std::string key(key_size, '\0');
-            std::string data(data_size, '\0');
-            for (std::size_t i = 0; i < key.size(); ++i) {
-                key[i] = static_cast<char>(i * 7 + 3);
-            }
-            for (std::size_t i = 0; i < data.size(); ++i) {
-                data[i] = static_cast<char>(i * 13 + 1);
-            }
-            unsigned char expected[EVP_MAX_MD_SIZE];
-            unsigned int length = 0;
-            static constexpr unsigned char empty = 0;
-            HMAC(EVP_sha256(),
-                 key.empty() ? &empty : reinterpret_cast<const unsigned char*>(key.data()),
-                 static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-                 data.size(), expected, &length);
-            const auto mac = hmac_sha256(key, data);
-            INFO("key " << key_size << " bytes, data " << data_size << " bytes");
-            REQUIRE(length == mac.size());
-            CHECK(std::equal(mac.begin(), mac.end(), expected));
-        }
-    }
 }
 
 TEST_CASE("constant_time_equal compares bytes and lengths", "[intake]") {
