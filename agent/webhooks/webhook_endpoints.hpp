@@ -49,7 +49,7 @@ struct webhook_services {
     secrets_service* infisical_secrets = nullptr;
 };
 
-/// POST /webhook, /webhooks/github (also Gitea, GitLab), /webhooks/infisical and
+/// POST /webhook, /webhooks/github, /webhooks/infisical and
 /// /webhooks/infisical/test (ARCHITECTURE.md "HTTP endpoints").
 class webhook_endpoints {
   public:
