@@ -38,14 +38,14 @@ std::string step_json(const step_record& s) {
 
 class event_stream final : public response_stream {
 public:
-  event_stream(history_reader& db, std::int64_t id, event_stream_limits limits)
-      : db_(db),
-        id_(id),
-        limits_(limits),
-        deadline_(steady::now() + limits.max_duration),
-        last_sent_(steady::now()) {
-      ++open_streams;
-  }
+    event_stream(history_reader& db, std::int64_t id, event_stream_limits limits)
+        : db_(db),
+          id_(id),
+          limits_(limits),
+          deadline_(steady::now() + limits.max_duration),
+          last_sent_(steady::now()) {
+        ++open_streams;
+    }
     ~event_stream() override { --open_streams; }
 
     net::awaitable<std::optional<std::string>> next() override {

@@ -60,15 +60,15 @@ public:
                     secrets_service* secrets = nullptr, deploy_settings settings = {})
         : engine_(engine), journal_(journal), secrets_(secrets), settings_(std::move(settings)) {}
 
-  net::awaitable<deploy_result> run(app_spec app, deploy_job job);
-  /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
-  /// reason when the app's container cannot be resolved.
-  net::awaitable<deploy_plan> plan(app_spec app);
+    net::awaitable<deploy_result> run(app_spec app, deploy_job job);
+    /// The dry run of `app`: pulls nothing, changes nothing. Throws std::runtime_error with the
+    /// reason when the app's container cannot be resolved.
+    net::awaitable<deploy_plan> plan(app_spec app);
 
-  /// Graceful stop: a deploy waiting on the health gate rolls back now, a deploy not yet
-  /// started is left queued (its record untouched), no switch is started any more.
-  void request_stop() { stopping_ = true; }
-  bool stopping() const { return stopping_; }
+    /// Graceful stop: a deploy waiting on the health gate rolls back now, a deploy not yet
+    /// started is left queued (its record untouched), no switch is started any more.
+    void request_stop() { stopping_ = true; }
+    bool stopping() const { return stopping_; }
 
 private:
     net::awaitable<deploy_result> restart(const app_spec& app, const deploy_job& job);
