@@ -19,3 +19,14 @@ if(DA_SANITIZE)
     target_compile_options(da_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(da_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+
+# da_unity(TARGET): compiles TARGET's sources in batches when DA_UNITY_BUILD is on. Sources with
+# options of their own (the cold files of hot stages) stay translation units of their own.
+# GCC takes a type of an anonymous namespace used in a coroutine frame of another file of the
+# batch for a header's (-Wsubobject-linkage): a batch is one file, so the warning is off there.
+function(da_unity target)
+    if(DA_UNITY_BUILD)
+        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+        target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
+    endif()
+endfunction()

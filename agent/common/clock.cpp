@@ -11,4 +11,9 @@ boost::asio::awaitable<void> steady_clock_source::sleep_until(time_point when) {
     co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, d);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+}
+
 }  // namespace agent

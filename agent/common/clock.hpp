@@ -23,4 +23,8 @@ public:
     boost::asio::awaitable<void> sleep_until(time_point when) override;
 };
 
+/// Suspends the calling coroutine for `d` on an asio timer (no test seam: for waits whose length
+/// a test sets, such as a poll interval).
+boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d);
+
 }  // namespace agent

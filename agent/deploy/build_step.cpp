@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "common/clock.hpp"
 #include "engine/app_identity.hpp"
 #include "manifest/syntax.hpp"
 
@@ -38,11 +39,6 @@ net::awaitable<build_outcome> build_caught(docker_client::image_api* docker,
         out.failure = std::current_exception();
     }
     co_return out;
-}
-
-net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    net::steady_timer timer(co_await net::this_coro::executor, d);
-    co_await timer.async_wait(net::use_awaitable);
 }
 
 docker_client::build_options options_for(const app_spec& app, const build_request& request) {

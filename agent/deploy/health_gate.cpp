@@ -5,16 +5,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "common/clock.hpp"
 #include "deploy/recreate.hpp"
 
 namespace agent {
 
 namespace {
-
-net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    net::steady_timer timer(co_await net::this_coro::executor, d);
-    co_await timer.async_wait(net::use_awaitable);
-}
 
 // Why the container is not (or no longer) a healthy candidate, or "" while it still may be.
 std::string problem_with(const docker_client::container_info& info,

@@ -16,37 +16,37 @@ namespace agent {
 
 namespace {
 
-struct outcome {
+struct recovery_result {
     bool recovered = true;
     std::string what;
 };
 
 // The new container passed its gate before the stop: keep it, drop the parked one.
-net::awaitable<outcome> finish(docker_client::container_api& docker, const recreate_progress& p,
+net::awaitable<recovery_result> finish(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current) {
     co_await docker.remove_container(p.old_id, {.force = true, .remove_volumes = false});
     if (current) {
         co_await docker.start_container(current->id);
     }
-    co_return outcome{true, fmt::format("finished: the new container {} ({}) had passed its "
+    co_return recovery_result{true, fmt::format("finished: the new container {} ({}) had passed its "
                                         "health gate; the old one ({}) was removed",
                                         p.container, current ? short_id(current->id) : "?",
                                         short_id(p.old_id))};
 }
 
 // Anything earlier: the new container (if any) goes, the old one gets its name back and runs.
-net::awaitable<outcome> revert(docker_client::container_api& docker, const recreate_progress& p,
+net::awaitable<recovery_result> revert(docker_client::container_api& docker, const recreate_progress& p,
                                const std::optional<docker_client::container_info>& current,
                                const std::optional<docker_client::container_info>& old) {
     if (!old) {
         if (current) {
             co_await docker.start_container(current->id);
-            co_return outcome{true, fmt::format("the old container ({}) is gone; kept the new "
+            co_return recovery_result{true, fmt::format("the old container ({}) is gone; kept the new "
                                                 "one {} ({}) and started it",
                                                 short_id(p.old_id), p.container,
                                                 short_id(current->id))};
         }
-        co_return outcome{false, fmt::format("neither the old container ({}) nor a container "
+        co_return recovery_result{false, fmt::format("neither the old container ({}) nor a container "
                                              "named {} exists; recreate it by hand",
                                              short_id(p.old_id), p.container)};
     }
@@ -57,7 +57,7 @@ net::awaitable<outcome> revert(docker_client::container_api& docker, const recre
         co_await docker.rename_container(old->id, p.container);
     }
     co_await docker.start_container(old->id);
-    co_return outcome{true, fmt::format("reverted at step '{}': the old container {} ({}) runs "
+    co_return recovery_result{true, fmt::format("reverted at step '{}': the old container {} ({}) runs "
                                         "under its name again{}",
                                         p.step, p.container, short_id(old->id),
                                         current && current->id != old->id
@@ -66,7 +66,7 @@ net::awaitable<outcome> revert(docker_client::container_api& docker, const recre
                                             : "")};
 }
 
-net::awaitable<outcome> recover_one(docker_client::container_api& docker,
+net::awaitable<recovery_result> recover_one(docker_client::container_api& docker,
                                     const recreate_progress& p) {
     auto current = co_await find_container_exactly(docker, p.container);
     auto old = co_await docker.inspect_container(p.old_id);
@@ -85,7 +85,7 @@ net::awaitable<std::vector<deployment_record>> recover_interrupted_recreates(
     docker_client::container_api& docker, recreate_log& recreates, deployment_history& history) {
     std::vector<deployment_record> handled;
     for (const auto& p : recreates.interrupted_recreates()) {
-        outcome result;
+        recovery_result result;
         try {
             result = co_await recover_one(docker, p);
         } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "common/clock.hpp"
 #include "engine/app_identity.hpp"
 #include "deploy/build_step.hpp"
 #include "docker_client/error.hpp"
@@ -17,11 +18,6 @@ namespace agent {
 namespace {
 
 namespace dc = docker_client;
-
-net::awaitable<void> pause(std::chrono::milliseconds d) {
-    net::steady_timer timer(co_await net::this_coro::executor, d);
-    co_await timer.async_wait(net::use_awaitable);
-}
 
 // "repo:tag@sha256:…" → "repo:tag"; the part of a service image the user wrote.
 std::string without_digest(const std::string& image) {
@@ -107,7 +103,7 @@ net::awaitable<followed> follow_update(dc::swarm_api& docker, deployment_journal
                                            last_state.empty() ? "not started" : last_state,
                                            follow.limit.count() / 1000, before.name)};
         }
-        co_await pause(follow.poll);
+        co_await sleep_for(follow.poll);
     }
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/log.hpp"
 #include "http/server_state.hpp"
+#include "http/session_io.hpp"
 #include "metrics/agent_metrics.hpp"
 
 namespace agent {
@@ -23,7 +24,6 @@ using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 // Descriptors beyond max_connections: lingering refusals and the agent's own files and sockets.
 constexpr std::size_t spare_descriptors = 64 + 128;
 }  // namespace

@@ -17,7 +17,6 @@ using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 // Refused connections are drained for at most this long so the client reads the answer
 // instead of a reset; at most this many drain at once, beyond that they are closed at once.
 constexpr std::chrono::milliseconds linger_time{1000};

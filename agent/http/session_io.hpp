@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "http/request_reader.hpp"
@@ -13,6 +15,9 @@
 namespace agent {
 
 namespace beast = boost::beast;
+
+/// Awaits an operation and returns its error code with its result instead of throwing.
+inline constexpr auto use_nothrow = net::as_tuple(net::use_awaitable);
 
 /// How an answer is written.
 struct answer_form {

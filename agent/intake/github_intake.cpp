@@ -33,10 +33,6 @@ struct github_context {
     bool sha1 = false;                            // only X-Hub-Signature (sha1) was sent
 };
 
-std::string media_type(std::string_view content_type) {
-    return to_lower_ascii(trim(content_type.substr(0, content_type.find(';'))));
-}
-
 // The decoded `payload` field of a form body, or nullopt.
 std::optional<std::string> form_payload(std::string_view body) {
     while (!body.empty()) {

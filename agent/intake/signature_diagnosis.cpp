@@ -14,22 +14,6 @@ bool starts_with(std::string_view s, std::string_view p) {
     return s.substr(0, p.size()) == p;
 }
 
-std::string media_type(std::string_view content_type) {
-    std::string_view m = content_type.substr(0, content_type.find(';'));
-    while (!m.empty() && (m.front() == ' ' || m.front() == '\t')) {
-        m.remove_prefix(1);
-    }
-    while (!m.empty() && (m.back() == ' ' || m.back() == '\t')) {
-        m.remove_suffix(1);
-    }
-    std::string out(m);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c + 32);
-        }
-    }
-    return out;
-}
 
 // Where a JSON text has whitespace outside its strings. One pass, no copy: it runs on every
 // refused delivery.
@@ -220,6 +204,10 @@ std::optional<std::string> search_variants(mac_algorithm algorithm, const config
 }
 
 }  // namespace
+
+std::string media_type(std::string_view content_type) {
+    return to_lower_ascii(trim(content_type.substr(0, content_type.find(';'))));
+}
 
 std::string hmac_hex(mac_algorithm algorithm, std::string_view key, std::string_view data) {
     return algorithm == mac_algorithm::sha1 ? hmac_sha1_hex(key, data) : hmac_sha256_hex(key, data);

@@ -12,6 +12,9 @@ namespace agent {
 /// Which HMAC a signature header carries.
 enum class mac_algorithm { sha256, sha1 };
 
+/// The media type of a Content-Type value, lower case, without parameters or whitespace.
+std::string media_type(std::string_view content_type);
+
 /// HMAC hex of `data` under `key` with `algorithm`.
 std::string hmac_hex(mac_algorithm algorithm, std::string_view key, std::string_view data);
 
