@@ -23,7 +23,7 @@ COPY agent agent
 # (only the tar writer: no libxml2 and ICU, 32 MB, in the image); OpenSSL is not (git loads the
 # same libcrypto.so.3, so the image holds it once).
 RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DDA_BUILD_TESTS=OFF -DDA_BUILD_BENCH=OFF \
-        -DDA_STATIC_LIBARCHIVE=ON -DDA_STATIC_OPENSSL=OFF >/dev/null \
+        -DDA_STATIC_LIBARCHIVE=ON -DDA_STATIC_OPENSSL=OFF -DDA_UNITY_BUILD=ON >/dev/null \
     && cmake --build /build -j"$(nproc)" --target deploy-agent \
     && strip --strip-unneeded /build/agent/deploy-agent
 COPY docker/collect-runtime /usr/local/bin/collect-runtime

@@ -17,7 +17,11 @@ if(DA_SANITIZE)
     # sanitizers); the plain build keeps the warning as an error.
     target_compile_options(da_warnings INTERFACE -Wno-maybe-uninitialized)
     target_compile_options(da_sanitizers INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-    target_link_options(da_sanitizers INTERFACE -fsanitize=address,undefined)
+    # Linked as a fixed-address executable: UBSan's data for each of its checks holds pointers,
+    # which in a position-independent executable are millions of relocations applied at every
+    # start (the unit tests' binary: 240 MB of them, 1.6 s of CPU per test process; 0.7 s
+    # without). The tests start hundreds of processes; none of them needs ASLR.
+    target_link_options(da_sanitizers INTERFACE -fsanitize=address,undefined -no-pie)
 endif()
 
 # da_unity(TARGET): compiles TARGET's sources in batches when DA_UNITY_BUILD is on. Sources with

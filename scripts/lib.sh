@@ -80,7 +80,7 @@ da_sanitizer_flags="-O1 -g1"
 da_sanitizer_stage() {
     local build_dir=$1
     cmake -S "$DA_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDA_WERROR=ON \
-        -DDA_SANITIZE=ON -DDA_BUILD_BENCH=OFF \
+        -DDA_SANITIZE=ON -DDA_UNITY_BUILD=ON -DDA_BUILD_BENCH=OFF \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$da_sanitizer_flags" >/dev/null
     cmake --build "$build_dir" -j2 --target deploy-agent unit_tests e2e_tests
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp" \
