@@ -169,15 +169,14 @@ void log_secrets_setup(const infisical_settings& config) {
                  config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
 }
 
-// Jobs found by the secrets poll are accepted like a webhook's.
+// The redeploys a secrets poll found are accepted like a webhook's: the jobs the planner
+// planned for the poll, those whose secrets changed.
 net::awaitable<void> queue_secret_redeploys(acceptor* accept, manifest_holder* manifests,
-                                            std::vector<planned_job> jobs) {
+                                            std::vector<planned_job> planned,
+                                            std::vector<std::string> changed) {
     try {
-        std::vector<std::string> apps;
-        for (const auto& job : jobs) {
-            apps.push_back(job.app);
-        }
-        accept_decision decision = decide_secret_redeploy(*manifests->current(), apps, "");
+        accept_decision decision =
+            decide_secret_redeploy(*manifests->current(), std::move(planned), changed);
         if (decision.what != accept_decision::kind::accept) {
             co_return;
         }
@@ -295,8 +294,10 @@ int run_serve(const agent_settings& settings) {
     }
     api_routes api(std::move(api_setup));
     if (infisical_config.sync_interval.count() > 0 && secrets->configured()) {
-        secret_redeploy_sink sink = [&accept, &manifests](std::vector<planned_job> jobs) {
-            return queue_secret_redeploys(&accept, manifests.get(), std::move(jobs));
+        secret_redeploy_sink sink = [&accept, &manifests](std::vector<planned_job> planned,
+                                                          std::vector<std::string> changed) {
+            return queue_secret_redeploys(&accept, manifests.get(), std::move(planned),
+                                          std::move(changed));
         };
         net::co_spawn(
             io,
