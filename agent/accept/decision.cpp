@@ -95,19 +95,17 @@ accept_decision decide_manual_request(const manifest& m, const manual_request& r
         accept_decision::kind::accept, "deploy asked for", {std::move(*job)}, {}};
 }
 
-accept_decision decide_secret_redeploy(const manifest& m, const std::vector<std::string>& apps,
-                                       std::string_view delivery_id) {
-    accept_decision d{accept_decision::kind::accept, "secrets changed", {}, {}};
-    for (const auto& app : apps) {
-        if (m.find(app) != nullptr) {
-            d.jobs.push_back(
-                planned_job{app, "deploy", "infisical", "", std::string(delivery_id), true});
-        }
-    }
-    if (d.jobs.empty()) {
+accept_decision decide_secret_redeploy(const manifest& m, std::vector<planned_job> planned,
+                                       const std::vector<std::string>& changed) {
+    std::erase_if(planned, [&](const planned_job& j) {
+        return m.find(j.app) == nullptr ||
+               std::find(changed.begin(), changed.end(), j.app) == changed.end();
+    });
+    if (planned.empty()) {
         return decided(accept_decision::kind::ignore, "no app's secrets changed");
     }
-    return d;
+    return accept_decision{
+        accept_decision::kind::accept, "secrets changed", std::move(planned), {}};
 }
 
 }  // namespace agent

@@ -66,9 +66,10 @@ accept_decision decide_infisical_delivery(const manifest& m, const infisical_ver
 accept_decision decide_manual_request(const manifest& m, const manual_request& request,
                                       std::string_view source);
 
-/// Apps whose secrets changed (a poll, or the check after an Infisical change): accept with a
-/// forced "infisical" job for each app still in the manifest, or ignore when none is left.
-accept_decision decide_secret_redeploy(const manifest& m, const std::vector<std::string>& apps,
-                                       std::string_view delivery_id);
+/// After the secrets of the planner's jobs were compared (the check after an Infisical change,
+/// or a poll): accept with the `planned` jobs whose app is among `changed` and still in the
+/// manifest, or ignore when none is left. Chooses no app of its own.
+accept_decision decide_secret_redeploy(const manifest& m, std::vector<planned_job> planned,
+                                       const std::vector<std::string>& changed);
 
 }  // namespace agent

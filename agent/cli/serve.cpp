@@ -16,6 +16,7 @@
 #include "accept/decision.hpp"
 #include "api/api_routes.hpp"
 #include "api/token_settings.hpp"
+#include "cli/serve_routes.hpp"
 #include "cli/serve_tasks.hpp"
 #include "common/iso8601.hpp"
 #include "common/log.hpp"
@@ -27,8 +28,6 @@
 #include "deploy/store_journal.hpp"
 #include "deploy/swarm_step.hpp"
 #include "docker_client/client.hpp"
-#include "http/probes.hpp"
-#include "http/routes.hpp"
 #include "http/server.hpp"
 #include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
@@ -135,13 +134,16 @@ bool read_outcome_settings(const environment& env, notify::notifier_options& not
     }
 }
 
-std::optional<server_options> http_settings(const agent_settings& settings) {
+// The server's limits, and the allow-lists the routes of `table` name. Nullopt, with the reason
+// logged, when a value cannot be used.
+std::optional<server_options> http_settings(const agent_settings& settings,
+                                            const route_table& table) {
     server_options options;
     options.address = settings.listen_address;
     options.port = settings.port;
     options.metrics = &metrics::process_metrics();
     try {
-        options = server_options_from_environment(options, settings.env);
+        options = server_options_from_environment(options, settings.env, table);
     } catch (const std::invalid_argument& e) {
         spdlog::critical("{}", e.what());
         return std::nullopt;
@@ -150,9 +152,14 @@ std::optional<server_options> http_settings(const agent_settings& settings) {
         spdlog::info("trusted proxies (CF-Connecting-IP / X-Forwarded-For believed): {}",
                      options.trusted_proxies.describe());
     }
-    for (const auto& rule : options.access_rules) {
-        spdlog::info("{}: only {} may call {}", rule.name, rule.allowed.describe(),
-                     fmt::format("{}", fmt::join(rule.paths, ", ")));
+    for (const auto& list : options.access_lists) {
+        // The routes this list decides for: those that name no more specific list configured.
+        const auto paths = table.paths_where([&](const route_limits& limits) {
+            const access_list* deciding = find_access_list(options.access_lists, limits.access);
+            return deciding != nullptr && deciding->name == list.name;
+        });
+        spdlog::info("{}: only {} may call {}", list.name, list.allowed.describe(),
+                     fmt::format("{}", fmt::join(paths, ", ")));
     }
     return options;
 }
@@ -169,15 +176,14 @@ void log_secrets_setup(const infisical_settings& config) {
                  config.ca_file.empty() ? "" : "; extra CAs from " + config.ca_file);
 }
 
-// Jobs found by the secrets poll are accepted like a webhook's.
+// The redeploys a secrets poll found are accepted like a webhook's: the jobs the planner
+// planned for the poll, those whose secrets changed.
 net::awaitable<void> queue_secret_redeploys(acceptor* accept, manifest_holder* manifests,
-                                            std::vector<planned_job> jobs) {
+                                            std::vector<planned_job> planned,
+                                            std::vector<std::string> changed) {
     try {
-        std::vector<std::string> apps;
-        for (const auto& job : jobs) {
-            apps.push_back(job.app);
-        }
-        accept_decision decision = decide_secret_redeploy(*manifests->current(), apps, "");
+        accept_decision decision =
+            decide_secret_redeploy(*manifests->current(), std::move(planned), changed);
         if (decision.what != accept_decision::kind::accept) {
             co_return;
         }
@@ -186,12 +192,6 @@ net::awaitable<void> queue_secret_redeploys(acceptor* accept, manifest_holder* m
     } catch (const std::exception& e) {
         spdlog::error("could not queue the redeploys the secrets poll found: {}", e.what());
     }
-}
-
-// /readyz through the readiness checks.
-net::awaitable<http_response> ready_answer(const readiness* ready) {
-    http_response r = co_await ready->answer();
-    co_return r;
 }
 
 // Serves until SIGINT or SIGTERM, then lets a running deploy reach a safe point (the switch
@@ -221,10 +221,9 @@ int run_serve(const agent_settings& settings) {
     // One owner per DATA_DIR: a `deploy-agent deploy` meanwhile is refused.
     auto owner = manifests ? acquire_or_explain(settings.data_dir, "serve") : std::nullopt;
     std::unique_ptr<store> db = owner ? open_history(settings) : nullptr;
-    auto http_options = db ? http_settings(settings) : std::nullopt;
     notify::notifier_options notify_options;
     status::status_options status_options;
-    if (!http_options || !read_outcome_settings(settings.env, notify_options, status_options)) {
+    if (!db || !read_outcome_settings(settings.env, notify_options, status_options)) {
         return 1;
     }
     group_committer committer(*db);
@@ -295,8 +294,10 @@ int run_serve(const agent_settings& settings) {
     }
     api_routes api(std::move(api_setup));
     if (infisical_config.sync_interval.count() > 0 && secrets->configured()) {
-        secret_redeploy_sink sink = [&accept, &manifests](std::vector<planned_job> jobs) {
-            return queue_secret_redeploys(&accept, manifests.get(), std::move(jobs));
+        secret_redeploy_sink sink = [&accept, &manifests](std::vector<planned_job> planned,
+                                                          std::vector<std::string> changed) {
+            return queue_secret_redeploys(&accept, manifests.get(), std::move(planned),
+                                          std::move(changed));
         };
         net::co_spawn(
             io,
@@ -309,26 +310,18 @@ int run_serve(const agent_settings& settings) {
         "client errors", settings.refusals_per_second,
         std::min<std::size_t>(settings.refusals_per_second, client_log_budget::default_per_client));
     webhooks_setup.log_budget = client_lines;
-    http_options->log_budget = client_lines;
     webhook_endpoints webhooks(webhook_services{*manifests, accept, secrets.get()},
                                std::move(webhooks_setup));
-    // The route table (ARCHITECTURE.md "HTTP endpoints"): the transport knows none of them.
-    route_table table;
-    webhooks.add_routes(table);
-    table.add("/healthz", {"GET", "HEAD"}, &alive_answer);
-    table.add("/readyz", {"GET", "HEAD"},
-              [&ready](const http_request&) { return ready_answer(&ready); });
-    table.add("/metrics", {"GET", "HEAD"}, &metrics_answer);
-    table.add_owner(
-        [](std::string_view path) { return path == "/api" || path.starts_with("/api/"); },
-        [&api](const http_request& r) { return api.handle(r); });
-    if (status_page) {
-        table.add_owner(&status::status_routes::owns,
-                        [&status_page](const http_request& r) { return status_page->handle(r); });
+    // The route table (ARCHITECTURE.md "HTTP endpoints"), each route with its limits: the
+    // transport knows none of them.
+    route_table table =
+        serve_routes(serve_endpoints{webhooks, ready, api, status_page ? &*status_page : nullptr});
+    auto http_options = http_settings(settings, table);
+    if (!http_options) {
+        return 1;
     }
-    router routes(std::move(table), client_lines);
-    http_server server(io.get_executor(), *http_options,
-                       [&routes](http_request request) { return routes.handle(std::move(request)); });
+    http_options->log_budget = client_lines;
+    http_server server(io.get_executor(), *http_options, router(std::move(table), client_lines));
     unsigned short port = 0;
     try {
         port = server.listen();

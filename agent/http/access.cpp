@@ -174,12 +174,12 @@ std::string cidr_list::describe() const {
     return out;
 }
 
-const endpoint_access_rule* find_access_rule(const std::vector<endpoint_access_rule>& rules,
-                                             std::string_view path) {
-    for (const auto& rule : rules) {
-        for (const auto& p : rule.paths) {
-            if (p == path || (!p.empty() && p.back() == '/' && path.starts_with(p))) {
-                return &rule;
+const access_list* find_access_list(const std::vector<access_list>& lists,
+                                    const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        for (const auto& list : lists) {
+            if (list.name == name) {
+                return &list;
             }
         }
     }

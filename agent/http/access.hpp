@@ -54,18 +54,16 @@ private:
     std::vector<cidr_block> blocks_;
 };
 
-/// Which source addresses may call some endpoints. `paths` entries match a request path
-/// exactly, or as a prefix when they end in '/'.
-struct endpoint_access_rule {
-    std::string name;                ///< for the log, e.g. "GITHUB_WEBHOOK_ALLOWED_CIDRS"
-    std::vector<std::string> paths;  ///< e.g. {"/webhook", "/webhooks/github"}
+/// A named allow-list of source networks, e.g. the one an environment variable configures.
+struct access_list {
+    std::string name;  ///< for the log, e.g. the variable it was read from
     cidr_list allowed;
 };
 
-/// The first rule whose paths match `path`, or nullptr (no rule: every source is allowed).
-/// Put specific rules before general ones: the first match decides.
-const endpoint_access_rule* find_access_rule(const std::vector<endpoint_access_rule>& rules,
-                                             std::string_view path);
+/// The first list in `names` (a route's route_limits::access, most specific first) that `lists`
+/// holds, or nullptr: no list applies and every source is allowed.
+const access_list* find_access_list(const std::vector<access_list>& lists,
+                                    const std::vector<std::string>& names);
 
 /// The address a request comes from, for logs and allow-lists: when `peer` is in
 /// `trusted_proxies`, the value of CF-Connecting-IP if it is an address, else the right-most

@@ -15,9 +15,8 @@ head_refusal bad_framing(std::string detail) {
 
 }  // namespace
 
-std::size_t body_limit_for(std::string_view path, const server_options& options) {
-    return path == "/webhook" || path == "/webhooks/github" ? options.webhook_body_limit
-                                                            : options.body_limit;
+std::size_t body_limit_of(const route_limits& limits, const server_options& o) {
+    return limits.body_limit.value_or(o.body_limit);
 }
 
 std::optional<head_refusal> check_framing(const request_reader& head) {
@@ -39,16 +38,16 @@ std::optional<head_refusal> check_framing(const request_reader& head) {
 }
 
 std::optional<head_refusal> check_admission(const request_reader& head, const server_options& o,
-                                            const std::string& client, const std::string& peer) {
-    const auto path = head.path();
-    if (const auto* rule = find_access_rule(o.access_rules, path);
-        rule != nullptr && !rule->allowed.contains(client)) {
+                                            const route_limits& limits, const std::string& client,
+                                            const std::string& peer) {
+    if (const auto* list = find_access_list(o.access_lists, limits.access);
+        list != nullptr && !list->allowed.contains(client)) {
         return head_refusal{
             403, "source address not allowed", "source_not_allowed",
-            fmt::format("source {} is not in {} ({}){}", client, rule->name,
-                        rule->allowed.describe(), client == peer ? "" : " [via " + peer + "]")};
+            fmt::format("source {} is not in {} ({}){}", client, list->name,
+                        list->allowed.describe(), client == peer ? "" : " [via " + peer + "]")};
     }
-    const std::size_t limit = body_limit_for(path, o);
+    const std::size_t limit = body_limit_of(limits, o);
     if (auto len = head.content_length(); len && *len > limit) {
         return head_refusal{
             413, "payload too large", "payload_too_large",

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "http/request_reader.hpp"
+#include "http/route_limits.hpp"
 #include "http/server.hpp"
 
 namespace agent {
@@ -22,10 +23,16 @@ struct head_refusal {
 /// the bytes after the head be read as another request: 400, and the connection is closed.
 std::optional<head_refusal> check_framing(const request_reader& head);
 
-/// The source allow-list of the request's path (403), then its body limit against the declared
-/// Content-Length (413). `client` is the address resolve_client_address gave, `peer` the TCP peer.
+/// The longest body a request to a route with `limits` may have: its own limit, else the
+/// server's `body_limit`.
+std::size_t body_limit_of(const route_limits& limits, const server_options& o);
+
+/// The source allow-list of the request's route (`limits`, found from its path: 403), then its
+/// body limit against the declared Content-Length (413). `client` is the address
+/// resolve_client_address gave, `peer` the TCP peer.
 std::optional<head_refusal> check_admission(const request_reader& head, const server_options& o,
-                                            const std::string& client, const std::string& peer);
+                                            const route_limits& limits, const std::string& client,
+                                            const std::string& peer);
 
 /// The request's client for logs and allow-lists (see resolve_client_address).
 std::string client_of(const request_reader& head, const std::string& peer,

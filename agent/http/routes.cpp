@@ -10,13 +10,16 @@
 
 namespace agent {
 
-void route_table::add(std::string path, std::vector<std::string> methods, route_handler handler) {
-    exact_.push_back(exact_route{std::move(path), std::move(methods), std::move(handler)});
+void route_table::add(std::string path, std::vector<std::string> methods, route_handler handler,
+                      route_limits limits) {
+    exact_.push_back(
+        exact_route{std::move(path), std::move(methods), std::move(handler), std::move(limits)});
 }
 
-void route_table::add_owner(std::function<bool(std::string_view path)> owns,
-                            route_handler handler) {
-    owners_.push_back(owner_route{std::move(owns), std::move(handler)});
+void route_table::add_owner(std::string paths, std::function<bool(std::string_view path)> owns,
+                            route_handler handler, route_limits limits) {
+    owners_.push_back(
+        owner_route{std::move(paths), std::move(owns), std::move(handler), std::move(limits)});
 }
 
 const route_table::exact_route* route_table::exact(std::string_view path) const {
@@ -29,6 +32,62 @@ const route_table::owner_route* route_table::owner(std::string_view path) const 
     auto it = std::find_if(owners_.begin(), owners_.end(),
                            [&](const owner_route& r) { return r.owns(path); });
     return it == owners_.end() ? nullptr : &*it;
+}
+
+const route_limits& route_table::limits_for(std::string_view path) const {
+    static const route_limits unrouted;
+    if (const auto* route = exact(path)) {
+        return route->limits;
+    }
+    if (const auto* route = owner(path)) {
+        return route->limits;
+    }
+    return unrouted;
+}
+
+std::vector<std::string> route_table::access_lists() const {
+    std::vector<std::string> names;
+    auto note = [&names](const route_limits& limits) {
+        for (const auto& name : limits.access) {
+            if (std::find(names.begin(), names.end(), name) == names.end()) {
+                names.push_back(name);
+            }
+        }
+    };
+    for (const auto& route : exact_) {
+        note(route.limits);
+    }
+    for (const auto& route : owners_) {
+        note(route.limits);
+    }
+    return names;
+}
+
+std::vector<std::string> route_table::paths_where(
+    const std::function<bool(const route_limits&)>& which) const {
+    std::vector<std::string> paths;
+    for (const auto& route : exact_) {
+        if (which(route.limits)) {
+            paths.push_back(route.path);
+        }
+    }
+    for (const auto& route : owners_) {
+        if (which(route.limits)) {
+            paths.push_back(route.paths);
+        }
+    }
+    return paths;
+}
+
+std::size_t route_table::largest_body_limit(std::size_t fallback) const {
+    std::size_t largest = fallback;
+    for (const auto& route : exact_) {
+        largest = std::max(largest, route.limits.body_limit.value_or(fallback));
+    }
+    for (const auto& route : owners_) {
+        largest = std::max(largest, route.limits.body_limit.value_or(fallback));
+    }
+    return largest;
 }
 
 router::router(route_table routes, std::shared_ptr<client_log_budget> log_budget,

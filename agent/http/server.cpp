@@ -28,10 +28,10 @@ namespace {
 constexpr std::size_t spare_descriptors = 64 + 128;
 }  // namespace
 
-http_server::state::state(net::any_io_executor ex, server_options opts, request_handler h)
+http_server::state::state(net::any_io_executor ex, server_options opts, router r)
     : executor(ex),
       options(std::move(opts)),
-      handler(std::move(h)),
+      routes(std::move(r)),
       acceptor(ex),
       bodies(options.max_inflight_body_bytes),
       log_budget(options.log_budget ? options.log_budget
@@ -128,10 +128,8 @@ bool make_room(http_server::state& s, const tcp::socket& socket) {
 
 }  // namespace
 
-http_server::http_server(net::any_io_executor executor, server_options options,
-                         request_handler handler)
-    : state_(std::make_shared<state>(std::move(executor), std::move(options), std::move(handler))) {
-}
+http_server::http_server(net::any_io_executor executor, server_options options, router routes)
+    : state_(std::make_shared<state>(std::move(executor), std::move(options), std::move(routes))) {}
 
 http_server::~http_server() {
     stop();

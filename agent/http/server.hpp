@@ -14,6 +14,7 @@
 #include "http/access.hpp"
 #include "http/client_log_budget.hpp"
 #include "http/message.hpp"
+#include "http/routes.hpp"
 
 namespace agent {
 
@@ -30,20 +31,21 @@ namespace net = boost::asio;
 ///   has passed, and arrive whole within `read_timeout`, however fast it is sent;
 /// - the header, a chunk-size line with its extensions, the trailer section, and the chunk
 ///   extensions of a request together must each fit in `header_limit` (431);
-/// - a body may be `webhook_body_limit` long on the GitHub webhook paths and `body_limit`
-///   elsewhere (413, decided from the path before the body is read), and all bodies held at once
-///   may not exceed `max_inflight_body_bytes` (503);
+/// - a body may be as long as its route's limit says (route_limits::body_limit), `body_limit`
+///   where the route names none (413, decided from the path before the body is read), and all
+///   bodies held at once may not exceed `max_inflight_body_bytes` (503);
 /// - at `max_connections`, a new connection evicts the oldest one with no request in progress;
 ///   when every one is busy, it is answered 503 and closed.
 /// Behind a tunnel, `trusted_proxies` says whose CF-Connecting-IP / X-Forwarded-For to believe,
-/// and `access_rules` restrict endpoints to source networks (403 before the body is read).
+/// and the `access_lists` a route names restrict it to source networks (403 before the body is
+/// read).
 struct server_options {
     std::string address = "0.0.0.0";
     unsigned short port = 9000;
     std::size_t header_limit = 16 * 1024;
-    std::size_t webhook_body_limit = 25 * 1024 * 1024;  ///< GitHub caps payloads at 25 MB
-    std::size_t body_limit = 16 * 1024;                 ///< Infisical, /api and everything else
-    std::size_t max_inflight_body_bytes = 2 * 25 * 1024 * 1024;
+    std::size_t body_limit = 16 * 1024;  ///< for a route whose limits name none
+    /// server_options_from_environment makes it twice the largest body a route takes.
+    std::size_t max_inflight_body_bytes = 50 * 1024 * 1024;
     std::chrono::milliseconds first_byte_timeout{std::chrono::seconds{5}};
     std::chrono::milliseconds read_timeout{std::chrono::seconds{20}};
     std::chrono::milliseconds header_timeout{std::chrono::seconds{10}};
@@ -54,7 +56,8 @@ struct server_options {
     std::chrono::milliseconds body_rate_grace{std::chrono::seconds{1}};
     std::size_t max_connections = 512;
     cidr_list trusted_proxies;  ///< peers whose forwarding headers are believed
-    std::vector<endpoint_access_rule> access_rules;  ///< first matching rule decides
+    /// The allow-lists routes name (route_limits::access), those configured.
+    std::vector<access_list> access_lists;
     /// Counters for requests, connections and refusals; not owned, may be null.
     metrics::agent_metrics* metrics = nullptr;
     /// Lines a client can cause (400, 403, 413, 431, 503, dropped and refused connections);
@@ -62,18 +65,12 @@ struct server_options {
     std::shared_ptr<client_log_budget> log_budget;
 };
 
-/// The body limit for a request to `path`: GitHub's cap on its webhook paths, `body_limit`
-/// elsewhere.
-std::size_t body_limit_for(std::string_view path, const server_options& options);
-
-/// Called once per complete request; must not throw (a throw becomes a 500 and a log line).
-/// The request's `client` is already resolved (see resolve_client_address).
-using request_handler = std::function<net::awaitable<http_response>(http_request)>;
-
-/// An HTTP/1.1 server: one coroutine per connection on the given executor.
+/// An HTTP/1.1 server: one coroutine per connection on the given executor. Each request's route
+/// is found from its head, whose limits are checked before the body is read; the whole request
+/// then goes to the router (its `client` already resolved: see resolve_client_address).
 class http_server {
   public:
-    http_server(net::any_io_executor executor, server_options options, request_handler handler);
+    http_server(net::any_io_executor executor, server_options options, router routes);
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;

@@ -25,13 +25,11 @@ cidr_list cidrs_from(const char* name, const std::string& text) {
     }
 }
 
-void add_rule(server_options& o, const environment& env, const char* name,
-              std::vector<std::string> paths) {
-    if (auto text = non_empty(env, name)) {
-        auto allowed = cidrs_from(name, *text);
+void add_list(server_options& o, const environment& env, const std::string& name) {
+    if (auto text = non_empty(env, name.c_str())) {
+        auto allowed = cidrs_from(name.c_str(), *text);
         if (!allowed.empty()) {
-            o.access_rules.push_back(
-                endpoint_access_rule{name, std::move(paths), std::move(allowed)});
+            o.access_lists.push_back(access_list{name, std::move(allowed)});
         }
     }
 }
@@ -52,28 +50,27 @@ std::optional<std::size_t> positive_number(const environment& env, const char* n
 
 }  // namespace
 
-server_options server_options_from_environment(server_options base, const environment& env) {
+server_options server_options_from_environment(server_options base, const environment& env,
+                                               const route_table& routes) {
     if (auto value = positive_number(env, "MAX_CONNECTIONS")) {
         base.max_connections = *value;
     }
+    const std::size_t largest_body = routes.largest_body_limit(base.body_limit);
+    base.max_inflight_body_bytes = 2 * largest_body;
     if (auto value = positive_number(env, "MAX_INFLIGHT_BODY_BYTES")) {
-        if (*value < base.webhook_body_limit) {
+        if (*value < largest_body) {
             throw std::invalid_argument("MAX_INFLIGHT_BODY_BYTES: " + std::to_string(*value) +
-                                        " is less than one webhook body may be (" +
-                                        std::to_string(base.webhook_body_limit) + ")");
+                                        " is less than one request body may be (" +
+                                        std::to_string(largest_body) + ")");
         }
         base.max_inflight_body_bytes = *value;
     }
     if (auto text = non_empty(env, "TRUSTED_PROXIES")) {
         base.trusted_proxies = cidrs_from("TRUSTED_PROXIES", *text);
     }
-    // Specific lists first: the first matching rule decides.
-    add_rule(base, env, "GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/github"});
-    add_rule(base, env, "INFISICAL_WEBHOOK_ALLOWED_CIDRS",
-             {"/webhooks/infisical", "/webhooks/infisical/test"});
-    add_rule(base, env, "WEBHOOK_ALLOWED_CIDRS", {"/webhook", "/webhooks/"});
-    add_rule(base, env, "API_ALLOWED_CIDRS", {"/api", "/api/"});
-    add_rule(base, env, "METRICS_ALLOWED_CIDRS", {"/metrics"});
+    for (const auto& name : routes.access_lists()) {
+        add_list(base, env, name);
+    }
     return base;
 }
 

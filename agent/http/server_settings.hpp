@@ -1,23 +1,23 @@
 #pragma once
 
 #include "common/environment.hpp"
+#include "http/routes.hpp"
 #include "http/server.hpp"
 
 namespace agent {
 
-/// `base` with what `env` says about the HTTP server's limits and access:
+/// `base` with what `env` says about the HTTP server's limits, and the allow-lists `routes` name:
 /// - MAX_CONNECTIONS: connections open at once; at the cap a new one evicts the oldest idle
 ///   connection, or gets 503 when every one has a request in progress (default 512)
 /// - MAX_INFLIGHT_BODY_BYTES: request bodies held at once, all connections together; beyond it
-///   503 (default twice the 25 MB webhook limit; at least that limit)
+///   503 (default twice the largest body a route takes; at least that body)
 /// - TRUSTED_PROXIES: comma list of CIDRs (e.g. the tunnel container's network) whose
 ///   CF-Connecting-IP / X-Forwarded-For are believed; default none: the TCP peer is the client
-/// - GITHUB_WEBHOOK_ALLOWED_CIDRS (POST /webhook, /webhooks/github),
-///   INFISICAL_WEBHOOK_ALLOWED_CIDRS (/webhooks/infisical, /webhooks/infisical/test),
-///   WEBHOOK_ALLOWED_CIDRS (every webhook endpoint without its own list), API_ALLOWED_CIDRS
-///   (/api…), METRICS_ALLOWED_CIDRS (/metrics): source networks allowed to call them (403
-///   otherwise); unset or empty: any source.
+/// - each allow-list a route names (route_limits::access) is read from the variable of that
+///   name: a comma list of CIDRs, the source networks allowed to call those routes (403
+///   otherwise); unset or empty, the list is not configured (routes.access_lists()).
 /// Throws std::invalid_argument "NAME: why" for a malformed value (a start-up error).
-server_options server_options_from_environment(server_options base, const environment& env);
+server_options server_options_from_environment(server_options base, const environment& env,
+                                               const route_table& routes);
 
 }  // namespace agent

@@ -18,7 +18,7 @@ namespace agent {
 struct http_server::state : std::enable_shared_from_this<http_server::state> {
     net::any_io_executor executor;
     server_options options;
-    request_handler handler;
+    router routes;
     net::ip::tcp::acceptor acceptor;
     connection_registry connections;
     body_budget bodies;
@@ -26,7 +26,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     std::size_t lingering = 0;
     bool summing_up = false;  // a sum_up_client_lines coroutine is running
 
-    state(net::any_io_executor ex, server_options opts, request_handler h);
+    state(net::any_io_executor ex, server_options opts, router r);
 
     /// True: log this client-caused line in full. False: it is counted for the summary line
     /// (logged once a second while lines are held back).

@@ -1,5 +1,6 @@
-// One connection's life: read a request head, check it, read its body, hand it to the handler,
-// answer; refuse what the limits of server_options refuse. The socket side is in session_io.cpp.
+// One connection's life: read a request head, find its route, check it, read its body, hand it
+// to the router, answer; refuse what the limits of server_options and of the route refuse. The
+// socket side is in session_io.cpp.
 #include "common/log.hpp"
 #include "http/request_checks.hpp"
 #include "http/session_io.hpp"
@@ -111,7 +112,7 @@ net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::sta
 net::awaitable<http_response> call_handler(http_server::state& s, http_request request) {
     const std::string client = request.client;
     try {
-        http_response response = co_await s.handler(std::move(request));
+        http_response response = co_await s.routes.handle(std::move(request));
         co_return response;
     } catch (const std::exception& e) {
         spdlog::error("{} handler failed: {}", client, e.what());
@@ -125,9 +126,11 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
                                    request_reader& reader, const std::string& peer) {
     const auto& o = s.options;
     const request_context c = context_of(reader, peer, o);
+    // The route first: its limits decide before the body is read.
+    const route_limits& limits = s.routes.table().limits_for(c.path);
     auto refusal = check_framing(reader);
     if (!refusal) {
-        refusal = check_admission(reader, o, c.client, c.peer);
+        refusal = check_admission(reader, o, limits, c.client, c.peer);
     }
     body_reservation reservation(s.bodies);
     if (!refusal && !reservation.hold_at_least(reader.content_length().value_or(0))) {
@@ -141,7 +144,7 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
         co_await refuse_request(stream, s, c, *refusal);
         co_return false;
     }
-    reader.set_body_limit(body_limit_for(c.path, o));
+    reader.set_body_limit(body_limit_of(limits, o));
     const bool continued = co_await send_continue(stream, reader, c.form, o);
     if (!continued) {
         co_return false;

@@ -16,13 +16,23 @@ std::string normalize_secret_path(std::string_view path) {
     return normalized;
 }
 
-bool path_covers(const std::string& changed, const std::string& app_path) {
-    return changed == "/" || app_path == changed || app_path.starts_with(changed + "/");
+bool is_secret_change(std::string_view event) {
+    return event == "secrets.modified" || event == "secret.modified" || event == "secret.created" ||
+           event == "secret.updated" || event == "secret.deleted";
 }
 
-bool is_secret_change(std::string_view event) {
-    return event == "secrets.modified" || event == "secret.created" || event == "secret.updated" ||
-           event == "secret.deleted";
+bool listed(const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// What an app must be for any secret change to redeploy it, wherever the change is.
+bool may_auto_redeploy(const app_spec& app, const auto_redeploy_policy& policy) {
+    return policy.enabled && app.auto_redeploy && app.infisical && !app.service &&
+           (!policy.apps || listed(*policy.apps, app.name));
+}
+
+planned_job secret_change_job(const app_spec& app) {
+    return planned_job{app.name, "deploy", "infisical", "", "", true};
 }
 
 std::optional<std::string_view> optional_env(const environment& env, const char* name) {
@@ -104,34 +114,63 @@ std::vector<planned_job> plan_github_push(const manifest& m, const github_push& 
     return jobs;
 }
 
+bool change_covers(std::string_view changed, std::string_view app_path) {
+    const std::string change = normalize_secret_path(changed);
+    const std::string path = normalize_secret_path(app_path);
+    if (change.find_first_of("*?[") != std::string::npos) {
+        if (glob_match(change, path)) {
+            return true;
+        }
+        // "/x/**" is "/x" and everything below: the folder itself too.
+        return change.ends_with("/**") &&
+               normalize_secret_path(std::string_view(change).substr(0, change.size() - 3)) == path;
+    }
+    return change == "/" || change == path ||
+           (path.size() > change.size() && path.starts_with(change) && path[change.size()] == '/');
+}
+
 std::vector<planned_job> plan_infisical_change(const manifest& m, const infisical_change& change,
                                                const auto_redeploy_policy& policy) {
-    if (!policy.enabled || !is_secret_change(change.event)) {
+    if (!is_secret_change(change.event)) {
         return {};
     }
-    std::string changed_path = normalize_secret_path(change.secret_path);
     std::vector<planned_job> jobs;
     for (const app_spec& app : m.apps) {
-        if (!app.auto_redeploy || !app.infisical) {
-            continue;
-        }
-        if (policy.apps &&
-            std::find(policy.apps->begin(), policy.apps->end(), app.name) == policy.apps->end()) {
+        if (!may_auto_redeploy(app, policy)) {
             continue;
         }
         const infisical_source& source = *app.infisical;
-        if (source.project != change.project || source.environment != change.environment ||
-            !path_covers(changed_path, normalize_secret_path(source.path))) {
+        if ((!change.project.empty() && source.project != change.project) ||
+            (!change.environment.empty() && source.environment != change.environment) ||
+            !change_covers(change.secret_path, source.path)) {
             continue;
         }
-        if (change.secret_key && !source.keys.empty() &&
-            std::find(source.keys.begin(), source.keys.end(), *change.secret_key) ==
-                source.keys.end()) {
+        if (change.secret_key && !source.keys.empty() && !listed(source.keys, *change.secret_key)) {
             continue;
         }
-        jobs.push_back(planned_job{app.name, "deploy", "infisical", "", "", true});
+        jobs.push_back(secret_change_job(app));
     }
     return jobs;
+}
+
+std::vector<planned_job> plan_secret_poll(const manifest& m, const auto_redeploy_policy& policy) {
+    std::vector<planned_job> jobs;
+    for (const app_spec& app : m.apps) {
+        if (may_auto_redeploy(app, policy)) {
+            jobs.push_back(secret_change_job(app));
+        }
+    }
+    return jobs;
+}
+
+std::vector<app_spec> planned_apps(const manifest& m, const std::vector<planned_job>& jobs) {
+    std::vector<app_spec> apps;
+    for (const planned_job& job : jobs) {
+        if (const app_spec* app = m.find(job.app)) {
+            apps.push_back(*app);
+        }
+    }
+    return apps;
 }
 
 std::optional<planned_job> plan_manual(const manifest& m, const manual_request& request) {

@@ -54,19 +54,35 @@ std::vector<planned_job> plan_github_push(const manifest& m, const github_push& 
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push,
                                           const std::vector<std::string>& authorized_apps);
 
-/// Jobs for an Infisical secret change, in manifest order. An app is planned only when the
-/// policy is enabled, the app has auto_redeploy: true, the policy's list (if any) names it, its
-/// secrets.infisical project and environment equal the change's, and its path is the changed
-/// path or lies below it ("/" covers every path; a change at "/api" plans apps reading "/api"
-/// and "/api/v2", not "/"). A change is reported for the folder that changed, and a parent folder
-/// is usually imported by its children, so a change at a parent may concern the app; a change in
-/// a sub-folder does not, since apps read their own folder only. When the change names a secret
-/// and the app lists `keys`, that secret must be one of them. Events other than
-/// secrets.modified, secret.created, secret.updated, secret.deleted plan nothing (a test or a
-/// reminder is not a change). Each job: action "deploy", trigger "infisical", force true (the
-/// image is unchanged; the secrets are not).
+/// True when a change Infisical reports at `changed` (a folder such as "/api", or a webhook's
+/// path glob such as "/**" or "/api/*") concerns secrets read at `app_path`: the same folder, a
+/// folder below a changed parent (children import their parents; "/" covers every folder), or a
+/// folder the glob matches ("/x/**" covers "/x" itself too). A change in a sub-folder does not
+/// concern its parent, since apps read their own folder only. Both paths are taken with or
+/// without their leading and trailing '/' ("api/" is "/api"); an empty path is "/".
+bool change_covers(std::string_view changed, std::string_view app_path);
+
+/// Jobs for an Infisical secret change, in manifest order: the apps whose secrets are compared
+/// (after the webhook's answer) and, where they changed, redeployed. An app is planned only when
+/// the policy is enabled, the app has auto_redeploy: true and secrets.infisical, the policy's
+/// list (if any) names it, it is a container (a Swarm service's tasks are Swarm's: the agent
+/// injects no secrets there), its project and environment are the change's (a change that names
+/// none concerns every one), and change_covers(change's path, its path). When the change names
+/// a secret and the app lists `keys`, that secret must be one of them. Events other than
+/// secrets.modified, secret.modified, secret.created, secret.updated, secret.deleted plan
+/// nothing (a test or a reminder is not a change). Each job: action "deploy", trigger
+/// "infisical", force true (the image is unchanged; the secrets are not).
 std::vector<planned_job> plan_infisical_change(const manifest& m, const infisical_change& change,
                                                const auto_redeploy_policy& policy);
+
+/// Jobs for a poll of Infisical (INFISICAL_SYNC_INTERVAL_MINUTES), in manifest order: every app
+/// plan_infisical_change would plan for a change at its own folder (policy, auto_redeploy,
+/// secrets.infisical, the list, not a Swarm service). Jobs as plan_infisical_change's.
+std::vector<planned_job> plan_secret_poll(const manifest& m, const auto_redeploy_policy& policy);
+
+/// The manifest's apps that `jobs` name, in the jobs' order; a name the manifest does not have
+/// is left out.
+std::vector<app_spec> planned_apps(const manifest& m, const std::vector<planned_job>& jobs);
 
 /// The job for a manual request, or nullopt when the manifest has no such app. Trigger "cli"
 /// when the actor is "cli", else "api"; action "deploy"; force as requested.

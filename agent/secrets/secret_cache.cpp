@@ -5,37 +5,6 @@
 
 namespace agent {
 
-namespace {
-
-std::string_view without_trailing_slash(std::string_view path) {
-    while (path.size() > 1 && path.back() == '/') {
-        path.remove_suffix(1);
-    }
-    return path.empty() ? std::string_view("/") : path;
-}
-
-}  // namespace
-
-bool change_covers(std::string_view changed, std::string_view scope_path) {
-    changed = without_trailing_slash(changed);
-    scope_path = without_trailing_slash(scope_path);
-    if (changed.find_first_of("*?[") != std::string_view::npos) {
-        if (glob_match(changed, scope_path)) {
-            return true;
-        }
-        if (changed.ends_with("/**")) {
-            const std::string_view folder = without_trailing_slash(changed.substr(0, changed.size() - 2));
-            return folder == scope_path;
-        }
-        return false;
-    }
-    if (changed == "/" || changed == scope_path) {
-        return true;
-    }
-    return scope_path.size() > changed.size() && scope_path.starts_with(changed) &&
-           scope_path[changed.size()] == '/';
-}
-
 std::optional<secret_listing> secret_cache::find(const secret_scope& scope, time_point now) {
     auto it = entries_.find(scope);
     if (it == entries_.end()) {

@@ -11,12 +11,6 @@
 
 namespace agent {
 
-/// True when a change Infisical reports at `changed` (a folder such as "/api", or a webhook's
-/// path glob such as "/**" or "/api/*") concerns secrets read at `scope_path`: the same folder,
-/// a folder below a changed parent (children import their parents), or a folder the glob
-/// matches ("/x/**" covers "/x" itself too). An empty `changed` means "/".
-bool change_covers(std::string_view changed, std::string_view scope_path);
-
 /// Listings by scope (project + environment + path), each kept at most `max_age`. Not
 /// thread-safe: used from the agent's one event loop.
 class secret_cache {
@@ -33,8 +27,9 @@ public:
     void store(const secret_scope& scope, secret_listing listing, time_point now);
 
     /// Drops every entry of `project` and `environment` (empty = any) whose path the change at
-    /// `changed_path` covers, logging `[<origin>] Clearing cache for <project>-<env>-<path>` for
-    /// each (the replaced service's line). Returns the scopes dropped.
+    /// `changed_path` covers (change_covers, planner/planner.hpp), logging `[<origin>] Clearing
+    /// cache for <project>-<env>-<path>` for each (the replaced service's line). Returns the scopes
+    /// dropped.
     std::vector<secret_scope> clear_matching(std::string_view project, std::string_view environment,
                                              std::string_view changed_path,
                                              std::string_view origin = "Infisical Webhook");

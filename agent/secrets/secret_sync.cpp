@@ -4,15 +4,6 @@
 
 namespace agent {
 
-std::vector<planned_job> secret_redeploy_jobs(const std::vector<std::string>& apps,
-                                              const std::string& delivery_id) {
-    std::vector<planned_job> jobs;
-    for (const auto& app : apps) {
-        jobs.push_back(planned_job{app, "deploy", "infisical", "", delivery_id, true});
-    }
-    return jobs;
-}
-
 boost::asio::awaitable<void> poll_secrets_periodically(secrets_service& secrets,
                                                        manifest_holder& manifests,
                                                        auto_redeploy_policy policy,
@@ -25,11 +16,13 @@ boost::asio::awaitable<void> poll_secrets_periodically(secrets_service& secrets,
         co_await time.sleep_until(time.now() + interval);
         try {
             auto current = manifests.current();
-            std::vector<std::string> apps = co_await secrets.poll(*current, policy);
-            if (!apps.empty()) {
+            secrets.clear_every_scope(*current);
+            std::vector<planned_job> planned = plan_secret_poll(*current, policy);
+            secret_change_outcome outcome = co_await secrets.check(planned_apps(*current, planned));
+            if (!outcome.redeploy.empty()) {
                 spdlog::info("Infisical sync: secrets changed for {}; redeploying",
-                             fmt::format("{}", fmt::join(apps, ", ")));
-                co_await sink(secret_redeploy_jobs(apps, ""));
+                             fmt::format("{}", fmt::join(outcome.redeploy, ", ")));
+                co_await sink(std::move(planned), std::move(outcome.redeploy));
             }
         } catch (const std::exception& e) {
             spdlog::error("Infisical sync failed: {}; trying again in {} s", e.what(),

@@ -14,19 +14,15 @@
 
 namespace agent {
 
-/// Receives the redeploy jobs a poll found (trigger "infisical", force true); records and
-/// queues them. Must not throw.
-using secret_redeploy_sink =
-    std::function<boost::asio::awaitable<void>(std::vector<planned_job> jobs)>;
+/// Receives what a poll found: the jobs the planner planned (plan_secret_poll) and the apps
+/// among them whose secrets changed; records and queues those. Must not throw.
+using secret_redeploy_sink = std::function<boost::asio::awaitable<void>(
+    std::vector<planned_job> planned, std::vector<std::string> changed)>;
 
-/// The jobs for apps whose secrets changed: action "deploy", trigger "infisical", force true
-/// (the image is the same; the secrets are not).
-std::vector<planned_job> secret_redeploy_jobs(const std::vector<std::string>& apps,
-                                              const std::string& delivery_id);
-
-/// INFISICAL_SYNC_INTERVAL_MINUTES > 0: every `interval`, polls every scope the current
-/// manifest reads (secrets_service::poll) and hands the apps to redeploy to `sink`. Runs until
-/// its executor stops; a failed poll is logged and retried at the next interval.
+/// INFISICAL_SYNC_INTERVAL_MINUTES > 0: every `interval`, drops the cache of every scope the
+/// current manifest reads, compares the secrets of the apps plan_secret_poll plans with their
+/// containers (secrets_service::check), and hands those whose secrets changed to `sink`. Runs
+/// until its executor stops; a failed poll is logged and retried at the next interval.
 boost::asio::awaitable<void> poll_secrets_periodically(secrets_service& secrets,
                                                        manifest_holder& manifests,
                                                        auto_redeploy_policy policy,

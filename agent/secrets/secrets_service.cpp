@@ -15,33 +15,6 @@ namespace agent {
 
 namespace net = boost::asio;
 
-namespace {
-
-bool allowed_to_redeploy(const app_spec& app, const auto_redeploy_policy& policy) {
-    return policy.enabled && app.auto_redeploy && app.infisical &&
-           (!policy.apps || std::find(policy.apps->begin(), policy.apps->end(), app.name) !=
-                                policy.apps->end());
-}
-
-bool change_concerns(const infisical_change& change, const infisical_source& source) {
-    if ((!change.project.empty() && change.project != source.project) ||
-        (!change.environment.empty() && change.environment != source.environment) ||
-        !change_covers(change.secret_path, source.path)) {
-        return false;
-    }
-    return !change.secret_key || source.keys.empty() ||
-           std::find(source.keys.begin(), source.keys.end(), *change.secret_key) != source.keys.end();
-}
-
-}  // namespace
-
-std::string secret_change_outcome::action() const {
-    if (!redeploy.empty()) {
-        return "redeploy_queued";
-    }
-    return cleared.empty() ? "nothing_cached" : "cache_cleared";
-}
-
 secret_scope scope_of(const infisical_source& source) {
     return secret_scope{source.project, source.environment, source.path.empty() ? "/" : source.path};
 }
@@ -142,40 +115,35 @@ net::awaitable<bool> secrets_service::hash_changed(const app_spec& app) {
     co_return label == container->labels.end() || label->second != fresh;
 }
 
-net::awaitable<secret_change_outcome> secrets_service::on_change(const manifest& apps,
-                                                                 infisical_change change,
-                                                                 auto_redeploy_policy policy) {
-    std::vector<secret_scope> cleared = clear(change);
-    secret_change_outcome outcome = co_await check(apps, std::move(change), std::move(policy));
-    outcome.cleared = std::move(cleared);
-    co_return outcome;
-}
-
 std::vector<secret_scope> secrets_service::clear(const infisical_change& change) {
     return cache_.clear_matching(change.project, change.environment,
                                  change.secret_path.empty() ? "/" : change.secret_path,
-                                 change.event == "poll" ? "Infisical Sync" : "Infisical Webhook");
+                                 "Infisical Webhook");
 }
 
-std::vector<std::string> secrets_service::redeploy_candidates(
-    const manifest& apps, const infisical_change& change,
-    const auto_redeploy_policy& policy) const {
-    std::vector<std::string> names;
+std::vector<secret_scope> secrets_service::clear_every_scope(const manifest& apps) {
+    std::set<secret_scope> scopes;
     for (const auto& app : apps.apps) {
-        if (app.infisical && change_concerns(change, *app.infisical) &&
-            allowed_to_redeploy(app, policy) && client_ && !app.service) {
-            names.push_back(app.name);
+        if (app.infisical) {
+            scopes.insert(scope_of(*app.infisical));
         }
     }
-    return names;
+    std::vector<secret_scope> cleared;
+    for (const auto& scope : scopes) {
+        auto dropped =
+            cache_.clear_matching(scope.project, scope.environment, scope.path, "Infisical Sync");
+        cleared.insert(cleared.end(), dropped.begin(), dropped.end());
+    }
+    return cleared;
 }
 
-net::awaitable<secret_change_outcome> secrets_service::check(const manifest& apps,
-                                                             infisical_change change,
-                                                             auto_redeploy_policy policy) {
+net::awaitable<secret_change_outcome> secrets_service::check(std::vector<app_spec> apps) {
     secret_change_outcome outcome;
-    for (const auto& name : redeploy_candidates(apps, change, policy)) {
-        const app_spec& app = *apps.find(name);
+    for (const auto& app : apps) {
+        if (!app.infisical) {
+            outcome.unchanged.push_back(app.name);
+            continue;
+        }
         try {
             const bool changed = co_await hash_changed(app);
             if (changed) {
@@ -189,30 +157,6 @@ net::awaitable<secret_change_outcome> secrets_service::check(const manifest& app
         }
     }
     co_return outcome;
-}
-
-net::awaitable<std::vector<std::string>> secrets_service::poll(const manifest& apps,
-                                                               auto_redeploy_policy policy) {
-    std::set<secret_scope> scopes;
-    for (const auto& app : apps.apps) {
-        if (app.infisical) {
-            scopes.insert(scope_of(*app.infisical));
-        }
-    }
-    std::set<std::string> redeploy;
-    for (const auto& scope : scopes) {
-        // Exactly this folder: a poll of "/" must not count as a change of every sub-folder.
-        manifest only;
-        for (const auto& app : apps.apps) {
-            if (app.infisical && scope_of(*app.infisical) == scope) {
-                only.apps.push_back(app);
-            }
-        }
-        infisical_change change{"poll", scope.project, scope.environment, scope.path, std::nullopt};
-        auto outcome = co_await on_change(only, change, policy);
-        redeploy.insert(outcome.redeploy.begin(), outcome.redeploy.end());
-    }
-    co_return std::vector<std::string>(redeploy.begin(), redeploy.end());
 }
 
 }  // namespace agent

@@ -19,16 +19,11 @@
 
 namespace agent {
 
-/// What an Infisical change (a webhook, or a poll) led to.
+/// What comparing apps' secrets with their containers found (secrets_service::check).
 struct secret_change_outcome {
-    std::vector<secret_scope> cleared;    ///< cache entries dropped
-    std::vector<std::string> redeploy;    ///< apps whose secrets hash changed, allowed to redeploy
-    std::vector<std::string> unchanged;   ///< allowed apps whose hash is what their container has
-    std::vector<std::string> failed;      ///< allowed apps whose secrets could not be read now
-
-    /// "redeploy_queued" when apps are to be redeployed, else "cache_cleared" when entries were
-    /// dropped, else "nothing_cached".
-    std::string action() const;
+    std::vector<std::string> redeploy;   ///< apps whose secrets hash changed
+    std::vector<std::string> unchanged;  ///< apps whose hash is what their container has
+    std::vector<std::string> failed;     ///< apps whose secrets could not be read now
 };
 
 /// Secrets for deploys: the Infisical client behind a cache, the injection into a container's
@@ -52,31 +47,19 @@ public:
     boost::asio::awaitable<injection> prepare(const app_spec& app,
                                               const docker_client::container_info& old);
 
-    /// Handles a change: clear(), then check().
-    boost::asio::awaitable<secret_change_outcome> on_change(const manifest& apps,
-                                                            infisical_change change,
-                                                            auto_redeploy_policy policy);
-
     /// Drops the cache entries `change` covers (each logged); no I/O. Returns them.
     std::vector<secret_scope> clear(const infisical_change& change);
 
-    /// The apps check() compares: those `change` concerns that `policy` and the manifest allow
-    /// to auto-redeploy (none when Infisical is not configured; never a Swarm service).
-    std::vector<std::string> redeploy_candidates(const manifest& apps,
-                                                 const infisical_change& change,
-                                                 const auto_redeploy_policy& policy) const;
+    /// Drops the cache entries of every scope `apps` read (each logged as the sync's), so that
+    /// a poll reads Infisical again; no I/O. Returns them.
+    std::vector<secret_scope> clear_every_scope(const manifest& apps);
 
-    /// For each of redeploy_candidates(), fetches its secrets again and compares their hash with
-    /// its container's label (Infisical and the engine: run it after the webhook's answer).
-    /// `cleared` is left empty. Never throws for one app: a failure lists it in `failed`.
-    boost::asio::awaitable<secret_change_outcome> check(const manifest& apps,
-                                                        infisical_change change,
-                                                        auto_redeploy_policy policy);
-
-    /// Polls every scope the manifest reads, as a change at each (on_change). Returns the apps
-    /// to redeploy.
-    boost::asio::awaitable<std::vector<std::string>> poll(const manifest& apps,
-                                                          auto_redeploy_policy policy);
+    /// For each of `apps`, fetches its secrets again and compares their hash with its
+    /// container's label (Infisical and the engine: run it after the webhook's answer). It
+    /// chooses no app: the caller gives the planner's (plan_infisical_change, plan_secret_poll).
+    /// An app without secrets.infisical, or without a container, is unchanged. Never throws for
+    /// one app: a failure lists it in `failed`.
+    boost::asio::awaitable<secret_change_outcome> check(std::vector<app_spec> apps);
 
 private:
     boost::asio::awaitable<bool> hash_changed(const app_spec& app);

@@ -23,16 +23,17 @@ std::string where_of(const infisical_change& change) {
                        escape_untrusted(change.environment), escape_untrusted(change.secret_path));
 }
 
-// After the answer: fetch, hash and compare the candidates' secrets, then accept the redeploys
-// found as a delivery of their own. Never throws.
+// After the answer: fetch, hash and compare the secrets of the apps the accept decision planned,
+// then accept the redeploys found as a delivery of their own. Never throws.
 boost::asio::awaitable<void> check_secret_change(secrets_service* secrets, acceptor* accept,
                                                  std::shared_ptr<const manifest> m,
                                                  infisical_change change,
-                                                 auto_redeploy_policy policy, std::string event) {
+                                                 std::vector<planned_job> planned,
+                                                 std::string event) {
     const std::string where = where_of(change);
     try {
-        secret_change_outcome outcome = co_await secrets->check(*m, change, policy);
-        accept_decision decision = decide_secret_redeploy(*m, outcome.redeploy, "");
+        secret_change_outcome outcome = co_await secrets->check(planned_apps(*m, planned));
+        accept_decision decision = decide_secret_redeploy(*m, std::move(planned), outcome.redeploy);
         const std::string kept = fmt::format(
             "{}{}{}",
             outcome.unchanged.empty() ? "" : "; unchanged: ", fmt::join(outcome.unchanged, ", "),
@@ -116,17 +117,24 @@ boost::asio::awaitable<http_response> webhook_endpoints::accept_change(
         co_return infisical_processed(verdict.event, infisical_action::duplicate);
     }
     // The cache is local: cleared before the answer. Whether an app's secrets changed needs
-    // Infisical and the engine: decided after it.
+    // Infisical and the engine: decided after it, for the apps the decision planned.
     infisical_action action = infisical_action::cache_cleared;
-    std::vector<std::string> checked;
+    std::vector<planned_job> compared;
     std::vector<planned_job> jobs;
     if (s_.infisical_secrets != nullptr) {
         action = s_.infisical_secrets->clear(change).empty() ? infisical_action::nothing_cached
                                                              : infisical_action::cache_cleared;
-        checked = s_.infisical_secrets->redeploy_candidates(*m, change, settings_.auto_redeploy);
+        // Without Infisical credentials no secret can be read, so none can be compared.
+        if (s_.infisical_secrets->configured()) {
+            compared = std::move(decision.jobs);
+        }
     } else {
         jobs = std::move(decision.jobs);
         action = jobs.empty() ? infisical_action::cache_cleared : infisical_action::redeploy_queued;
+    }
+    std::vector<std::string> checked;
+    for (const auto& job : compared) {
+        checked.push_back(job.app);
     }
     std::string reason(to_string(action));
     reason += checked.empty() ? "; no app to redeploy"
@@ -154,7 +162,7 @@ boost::asio::awaitable<http_response> webhook_endpoints::accept_change(
         auto executor = co_await boost::asio::this_coro::executor;
         boost::asio::co_spawn(executor,
                               check_secret_change(s_.infisical_secrets, &s_.accept, m, change,
-                                                  settings_.auto_redeploy, verdict.event),
+                                                  std::move(compared), verdict.event),
                               boost::asio::detached);
     }
     co_return infisical_processed(verdict.event, action, id_texts, checked);

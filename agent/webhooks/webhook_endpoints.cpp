@@ -35,15 +35,6 @@ webhook_endpoints::webhook_endpoints(webhook_services services, webhook_settings
       infisical_refusals_(refusal_lines(settings_, s_.accept, "refused Infisical deliveries",
                                         "infisical webhook", "infisical")) {}
 
-void webhook_endpoints::add_routes(route_table& table) {
-    for (const char* path : {"/webhook", "/webhooks/github"}) {
-        table.add(path, {"POST"}, [this](const http_request& r) { return github(r); });
-    }
-    table.add("/webhooks/infisical", {"POST"},
-              [this](const http_request& r) { return infisical(r); });
-    table.add("/webhooks/infisical/test", {"POST"}, &webhook_endpoints::infisical_test);
-}
-
 boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
     const std::shared_ptr<line_budget>& lines, std::string source, std::string client,
     std::string code) {

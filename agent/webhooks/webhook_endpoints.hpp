@@ -11,7 +11,6 @@
 #include "http/client_log_budget.hpp"
 #include "http/line_budget.hpp"
 #include "http/message.hpp"
-#include "http/routes.hpp"
 #include "intake/github_intake.hpp"
 #include "intake/infisical_intake.hpp"
 #include "manifest/manifest_holder.hpp"
@@ -49,14 +48,12 @@ struct webhook_services {
     secrets_service* infisical_secrets = nullptr;
 };
 
-/// POST /webhook, /webhooks/github, /webhooks/infisical and
-/// /webhooks/infisical/test (ARCHITECTURE.md "HTTP endpoints").
+/// The GitHub and Infisical webhook endpoints (ARCHITECTURE.md "HTTP endpoints"); where the
+/// program is assembled, each handler is registered in the route table at its paths, with its
+/// limits (cli/serve_routes). This object must outlive the table.
 class webhook_endpoints {
   public:
     webhook_endpoints(webhook_services services, webhook_settings settings);
-
-    /// Adds the four paths (POST only) to `table`; this object must outlive it.
-    void add_routes(route_table& table);
 
     /// A forge delivery: 202 with the deployments queued, 200 ping, ignored or duplicate,
     /// 4xx/503 refused. Answered once the delivery is durable. Throws store_error.

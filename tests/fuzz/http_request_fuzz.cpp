@@ -1,6 +1,6 @@
 // libFuzzer target: the server's request path without sockets: bytes → request_reader (Beast's
 // parser under the server's limits), the head checks (framing, client address through trusted
-// proxies, allow-lists, per-path body limit), then the request as handlers see it.
+// proxies, the route's allow-lists and body limit), then the request as handlers see it.
 // Input: 1 byte of read-size (the bytes arrive in pieces of 1 + b bytes, as a socket splits
 // them), then the bytes of one or more pipelined requests. See tests/fuzz/README.md.
 #include <algorithm>
@@ -20,11 +20,22 @@ const agent::server_options& options() {
         agent::server_options o;
         o.header_limit = 4096;
         o.trusted_proxies = agent::cidr_list::parse("127.0.0.0/8, ::1");
-        o.access_rules.push_back(
-            {"API_ALLOWED_CIDRS", {"/api", "/api/"}, agent::cidr_list::parse("10.0.0.0/8")});
+        o.access_lists.push_back({"GUARDED_CIDRS", agent::cidr_list::parse("10.0.0.0/8")});
         return o;
     }();
     return o;
+}
+
+// Routes as an assembly gives them (without a route table, which the fuzzer does not link), for
+// the corpus's paths: a guarded prefix, a route that takes large bodies, the defaults elsewhere.
+const agent::route_limits& limits_for(std::string_view path) {
+    static const agent::route_limits guarded{std::nullopt, {"UNSET_CIDRS", "GUARDED_CIDRS"}};
+    static const agent::route_limits large{1 << 20, {}};
+    static const agent::route_limits plain{};
+    if (path.starts_with("/api")) {
+        return guarded;
+    }
+    return path == "/webhook" ? large : plain;
 }
 
 void use_request(const agent::http_request& r) {
@@ -53,8 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::string client =
                 agent::client_of(reader, "127.0.0.1", options().trusted_proxies);
             (void)agent::check_framing(reader);
-            (void)agent::check_admission(reader, options(), client, "127.0.0.1");
-            reader.set_body_limit(agent::body_limit_for(reader.path(), options()));
+            const agent::route_limits& limits = limits_for(reader.path());
+            (void)agent::check_admission(reader, options(), limits, client, "127.0.0.1");
+            reader.set_body_limit(agent::body_limit_of(limits, options()));
             continue;
         }
         if (status == agent::request_reader::status::complete) {

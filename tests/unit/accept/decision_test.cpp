@@ -182,12 +182,23 @@ TEST_CASE("accept decision: manual deploys and secret redeploys", "[accept]") {
     CHECK(d.jobs[0].trigger == "status-page");
     CHECK(d.jobs[0].force);
 
-    d = decide_secret_redeploy(test_manifest(), {"gone", "api"}, "");
+    // The planner's jobs (an Infisical change at /api), kept where the app's secrets changed
+    // and the app is still in the manifest; no app of its own.
+    std::vector<planned_job> planned =
+        decide_infisical_delivery(test_manifest(), change_verdict(), {}, {true, std::nullopt}).jobs;
+    REQUIRE(apps_of(planned) == std::vector<std::string>{"api"});
+    planned.push_back(planned_job{"gone", "deploy", "infisical", "", "", true});
+    d = decide_secret_redeploy(test_manifest(), planned, {"gone", "api", "web"});
     CHECK(d.what == kind::accept);
     CHECK(apps_of(d.jobs) == std::vector<std::string>{"api"});
     CHECK(d.jobs[0].trigger == "infisical");
     CHECK(d.jobs[0].force);
-    d = decide_secret_redeploy(test_manifest(), {"gone"}, "");
+    d = decide_secret_redeploy(test_manifest(), planned, {"gone"});
     CHECK(d.what == kind::ignore);
     CHECK(d.jobs.empty());
+    d = decide_secret_redeploy(test_manifest(), planned, {});
+    CHECK(d.what == kind::ignore);
+    CHECK(d.reason == "no app's secrets changed");
+    d = decide_secret_redeploy(test_manifest(), {}, {"api", "web"});
+    CHECK(d.what == kind::ignore);
 }

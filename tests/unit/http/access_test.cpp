@@ -1,9 +1,10 @@
-// CIDR parsing and matching, per-endpoint allow-lists, client address behind trusted proxies,
+// CIDR parsing and matching, the allow-lists routes name, client address behind trusted proxies,
 // and the server settings read from the environment.
 
 #include <catch2/catch.hpp>
 
 #include "http/access.hpp"
+#include "http/routes.hpp"
 #include "http/server_settings.hpp"
 #include "support/environment.hpp"
 
@@ -80,18 +81,20 @@ TEST_CASE("a cidr list parses commas and spaces and describes itself", "[access]
     CHECK(cidr_list::parse("").empty());
 }
 
-TEST_CASE("the first access rule whose path matches decides", "[access]") {
-    std::vector<endpoint_access_rule> rules{
-        {"GITHUB", {"/webhook", "/webhooks/github"}, cidr_list::parse("192.30.252.0/22")},
-        {"ALL_WEBHOOKS", {"/webhook", "/webhooks/"}, cidr_list::parse("10.0.0.0/8")},
+TEST_CASE("the first configured list a route names decides", "[access]") {
+    const std::vector<access_list> lists{
+        {"GITHUB", cidr_list::parse("192.30.252.0/22")},
+        {"ALL_WEBHOOKS", cidr_list::parse("10.0.0.0/8")},
     };
-    REQUIRE(find_access_rule(rules, "/webhook") != nullptr);
-    CHECK(find_access_rule(rules, "/webhook")->name == "GITHUB");
-    CHECK(find_access_rule(rules, "/webhooks/github")->name == "GITHUB");
-    CHECK(find_access_rule(rules, "/webhooks/infisical")->name == "ALL_WEBHOOKS");
-    CHECK(find_access_rule(rules, "/healthz") == nullptr);
-    CHECK(find_access_rule(rules, "/webhooksx") == nullptr);
-    CHECK(find_access_rule(rules, "/webhook/") == nullptr);
+    using names = std::vector<std::string>;
+    REQUIRE(find_access_list(lists, names{"GITHUB", "ALL_WEBHOOKS"}) != nullptr);
+    CHECK(find_access_list(lists, names{"GITHUB", "ALL_WEBHOOKS"})->name == "GITHUB");
+    CHECK(find_access_list(lists, names{"ALL_WEBHOOKS", "GITHUB"})->name == "ALL_WEBHOOKS");
+    // A list the route names that is not configured gives way to the next one.
+    CHECK(find_access_list(lists, names{"INFISICAL", "ALL_WEBHOOKS"})->name == "ALL_WEBHOOKS");
+    CHECK(find_access_list(lists, names{"INFISICAL"}) == nullptr);
+    CHECK(find_access_list(lists, names{}) == nullptr);
+    CHECK(find_access_list({}, names{"GITHUB"}) == nullptr);
 }
 
 TEST_CASE("forwarding headers are believed only from trusted proxies", "[access]") {
@@ -118,51 +121,74 @@ TEST_CASE("forwarding headers are believed only from trusted proxies", "[access]
 }
 
 TEST_CASE("server options come from the environment", "[access]") {
+    // Routes as an assembly registers them: a large body on one, allow-lists by name.
+    route_table routes;
+    routes.add("/big", {"POST"}, nullptr, route_limits{1'000'000, {"BIG_CIDRS", "ANY_CIDRS"}});
+    routes.add("/small", {"POST"}, nullptr,
+               route_limits{std::nullopt, {"SMALL_CIDRS", "ANY_CIDRS"}});
+    routes.add("/metrics", {"GET"}, nullptr, route_limits{std::nullopt, {"METRICS_CIDRS"}});
+    routes.add("/open", {"GET"}, nullptr);
     SECTION("defaults") {
-        auto o = server_options_from_environment({}, agent::environment());
+        auto o = server_options_from_environment({}, agent::environment(), routes);
         CHECK(o.max_connections == 512);
-        CHECK(o.max_inflight_body_bytes == 2u * o.webhook_body_limit);
+        CHECK(o.max_inflight_body_bytes == 2'000'000u);
         CHECK(o.trusted_proxies.empty());
-        CHECK(o.access_rules.empty());
+        CHECK(o.access_lists.empty());
+        CHECK(server_options_from_environment({}, agent::environment(), route_table{})
+                  .max_inflight_body_bytes == 2 * server_options{}.body_limit);
     }
     SECTION("set") {
         const agent::environment env = test::env_of({
             {"MAX_CONNECTIONS", "64"},
             {"TRUSTED_PROXIES", "172.18.0.0/16"},
-            {"WEBHOOK_ALLOWED_CIDRS", "10.0.0.0/8"},
-            {"GITHUB_WEBHOOK_ALLOWED_CIDRS", "192.30.252.0/22,2620:112:3000::/44"},
-            {"METRICS_ALLOWED_CIDRS", "127.0.0.1"},
+            {"ANY_CIDRS", "10.0.0.0/8"},
+            {"BIG_CIDRS", "192.30.252.0/22,2620:112:3000::/44"},
+            {"METRICS_CIDRS", "127.0.0.1"},
+            {"SMALL_CIDRS", ""},
+            {"UNNAMED_CIDRS", "10.0.0.0/8"},
             {"MAX_INFLIGHT_BODY_BYTES", "100000000"},
         });
-        auto o = server_options_from_environment({}, env);
+        auto o = server_options_from_environment({}, env, routes);
         CHECK(o.max_connections == 64);
         CHECK(o.max_inflight_body_bytes == 100000000u);
         CHECK(o.trusted_proxies.contains("172.18.1.1"));
-        REQUIRE(o.access_rules.size() == 3);
-        CHECK(find_access_rule(o.access_rules, "/webhook")->name == "GITHUB_WEBHOOK_ALLOWED_CIDRS");
-        CHECK(find_access_rule(o.access_rules, "/webhooks/infisical")->name ==
-              "WEBHOOK_ALLOWED_CIDRS");
-        CHECK(find_access_rule(o.access_rules, "/metrics")->allowed.contains("127.0.0.1"));
+        // Only the lists a route names are read; an empty one is not configured.
+        REQUIRE(o.access_lists.size() == 3);
+        const auto deciding = [&](std::string_view path) {
+            const auto* list = find_access_list(o.access_lists, routes.limits_for(path).access);
+            return list == nullptr ? std::string("none") : list->name;
+        };
+        CHECK(deciding("/big") == "BIG_CIDRS");
+        CHECK(deciding("/small") == "ANY_CIDRS");
+        CHECK(deciding("/metrics") == "METRICS_CIDRS");
+        CHECK(deciding("/open") == "none");
+        CHECK(deciding("/unrouted") == "none");
+        CHECK(find_access_list(o.access_lists, {"METRICS_CIDRS"})->allowed.contains("127.0.0.1"));
     }
     SECTION("malformed values name the variable") {
         {
-            CHECK_THROWS_WITH(server_options_from_environment({}, one("MAX_CONNECTIONS", "lots")),
-                              Catch::StartsWith("MAX_CONNECTIONS:"));
+            CHECK_THROWS_WITH(
+                server_options_from_environment({}, one("MAX_CONNECTIONS", "lots"), routes),
+                Catch::StartsWith("MAX_CONNECTIONS:"));
         }
         {
             CHECK_THROWS_WITH(
-                server_options_from_environment({}, one("TRUSTED_PROXIES", "10.0.0.0/40")),
+                server_options_from_environment({}, one("TRUSTED_PROXIES", "10.0.0.0/40"), routes),
                 Catch::StartsWith("TRUSTED_PROXIES:"));
         }
         {
-            CHECK_THROWS_WITH(
-                server_options_from_environment({}, one("MAX_INFLIGHT_BODY_BYTES", "1000")),
-                Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 1000 is less than"));
+            // Less than the largest body a route takes.
+            CHECK_THROWS_WITH(server_options_from_environment(
+                                  {}, one("MAX_INFLIGHT_BODY_BYTES", "999999"), routes),
+                              Catch::StartsWith("MAX_INFLIGHT_BODY_BYTES: 999999 is less than"));
+            CHECK(server_options_from_environment({}, one("MAX_INFLIGHT_BODY_BYTES", "1000000"),
+                                                  routes)
+                      .max_inflight_body_bytes == 1'000'000u);
         }
         {
             CHECK_THROWS_WITH(
-                server_options_from_environment({}, one("API_ALLOWED_CIDRS", "localhost")),
-                Catch::StartsWith("API_ALLOWED_CIDRS:"));
+                server_options_from_environment({}, one("METRICS_CIDRS", "localhost"), routes),
+                Catch::StartsWith("METRICS_CIDRS:"));
         }
     }
 }

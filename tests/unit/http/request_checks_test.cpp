@@ -38,25 +38,27 @@ TEST_CASE("Transfer-Encoding other than exactly chunked is 400", "[http]") {
     CHECK(framing_status("Transfer-Encoding: identity\r\nContent-Length: 3\r\n") == 400u);
 }
 
-TEST_CASE("the body limit is decided by the path before the body is read", "[http]") {
+TEST_CASE("the body limit is the route's, decided from the head before the body is read",
+          "[http]") {
     agent::server_options o;
-    CHECK(agent::body_limit_for("/webhook", o) == 25u * 1024 * 1024);
-    CHECK(agent::body_limit_for("/webhooks/github", o) == 25u * 1024 * 1024);
-    CHECK(agent::body_limit_for("/webhooks/infisical", o) == o.body_limit);
-    CHECK(agent::body_limit_for("/api/apps/web/deploy", o) == o.body_limit);
+    const agent::route_limits large{25u * 1024 * 1024, {}};
+    const agent::route_limits plain{};
+    CHECK(agent::body_limit_of(large, o) == 25u * 1024 * 1024);
+    CHECK(agent::body_limit_of(plain, o) == o.body_limit);
     CHECK(o.body_limit <= 64u * 1024);
-    parsed_head infisical("POST /webhooks/infisical HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
-    auto r = agent::check_admission(infisical.reader, o, "192.0.2.1", "192.0.2.1");
+    parsed_head small_route("POST /small HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
+    auto r = agent::check_admission(small_route.reader, o, plain, "192.0.2.1", "192.0.2.1");
     REQUIRE(r);
     CHECK(r->status == 413);
-    parsed_head github("POST /webhook HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
-    CHECK_FALSE(agent::check_admission(github.reader, o, "192.0.2.1", "192.0.2.1"));
+    parsed_head large_route("POST /large HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n");
+    CHECK_FALSE(agent::check_admission(large_route.reader, o, large, "192.0.2.1", "192.0.2.1"));
 }
 
 TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[http]") {
     agent::server_options o;
-    o.access_rules.push_back(
-        {"GITHUB_WEBHOOK_ALLOWED_CIDRS", {"/webhook"}, agent::cidr_list::parse("10.0.0.0/8")});
+    o.access_lists.push_back(
+        {"GITHUB_WEBHOOK_ALLOWED_CIDRS", agent::cidr_list::parse("10.0.0.0/8")});
+    const agent::route_limits route{std::nullopt, {"GITHUB_WEBHOOK_ALLOWED_CIDRS"}};
     const std::string head =
         "POST /webhook HTTP/1.1\r\nCF-Connecting-IP: 10.1.2.3\r\n"
         "X-Forwarded-For: 10.9.9.9\r\n\r\n";
@@ -64,7 +66,7 @@ TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[h
         parsed_head h(head);
         const auto client = agent::client_of(h.reader, "192.0.2.1", o.trusted_proxies);
         CHECK(client == "192.0.2.1");
-        auto r = agent::check_admission(h.reader, o, client, "192.0.2.1");
+        auto r = agent::check_admission(h.reader, o, route, client, "192.0.2.1");
         REQUIRE(r);
         CHECK(r->status == 403);
     }
@@ -78,7 +80,7 @@ TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[h
         parsed_head h(head);
         const auto client = agent::client_of(h.reader, "172.18.0.2", o.trusted_proxies);
         CHECK(client == "10.1.2.3");
-        CHECK_FALSE(agent::check_admission(h.reader, o, client, "172.18.0.2"));
+        CHECK_FALSE(agent::check_admission(h.reader, o, route, client, "172.18.0.2"));
     }
     SECTION("a trusted proxy without CF-Connecting-IP: the right-most untrusted X-Forwarded-For") {
         o.trusted_proxies = agent::cidr_list::parse("172.16.0.0/12");
@@ -87,6 +89,6 @@ TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[h
             "172.17.0.1\r\n\r\n");
         const auto client = agent::client_of(h.reader, "172.18.0.2", o.trusted_proxies);
         CHECK(client == "192.0.2.9");
-        CHECK(agent::check_admission(h.reader, o, client, "172.18.0.2"));
+        CHECK(agent::check_admission(h.reader, o, route, client, "172.18.0.2"));
     }
 }

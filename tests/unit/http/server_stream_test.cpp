@@ -31,7 +31,7 @@ private:
     int sent_ = 0;
 };
 
-net::awaitable<agent::http_response> answer(agent::http_request request) {
+net::awaitable<agent::http_response> answer(const agent::http_request& request) {
     agent::http_response r;
     r.content_type = "text/event-stream";
     if (request.path() == "/stream") {
@@ -50,8 +50,12 @@ TEST_CASE("a streamed answer is sent in chunks, each as it comes, then the conne
     agent::server_options options;
     options.address = "127.0.0.1";
     options.port = 0;
+    agent::route_table routes;
+    routes.add_owner(
+        "every path", [](std::string_view) { return true; },
+        [](const agent::http_request& r) { return answer(r); });
     agent::http_server server(io.get_executor(), options,
-                              [](agent::http_request r) { return answer(std::move(r)); });
+                              agent::router(std::move(routes), nullptr));
     const auto port = server.listen();
     net::co_spawn(io, server.run(), net::detached);
     std::thread loop([&io] { io.run(); });

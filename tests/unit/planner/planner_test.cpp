@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "planner/planner.hpp"
@@ -49,7 +50,19 @@ const manifest& test_manifest() {
         "  manual-only:\n"
         "    image: m\n"
         "    secrets:\n"
-        "      infisical: { project: p1, environment: prod, path: /api }\n",
+        "      infisical: { project: p1, environment: prod, path: /api }\n"
+        // A Swarm service reading /api: never planned for a secret change (every test below).
+        "  swarm-api:\n"
+        "    service: stack_api\n"
+        "    image: api\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod, path: /api }\n"
+        "    auto_redeploy: true\n"
+        "  other-project:\n"
+        "    image: o\n"
+        "    secrets:\n"
+        "      infisical: { project: p2, environment: staging, path: /api }\n"
+        "    auto_redeploy: true\n",
         "planner.yaml");
     return m;
 }
@@ -242,6 +255,42 @@ TEST_CASE("infisical paths: the changed folder covers itself and its sub-folders
     CHECK(plan_infisical_change(m, change_at("/api/db/deeper"), on).empty());
 }
 
+TEST_CASE("infisical paths: a webhook's path glob plans the folders it matches", "[planner]") {
+    const manifest& m = test_manifest();
+    const auto_redeploy_policy on{true, std::nullopt};
+    CHECK(apps_of(plan_infisical_change(m, change_at("/**"), on)) ==
+          names{"api", "api-db", "root"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api/**"), on)) == names{"api", "api-db"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api/*"), on)) == names{"api-db"});
+    CHECK(apps_of(plan_infisical_change(m, change_at("api/*/"), on)) == names{"api-db"});
+    CHECK(plan_infisical_change(m, change_at("/web/**"), on).empty());
+}
+
+TEST_CASE("a change covers its own folder, the folders below it, and what its glob matches",
+          "[planner]") {
+    CHECK(change_covers("/api", "/api"));
+    CHECK(change_covers("/api", "/api/v2"));
+    CHECK(change_covers("/api/", "/api/v2/"));
+    CHECK(change_covers("api", "/api"));
+    CHECK(change_covers("/api", "api/v2"));
+    CHECK(change_covers("/", "/anything/below"));
+    CHECK(change_covers("", "/"));
+    CHECK(change_covers("/", ""));
+    CHECK_FALSE(change_covers("/api", "/"));
+    CHECK_FALSE(change_covers("/api", "/apis"));
+    CHECK_FALSE(change_covers("/api/v2", "/api"));
+    CHECK(change_covers("/**", "/"));
+    CHECK(change_covers("/**", "/api"));
+    CHECK(change_covers("/**", "/api/v2/deep"));
+    CHECK(change_covers("/api/**", "/api"));
+    CHECK(change_covers("/api/**", "/api/v2/x"));
+    CHECK_FALSE(change_covers("/api/**", "/web"));
+    CHECK_FALSE(change_covers("/api/**", "/apis"));
+    CHECK(change_covers("/api/*", "/api/v2"));
+    CHECK_FALSE(change_covers("/api/*", "/api/v2/x"));
+    CHECK_FALSE(change_covers("/api/*", "/api"));
+}
+
 TEST_CASE("infisical: project, environment, keys, events and the allow-list", "[planner]") {
     const manifest& m = test_manifest();
     const auto_redeploy_policy on{true, std::nullopt};
@@ -251,6 +300,17 @@ TEST_CASE("infisical: project, environment, keys, events and the allow-list", "[
     infisical_change other_env = change_at("/api");
     other_env.environment = "staging";
     CHECK(plan_infisical_change(m, other_env, on).empty());
+    // A change that names no project, or no environment, concerns every one.
+    infisical_change any_project = change_at("/api");
+    any_project.project.clear();
+    CHECK(apps_of(plan_infisical_change(m, any_project, on)) == names{"api", "api-db"});
+    any_project.environment.clear();
+    CHECK(apps_of(plan_infisical_change(m, any_project, on)) ==
+          names{"api", "api-db", "other-project"});
+    infisical_change any_env = change_at("/api");
+    any_env.project = "p2";
+    any_env.environment.clear();
+    CHECK(apps_of(plan_infisical_change(m, any_env, on)) == names{"other-project"});
 
     infisical_change keyed = change_at("/api/db");
     keyed.secret_key = "OTHER";
@@ -264,7 +324,8 @@ TEST_CASE("infisical: project, environment, keys, events and the allow-list", "[
     CHECK(plan_infisical_change(m, change_at("/api", "test"), on).empty());
     CHECK(plan_infisical_change(m, change_at("/api", "secrets.reminder-expired"), on).empty());
     CHECK(plan_infisical_change(m, change_at("/api", ""), on).empty());
-    for (const char* event : {"secret.created", "secret.updated", "secret.deleted"}) {
+    for (const char* event :
+         {"secret.created", "secret.updated", "secret.deleted", "secret.modified"}) {
         INFO(event);
         CHECK(apps_of(plan_infisical_change(m, change_at("/api", event), on)) ==
               names{"api", "api-db"});
@@ -274,6 +335,53 @@ TEST_CASE("infisical: project, environment, keys, events and the allow-list", "[
     CHECK(apps_of(plan_infisical_change(m, change_at("/"), only_db)) == names{"api-db"});
     const auto_redeploy_policy none{true, names{}};
     CHECK(plan_infisical_change(m, change_at("/"), none).empty());
+}
+
+TEST_CASE("a secret change never plans a Swarm service, nor an app without auto_redeploy",
+          "[planner]") {
+    const manifest& m = test_manifest();
+    const auto_redeploy_policy on{true, std::nullopt};
+    const auto_redeploy_policy listed{true, names{"swarm-api", "manual-only", "api"}};
+    for (const auto& policy : {on, listed}) {
+        const names planned = apps_of(plan_infisical_change(m, change_at("/api"), policy));
+        CHECK(std::find(planned.begin(), planned.end(), "swarm-api") == planned.end());
+        CHECK(std::find(planned.begin(), planned.end(), "manual-only") == planned.end());
+    }
+    CHECK(apps_of(plan_infisical_change(m, change_at("/api"), listed)) == names{"api"});
+}
+
+TEST_CASE("a secrets poll plans every app a change at its own folder would", "[planner]") {
+    const manifest& m = test_manifest();
+    CHECK(plan_secret_poll(m, auto_redeploy_policy{}).empty());
+    const auto jobs = plan_secret_poll(m, auto_redeploy_policy{true, std::nullopt});
+    CHECK(apps_of(jobs) == names{"api", "api-db", "root", "other-project"});
+    for (const auto& job : jobs) {
+        CHECK(job.trigger == "infisical");
+        CHECK(job.action == "deploy");
+        CHECK(job.force);
+        // The same job a change at the app's own folder plans.
+        const infisical_source& source = *m.find(job.app)->infisical;
+        infisical_change at_its_folder{"secrets.modified", source.project, source.environment,
+                                       source.path, std::nullopt};
+        const auto own = plan_infisical_change(m, at_its_folder, {true, std::nullopt});
+        CHECK(std::find_if(own.begin(), own.end(),
+                           [&](const planned_job& j) { return j.app == job.app; }) != own.end());
+    }
+    CHECK(apps_of(plan_secret_poll(m, auto_redeploy_policy{true, names{"root", "swarm-api"}})) ==
+          names{"root"});
+}
+
+TEST_CASE("planned_apps: the manifest's apps the jobs name, in their order", "[planner]") {
+    const manifest& m = test_manifest();
+    const std::vector<planned_job> jobs{{"root", "deploy", "infisical", "", "", true},
+                                        {"gone", "deploy", "infisical", "", "", true},
+                                        {"api", "deploy", "infisical", "", "", true}};
+    const auto apps = planned_apps(m, jobs);
+    REQUIRE(apps.size() == 2);
+    CHECK(apps[0].name == "root");
+    CHECK(apps[1].name == "api");
+    REQUIRE(apps[1].infisical);
+    CHECK(apps[1].infisical->path == "/api");
 }
 
 TEST_CASE("the auto-redeploy policy is read from the two variables", "[planner]") {

@@ -127,7 +127,13 @@ struct routes_fixture {
             webhooks.emplace(webhook_services{manifests, *accept, nullptr},
                              settings(allow_untimed));
             route_table table;
-            webhooks->add_routes(table);
+            webhook_endpoints& endpoints = *webhooks;
+            for (const char* path : {"/webhook", "/webhooks/github"}) {
+                table.add(path, {"POST"},
+                          [&endpoints](const http_request& r) { return endpoints.github(r); });
+            }
+            table.add("/webhooks/infisical", {"POST"},
+                      [&endpoints](const http_request& r) { return endpoints.infisical(r); });
             routes.emplace(std::move(table), nullptr);
             return drive(*routes, std::move(requests));
         });
