@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <rapidjson/document.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -101,12 +103,15 @@ net::awaitable<void> client_list(net::any_io_executor ex, dc::client_options o, 
 net::awaitable<void> client_create_remove(net::any_io_executor ex, dc::client_options o, int n) {
     auto c = dc::make_client(ex, o);
     co_await c->ping();
-    std::string body =
+    std::string text =
         std::string(R"({"Image":")") + bench_image +
         R"(","Cmd":["true"],"Labels":{"io.deploy-agent.test":"1","io.deploy-agent.bench":"1"}})";
+    auto body = std::make_shared<rapidjson::Document>();
+    body->Parse(text.data(), text.size());
+    const dc::container_create_request request{std::move(body)};
     for (int i = 0; i < n; ++i) {
         std::string name = "da-bench-client-" + std::to_string(i);
-        auto id = co_await c->create_container(name, body);
+        auto id = co_await c->create_container(name, request);
         co_await c->remove_container(id, {});
     }
 }

@@ -50,17 +50,11 @@ std::set<std::string> named_destinations(const Value& host) {
     return out;
 }
 
-void rebind_unnamed_volumes(const Value& container, Value& host, allocator& a) {
-    const Value* mounts = member(container, "Mounts");
-    if (mounts == nullptr || !mounts->IsArray()) {
-        return;
-    }
+void rebind_unnamed_volumes(const docker_client::container_info& old, Value& host, allocator& a) {
     auto named = named_destinations(host);
     Value* binds = nullptr;
-    for (const auto& m : mounts->GetArray()) {
-        std::string destination = string_of(m, "Destination");
-        std::string name = string_of(m, "Name");
-        if (string_of(m, "Type") != "volume" || name.empty() || named.contains(destination)) {
+    for (const auto& m : old.mounts) {
+        if (m.type != "volume" || m.name.empty() || named.contains(m.destination)) {
             continue;
         }
         if (binds == nullptr) {
@@ -69,19 +63,18 @@ void rebind_unnamed_volumes(const Value& container, Value& host, allocator& a) {
             }
             binds = &host["Binds"];
         }
-        const Value* rw = member(m, "RW");
-        bool read_only = rw != nullptr && rw->IsBool() && !rw->GetBool();
-        std::string bind = name + ":" + destination + (read_only ? ":ro" : "");
-        binds->PushBack(Value(bind.c_str(), a), a);
+        std::string bind = m.name + ":" + m.destination + (m.read_write ? "" : ":ro");
+        binds->PushBack(Value(bind, a), a);
     }
 }
 
 }  // namespace
 
-void add_host_config(const Value& container, Value& body, allocator& a) {
+void add_host_config(const docker_client::container_info& old, const Value& container, Value& body,
+                     allocator& a) {
     Value host(rapidjson::kObjectType);
-    if (const Value* old = member(container, "HostConfig"); old != nullptr && old->IsObject()) {
-        host.CopyFrom(*old, a);
+    if (const Value* kept = member(container, "HostConfig"); kept != nullptr && kept->IsObject()) {
+        host.CopyFrom(*kept, a);
     }
     if (auto links = host.FindMember("Links"); links != host.MemberEnd() && links->value.IsArray()) {
         for (auto& l : links->value.GetArray()) {
@@ -90,13 +83,13 @@ void add_host_config(const Value& container, Value& body, allocator& a) {
             }
         }
     }
-    rebind_unnamed_volumes(container, host, a);
+    rebind_unnamed_volumes(old, host, a);
     body.AddMember("HostConfig", host, a);
 }
 
-void add_networking(const Value& container, Value& body, allocator& a) {
-    const Value* host = member(container, "HostConfig");
-    std::string mode = host != nullptr ? string_of(*host, "NetworkMode") : "";
+void add_networking(const docker_client::container_info& old, const Value& container, Value& body,
+                    allocator& a) {
+    const std::string& mode = old.network_mode;
     if (mode == "host" || mode == "none" || mode.starts_with("container:")) {
         return;
     }
@@ -105,7 +98,7 @@ void add_networking(const Value& container, Value& body, allocator& a) {
     if (networks == nullptr || !networks->IsObject() || networks->ObjectEmpty()) {
         return;
     }
-    std::string id = string_of(container, "Id");
+    const std::string& id = old.id;
     Value endpoints(rapidjson::kObjectType);
     for (const auto& n : networks->GetObject()) {
         Value endpoint(rapidjson::kObjectType);
@@ -139,10 +132,8 @@ void add_networking(const Value& container, Value& body, allocator& a) {
 
 namespace agent {
 
-std::optional<std::string> network_mode_target(const std::string& old_container_json) {
-    auto doc = spec_detail::parse_object(old_container_json, "old container");
-    const auto* host = spec_detail::member(doc, "HostConfig");
-    std::string mode = host != nullptr ? spec_detail::string_of(*host, "NetworkMode") : "";
+std::optional<std::string> network_mode_target(const docker_client::container_info& old) {
+    const std::string& mode = old.network_mode;
     for (std::string_view prefix : {"container:", "service:"}) {
         if (mode.starts_with(prefix)) {
             return mode.substr(prefix.size());

@@ -6,13 +6,17 @@
 
 namespace agent::spec_detail {
 
+/// `container` is the document of `old`.
+///
 /// HostConfig kept whole (every field of it is the user's), links in create syntax, and the old
 /// container's volumes that no bind or mount names (anonymous ones, the image's VOLUMEs) bound
 /// again by name at the same destination so that their data stays.
-void add_host_config(const Value& container, Value& body, allocator& a);
+void add_host_config(const docker_client::container_info& old, const Value& container, Value& body,
+                     allocator& a);
 
 /// Every network with its aliases (minus the old container's short id), static addresses, links
 /// and driver options; nothing when the network stack is the host's or another container's.
-void add_networking(const Value& container, Value& body, allocator& a);
+void add_networking(const docker_client::container_info& old, const Value& container, Value& body,
+                    allocator& a);
 
 }  // namespace agent::spec_detail

@@ -2,8 +2,7 @@
 
 #include "deploy/container_spec.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <algorithm>
 
 #include "deploy/container_host_spec.hpp"
 #include "deploy/spec_json.hpp"
@@ -41,20 +40,11 @@ struct old_config {
 
 // Env: the user's entries (an entry equal to an image entry is the image's; one a previous
 // deploy injected is the agent's), then the injected ones replacing the user's of the same key.
-Value user_env(const old_config& old, const spec_inputs& in, allocator& a) {
+Value user_env(const spec_inputs& in, allocator& a) {
     Value env(rapidjson::kArrayType);
-    const Value* entries = member(old.container, "Env");
-    const Value* image_entries = old.image_known ? member(old.image, "Env") : nullptr;
-    auto in_image = [&](const Value& e) {
-        if (image_entries == nullptr || !image_entries->IsArray()) {
-            return false;
-        }
-        for (const auto& d : image_entries->GetArray()) {
-            if (d == e) {
-                return true;
-            }
-        }
-        return false;
+    auto in_image = [&](const std::string& entry) {
+        return in.old_image && std::find(in.old_image->env.begin(), in.old_image->env.end(),
+                                         entry) != in.old_image->env.end();
     };
     auto injected = [&](std::string_view entry) {
         for (const auto& i : in.injected_env) {
@@ -69,15 +59,13 @@ Value user_env(const old_config& old, const spec_inputs& in, allocator& a) {
         }
         return false;
     };
-    if (entries != nullptr && entries->IsArray()) {
-        for (const auto& e : entries->GetArray()) {
-            if (e.IsString() && !in_image(e) && !injected(e.GetString())) {
-                env.PushBack(Value(e, a), a);
-            }
+    for (const auto& e : in.old_container.env) {
+        if (!in_image(e) && !injected(e)) {
+            env.PushBack(Value(e, a), a);
         }
     }
     for (const auto& i : in.injected_env) {
-        env.PushBack(Value(i.c_str(), a), a);
+        env.PushBack(Value(i, a), a);
     }
     return env;
 }
@@ -101,29 +89,27 @@ void copy_user_keys(const old_config& old, const char* key, Value& body, allocat
     }
 }
 
-Value user_labels(const old_config& old, const spec_inputs& in, const std::string& new_image_id,
-                  allocator& a) {
+Value user_labels(const spec_inputs& in, allocator& a) {
     Value labels(rapidjson::kObjectType);
-    const Value* image_labels = old.image_known ? member(old.image, "Labels") : nullptr;
     bool compose = false;
-    if (const Value* set = member(old.container, "Labels"); set != nullptr && set->IsObject()) {
-        for (const auto& m : set->GetObject()) {
-            std::string_view key(m.name.GetString(), m.name.GetStringLength());
-            bool compose_label = key.starts_with("com.docker.compose.");
-            compose = compose || compose_label;
-            const Value* d = image_labels != nullptr ? member(*image_labels, m.name.GetString())
-                                                     : nullptr;
-            if (compose_label || d == nullptr || !(*d == m.value)) {
-                labels.AddMember(Value(m.name, a), Value(m.value, a), a);
-            }
+    for (const auto& [key, value] : in.old_container.labels) {
+        bool compose_label = key.starts_with("com.docker.compose.");
+        compose = compose || compose_label;
+        bool image_default = false;
+        if (in.old_image) {
+            auto d = in.old_image->labels.find(key);
+            image_default = d != in.old_image->labels.end() && d->second == value;
+        }
+        if (compose_label || !image_default) {
+            labels.AddMember(Value(key, a), Value(value, a), a);
         }
     }
     // Compose v2 compares this label with the service's image to decide on a recreate.
-    if (compose && !new_image_id.empty()) {
-        set_member(labels, "com.docker.compose.image", Value(new_image_id.c_str(), a), a);
+    if (compose && !in.new_image.id.empty()) {
+        set_member(labels, "com.docker.compose.image", Value(in.new_image.id, a), a);
     }
     for (const auto& [k, v] : in.labels) {
-        set_member(labels, k, Value(v.c_str(), a), a);
+        set_member(labels, k, Value(v, a), a);
     }
     return labels;
 }
@@ -135,13 +121,12 @@ constexpr const char* container_only_fields[] = {
 // Fields an image sets (Dockerfile instructions): kept only when the user changed them.
 constexpr const char* image_default_fields[] = {"WorkingDir", "User", "StopSignal", "Healthcheck"};
 
-void add_config(const rapidjson::Document& container, const old_config& old, const spec_inputs& in,
-                const std::string& new_image_id, Value& body, allocator& a) {
-    body.AddMember("Image", Value(in.image_reference.c_str(), a), a);
+void add_config(const old_config& old, const spec_inputs& in, Value& body, allocator& a) {
+    body.AddMember("Image", Value(in.image_reference, a), a);
     // The engine sets Hostname to the short container id unless the user chose one; the old id
     // would make the new container answer to the old one's name.
     std::string hostname = string_of(old.container, "Hostname");
-    if (!hostname.empty() && !string_of(container, "Id").starts_with(hostname)) {
+    if (!hostname.empty() && !in.old_container.id.starts_with(hostname)) {
         body.AddMember("Hostname", Value(hostname.c_str(), a), a);
     }
     for (const char* key : container_only_fields) {
@@ -164,41 +149,30 @@ void add_config(const rapidjson::Document& container, const old_config& old, con
     if (cmd != nullptr) {
         body.AddMember("Cmd", Value(*cmd, a), a);
     }
-    Value env = user_env(old, in, a);
+    Value env = user_env(in, a);
     if (!env.Empty()) {
         body.AddMember("Env", env, a);
     }
     copy_user_keys(old, "ExposedPorts", body, a);
     copy_user_keys(old, "Volumes", body, a);
-    body.AddMember("Labels", user_labels(old, in, new_image_id, a), a);
+    body.AddMember("Labels", user_labels(in, a), a);
 }
 
 }  // namespace
 
-std::string build_container_spec(const spec_inputs& in) {
-    auto container = parse_object(in.old_container_json, "old container");
-    rapidjson::Document old_image;
-    bool image_known = !in.old_image_json.empty();
-    if (image_known) {
-        old_image = parse_object(in.old_image_json, "old image");
-    }
-    std::string new_image_id;
-    if (!in.new_image_json.empty()) {
-        new_image_id = string_of(parse_object(in.new_image_json, "new image"), "Id");
-    }
-    old_config old{config_of(container), image_known ? config_of(old_image) : config_of(container),
-                   image_known};
+docker_client::container_create_request build_container_spec(const spec_inputs& in) {
+    const Value& container = object_of(in.old_container.document, "old container");
+    const Value& old_image_config = in.old_image
+                                        ? config_of(object_of(in.old_image->document, "old image"))
+                                        : config_of(container);
+    old_config old{config_of(container), old_image_config, in.old_image.has_value()};
 
-    rapidjson::Document body(rapidjson::kObjectType);
-    auto& a = body.GetAllocator();
-    add_config(container, old, in, new_image_id, body, a);
-    spec_detail::add_host_config(container, body, a);
-    spec_detail::add_networking(container, body, a);
-
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    body.Accept(writer);
-    return {buffer.GetString(), buffer.GetSize()};
+    auto body = std::make_shared<rapidjson::Document>(rapidjson::kObjectType);
+    auto& a = body->GetAllocator();
+    add_config(old, in, *body, a);
+    spec_detail::add_host_config(in.old_container, container, *body, a);
+    spec_detail::add_networking(in.old_container, container, *body, a);
+    return {std::move(body)};
 }
 
 }  // namespace agent

@@ -6,16 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "docker_client/types.hpp"
+
 namespace agent {
 
-/// What the new container of a recreate is made from. The three documents are the engine's own
-/// inspect answers (GET /containers/{id}/json, GET /images/{id}/json), as text.
+/// What the new container of a recreate is made from: the engine's own inspect answers
+/// (GET /containers/{id}/json, GET /images/{id}/json), as the client parsed them.
 struct spec_inputs {
-    std::string old_container_json;
-    /// The old container's image; empty when the engine no longer has it: then no value can be
-    /// told apart from the image's default and every one is kept as the user's.
-    std::string old_image_json;
-    std::string new_image_json;
+    docker_client::container_info old_container;
+    /// The old container's image; nullopt when the engine no longer has it: then no value can
+    /// be told apart from the image's default and every one is kept as the user's.
+    std::optional<docker_client::image_info> old_image;
+    docker_client::image_info new_image;
     std::string image_reference;  ///< the manifest's `image:` (Config.Image of the new container)
     /// Labels the agent sets (io.deploy-agent.*), and those the secrets stage adds; they replace
     /// labels of the same key.
@@ -34,17 +36,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// The body of `POST /containers/create` for the new container: a pure function of its inputs.
+/// The request of `POST /containers/create` for the new container: a pure function of its inputs.
 /// A Config value equal to the old image's default is the image's and is left out, so the new
 /// image's default applies; what the user set is kept (docs/recreate.md lists every field).
 /// HostConfig is kept whole, the old anonymous volumes are mounted again by name at the same
 /// destinations, every network keeps its aliases (minus the old short id), static addresses and
-/// links. Throws spec_error when an inspect document is unusable.
-std::string build_container_spec(const spec_inputs& in);
+/// links. Throws spec_error when an inspect value has no document or it is not an object.
+docker_client::container_create_request build_container_spec(const spec_inputs& in);
 
 /// The container whose network stack the old container shares (`network_mode: container:<x>`,
 /// compose's `service:`), or nullopt. The caller refuses the recreate when it is gone.
-std::optional<std::string> network_mode_target(const std::string& old_container_json);
+std::optional<std::string> network_mode_target(const docker_client::container_info& old);
 
 /// One line of a dry run: a field whose effective value changes.
 struct spec_change {
@@ -55,6 +57,8 @@ struct spec_change {
 
 /// The fields of the running container's effective configuration that the new container would
 /// have differently (the engine merges the new image's defaults into the spec), in field order.
-std::vector<spec_change> diff_container_spec(const spec_inputs& in, const std::string& spec_json);
+/// Throws spec_error like build_container_spec.
+std::vector<spec_change> diff_container_spec(const spec_inputs& in,
+                                             const docker_client::container_create_request& spec);
 
 }  // namespace agent

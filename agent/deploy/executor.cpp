@@ -51,12 +51,6 @@ net::awaitable<std::optional<docker_client::image_info>> find_image_exactly(
     co_return found;
 }
 
-net::awaitable<std::string> old_image_json(docker_client::image_api& docker,
-                                           const docker_client::container_info& old) {
-    auto image = co_await docker.inspect_image(old.image_id);
-    co_return image ? image->raw_json : std::string();
-}
-
 }  // namespace
 
 net::awaitable<deploy_result> deploy_executor::run(app_spec app, deploy_job job) {
@@ -160,7 +154,7 @@ net::awaitable<deploy_result> deploy_executor::pull_and_recreate(const app_spec&
                                                                  const deploy_job& job) {
     auto old = co_await app_container(engine_.containers, app);
     journal_.started(job.id, app.name, old.image);
-    if (auto target = network_mode_target(old.raw_json)) {
+    if (auto target = network_mode_target(old)) {
         auto shared = co_await engine_.containers.inspect_container(*target);
         // Compose and the CLI write the target's full id; a person may write its name.
         if (!shared || (shared->id != *target && shared->name != *target)) {
@@ -228,9 +222,9 @@ net::awaitable<deploy_result> deploy_executor::recreate_from(
     docker_client::image_info image, std::string reference,
     const std::optional<injection>& secrets) {
     // g++ 12: co_await only as a statement or an initializer, never inside a braced list.
-    std::string old_image = co_await old_image_json(engine_.images, old);
-    spec_inputs inputs{old.raw_json, std::move(old_image), image.raw_json, std::move(reference),
-                       agent_labels(app, job.id), {}, {}};
+    auto old_image = co_await engine_.images.inspect_image(old.image_id);
+    spec_inputs inputs{
+        old, std::move(old_image), image, std::move(reference), agent_labels(app, job.id), {}, {}};
     add_secrets(inputs, secrets, old);
     recreate_plan plan{app, job, std::move(old), std::move(image), build_container_spec(inputs)};
     recreate_context context{engine_.containers, engine_.images, journal_, stopping_,
@@ -281,9 +275,14 @@ net::awaitable<deploy_plan> deploy_executor::plan(app_spec app) {
         co_return out;
     }
     out.compared_with = image->id;
-    std::string old_image = co_await old_image_json(engine_.images, old);
-    spec_inputs inputs{old.raw_json, std::move(old_image), image->raw_json, app.image,
-                       agent_labels(app, 0), {}, {}};
+    auto old_image = co_await engine_.images.inspect_image(old.image_id);
+    spec_inputs inputs{std::move(old),
+                       std::move(old_image),
+                       std::move(*image),
+                       app.image,
+                       agent_labels(app, 0),
+                       {},
+                       {}};
     out.changes = diff_container_spec(inputs, build_container_spec(inputs));
     // Which deployment id the container would carry is not known before it is queued.
     std::erase_if(out.changes, [](const spec_change& c) {

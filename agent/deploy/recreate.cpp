@@ -58,7 +58,7 @@ net::awaitable<std::string> switch_over(sequence& s) {
     s.say(fmt::format("renamed the old container {} ({}) to {}; it still serves", app.container,
                       short_id(old.id), s.progress.parked_name));
     co_await s.before("create");
-    s.new_id = co_await docker.create_container(app.container, s.plan.spec_json);
+    s.new_id = co_await docker.create_container(app.container, s.plan.spec);
     s.say(fmt::format("created {} ({}) from {} ({})", app.container, short_id(s.new_id),
                       app.image, short_id(s.plan.new_image.id)));
     co_await s.before("stop");

@@ -17,7 +17,7 @@ struct recreate_plan {
     deploy_job job;
     docker_client::container_info old;
     docker_client::image_info new_image;
-    std::string spec_json;  ///< build_container_spec()
+    docker_client::container_create_request spec;  ///< build_container_spec()
 };
 
 /// Who the recreate talks to, and whether the agent is stopping.

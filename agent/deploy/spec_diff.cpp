@@ -76,16 +76,15 @@ void diff_value(const char* field, const Value* before, const Value* after,
 
 }  // namespace
 
-std::vector<spec_change> diff_container_spec(const spec_inputs& in, const std::string& spec_json) {
-    auto container = parse_object(in.old_container_json, "old container");
-    auto image = parse_object(in.new_image_json, "new image");
-    auto spec = parse_object(spec_json, "new container spec");
-    const Value& old_cfg = config_of(container);
-    const Value& image_cfg = config_of(image);
+std::vector<spec_change> diff_container_spec(
+    const spec_inputs& in, const docker_client::container_create_request& request) {
+    const Value& old_cfg = config_of(object_of(in.old_container.document, "old container"));
+    const Value& image_cfg = config_of(object_of(in.new_image.document, "new image"));
+    const Value& spec = object_of(request.body, "new container spec");
     std::vector<spec_change> out;
 
-    std::string old_id = string_of(container, "Image");
-    std::string new_id = string_of(image, "Id");
+    const std::string& old_id = in.old_container.image_id;
+    const std::string& new_id = in.new_image.id;
     if (old_id != new_id) {
         out.push_back({"Image", old_id, new_id});
     }

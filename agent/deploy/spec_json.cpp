@@ -8,13 +8,11 @@
 
 namespace agent::spec_detail {
 
-rapidjson::Document parse_object(const std::string& text, std::string_view what) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-        throw spec_error(std::string(what) + ": the engine's inspect answer is not a JSON object");
+const Value& object_of(const docker_client::json_document& doc, std::string_view what) {
+    if (!doc || !doc->IsObject()) {
+        throw spec_error(std::string(what) + ": the document is missing or not a JSON object");
     }
-    return doc;
+    return *doc;
 }
 
 const Value* member(const Value& object, const char* key) {

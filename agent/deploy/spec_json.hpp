@@ -7,13 +7,16 @@
 
 #include <rapidjson/document.h>
 
+#include "docker_client/types.hpp"
+
 namespace agent::spec_detail {
 
 using rapidjson::Value;
 using allocator = rapidjson::Document::AllocatorType;
 
-/// Parses an inspect document; throws spec_error naming `what` when it is not a JSON object.
-rapidjson::Document parse_object(const std::string& text, std::string_view what);
+/// The document of an inspect answer or a create request; throws spec_error naming `what`
+/// when there is none or it is not a JSON object.
+const Value& object_of(const docker_client::json_document& doc, std::string_view what);
 
 /// The member `key` of `object` when `object` is an object and the member is not null.
 const Value* member(const Value& object, const char* key);

@@ -4,7 +4,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <rapidjson/document.h>
 
 #include "common/log.hpp"
 #include "engine/app_identity.hpp"
@@ -17,29 +16,6 @@ namespace net = boost::asio;
 
 secret_scope scope_of(const infisical_source& source) {
     return secret_scope{source.project, source.environment, source.path.empty() ? "/" : source.path};
-}
-
-std::vector<std::string> container_env(const docker_client::container_info& info) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(info.raw_json.data(), info.raw_json.size());
-    std::vector<std::string> env;
-    if (doc.HasParseError() || !doc.IsObject()) {
-        return env;
-    }
-    auto config = doc.FindMember("Config");
-    if (config == doc.MemberEnd() || !config->value.IsObject()) {
-        return env;
-    }
-    auto list = config->value.FindMember("Env");
-    if (list == config->value.MemberEnd() || !list->value.IsArray()) {
-        return env;
-    }
-    for (const auto& e : list->value.GetArray()) {
-        if (e.IsString()) {
-            env.emplace_back(e.GetString(), e.GetStringLength());
-        }
-    }
-    return env;
 }
 
 secrets_service::secrets_service(std::unique_ptr<infisical_client> client,
@@ -80,7 +56,7 @@ net::awaitable<injection> secrets_service::prepare(const app_spec& app,
                                                    const docker_client::container_info& old) {
     const secret_scope scope = scope_of(*app.infisical);
     secret_listing secrets = co_await listing(scope);
-    injection_input input{container_env(old), {}, std::move(secrets.values), app.infisical->keys};
+    injection_input input{old.env, {}, std::move(secrets.values), app.infisical->keys};
     if (auto it = old.labels.find(secret_keys_label); it != old.labels.end()) {
         input.previous_keys = it->second;
     }

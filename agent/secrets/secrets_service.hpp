@@ -83,7 +83,4 @@ std::unique_ptr<secrets_service> make_secrets_service(boost::asio::any_io_execut
 /// The scope an app reads.
 secret_scope scope_of(const infisical_source& source);
 
-/// The `Config.Env` of an inspected container (empty when it has none).
-std::vector<std::string> container_env(const docker_client::container_info& info);
-
 }  // namespace agent

@@ -9,10 +9,13 @@
 namespace docker_client::detail {
 
 net::awaitable<std::string> engine_client::create_container(std::string name,
-                                                            std::string create_body_json) {
+                                                            container_create_request request) {
     check_container_ref(name);
+    if (!request.body) {
+        throw error(0, "", "create container " + name + ": the request has no body");
+    }
     std::string version = co_await api_version();
-    adapted_create adapted = adapt_create_body(create_body_json, version);
+    adapted_create adapted = adapt_create_body(*request.body, version);
     http_call call{"POST",
                    "/containers/create?name=" + percent_encode(name),
                    std::move(adapted.body),

@@ -3,6 +3,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "docker_client/error.hpp"
+#include "docker_client/inspect.hpp"
 #include "encoding.hpp"
 #include "engine_client.hpp"
 #include "json_util.hpp"
@@ -10,54 +11,6 @@
 namespace docker_client::detail {
 
 namespace {
-
-container_info to_container_info(std::string raw) {
-    auto doc = parse_json(raw, "container inspect");
-    container_info info;
-    info.id = string_member(doc, "Id");
-    info.name = string_member(doc, "Name");
-    if (!info.name.empty() && info.name.front() == '/') {
-        info.name.erase(0, 1);
-    }
-    info.image_id = string_member(doc, "Image");
-    info.restart_count = int_member(doc, "RestartCount", 0);
-    if (const auto* config = object_member(doc, "Config")) {
-        info.image = string_member(*config, "Image");
-        info.labels = string_map_member(*config, "Labels");
-    }
-    if (const auto* state = object_member(doc, "State")) {
-        info.state.status = string_member(*state, "Status");
-        info.state.running = bool_member(*state, "Running");
-        info.state.exit_code = int_member(*state, "ExitCode", 0);
-        info.state.started_at = string_member(*state, "StartedAt");
-        info.state.finished_at = string_member(*state, "FinishedAt");
-        info.state.error = string_member(*state, "Error");
-        if (const auto* health = object_member(*state, "Health")) {
-            info.state.health = string_member(*health, "Status");
-            info.state.health_failing_streak = int_member(*health, "FailingStreak", 0);
-            auto log = health->FindMember("Log");
-            if (log != health->MemberEnd() && log->value.IsArray() && !log->value.Empty()) {
-                const auto& last = log->value[log->value.Size() - 1];
-                info.state.health_last_output = string_member(last, "Output");
-            }
-        }
-    }
-    if (const auto* config = object_member(doc, "Config")) {
-        auto st = config->FindMember("StopTimeout");
-        if (st != config->MemberEnd() && st->value.IsInt()) {
-            info.stop_timeout = st->value.GetInt();
-        }
-    }
-    if (const auto* settings = object_member(doc, "NetworkSettings")) {
-        if (const auto* networks = object_member(*settings, "Networks")) {
-            for (const auto& n : networks->GetObject()) {
-                info.networks.emplace_back(n.name.GetString(), n.name.GetStringLength());
-            }
-        }
-    }
-    info.raw_json = std::move(raw);
-    return info;
-}
 
 // Docker's multiplexed stream: frames of [stream, 0, 0, 0, size (4 bytes, big endian)] + payload.
 // A TTY container's logs are raw text instead; anything that does not frame exactly is raw.
@@ -114,7 +67,7 @@ net::awaitable<std::optional<container_info>> engine_client::inspect_container(
     if (reply.status == 404) {
         co_return std::nullopt;
     }
-    co_return to_container_info(std::move(reply.body));
+    co_return container_info_from_json(reply.body);
 }
 
 net::awaitable<void> engine_client::start_container(std::string id) {

@@ -43,42 +43,52 @@ rj::Value* mutable_object(rj::Value& object, const char* key) {
     return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
 }
 
-}  // namespace
-
-adapted_create adapt_create_body(const std::string& body, const std::string& api_version) {
-    rj::Document doc;
-    doc.Parse<rj::kParseIterativeFlag>(body.data(), body.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-        throw error(0, "",
-                    "container create: the body is not a JSON object (at offset " +
-                        std::to_string(doc.GetErrorOffset()) + ")");
-    }
-    auto& alloc = doc.GetAllocator();
-
-    // Fields older engines would silently ignore: refuse them rather than create something else.
-    if (const auto* health = object_member(doc, "Healthcheck");
+// Fields older engines would silently ignore: refuse them rather than create something else.
+void refuse_unsupported(const rj::Value& body, const std::string& api_version) {
+    if (const auto* health = object_member(body, "Healthcheck");
         health != nullptr && below(api_version, "1.44") && has_nonempty(*health, "StartInterval")) {
         refuse("Healthcheck.StartInterval", "1.44", api_version);
     }
-    rj::Value* host_config = mutable_object(doc, "HostConfig");
+    const auto* host_config = object_member(body, "HostConfig");
     if (host_config != nullptr && below(api_version, "1.43") &&
         has_nonempty(*host_config, "Annotations")) {
         refuse("HostConfig.Annotations", "1.43", api_version);
     }
+    const auto* networking = object_member(body, "NetworkingConfig");
+    const auto* endpoints =
+        networking != nullptr ? object_member(*networking, "EndpointsConfig") : nullptr;
+    if (endpoints != nullptr && below(api_version, "1.48")) {
+        for (const auto& e : endpoints->GetObject()) {
+            if (has_nonempty(e.value, "GwPriority")) {
+                refuse("EndpointsConfig." + std::string(e.name.GetString()) + ".GwPriority", "1.48",
+                       api_version);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+adapted_create adapt_create_body(const rj::Value& body, const std::string& api_version) {
+    if (!body.IsObject()) {
+        throw error(0, "", "container create: the body is not a JSON object");
+    }
+    refuse_unsupported(body, api_version);
+    if (!below(api_version, "1.44")) {
+        return {to_json(body), {}};
+    }
+    // Older engines want another shape: the request stays as the caller built it, its copy
+    // is changed.
+    rj::Document doc;
+    doc.CopyFrom(body, doc.GetAllocator());
+    auto& alloc = doc.GetAllocator();
+    rj::Value* host_config = mutable_object(doc, "HostConfig");
 
     adapted_create out;
     rj::Value* networking = mutable_object(doc, "NetworkingConfig");
     rj::Value* endpoints =
         networking != nullptr ? mutable_object(*networking, "EndpointsConfig") : nullptr;
-    if (endpoints != nullptr) {
-        for (auto& e : endpoints->GetObject()) {
-            std::string network(e.name.GetString(), e.name.GetStringLength());
-            if (below(api_version, "1.48") && has_nonempty(e.value, "GwPriority")) {
-                refuse("EndpointsConfig." + network + ".GwPriority", "1.48", api_version);
-            }
-        }
-    }
-    if (endpoints != nullptr && endpoints->MemberCount() > 1 && below(api_version, "1.44")) {
+    if (endpoints != nullptr && endpoints->MemberCount() > 1) {
         // The daemon takes the primary network from HostConfig.NetworkMode; keep that one in the
         // create and connect the others afterwards, as the docker CLI did before API 1.44.
         std::string mode = host_config != nullptr ? string_member(*host_config, "NetworkMode") : "";
@@ -112,7 +122,7 @@ adapted_create adapt_create_body(const std::string& body, const std::string& api
             it = endpoints->EraseMember(it);
         }
     }
-    if (endpoints != nullptr && below(api_version, "1.44")) {
+    if (endpoints != nullptr) {
         // Before 1.44 the MAC address of the primary endpoint was a Config field.
         for (auto& e : endpoints->GetObject()) {
             if (has_nonempty(e.value, "MacAddress")) {

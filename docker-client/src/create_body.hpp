@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 namespace docker_client::detail {
 
 /// A container create body made fit for the negotiated API version.
@@ -14,8 +16,9 @@ struct adapted_create {
     std::vector<std::pair<std::string, std::string>> connect_after;
 };
 
-/// Adapts `body` to `api_version`; throws docker_client::error (status 0) naming the field and
-/// the API version it needs when a field cannot be adapted, and when `body` is not a JSON object.
-adapted_create adapt_create_body(const std::string& body, const std::string& api_version);
+/// `body` adapted to `api_version` and written as text (the only time a create request is
+/// written). Throws docker_client::error (status 0) naming the field and the API version it
+/// needs when a field cannot be adapted, and when `body` is not a JSON object.
+adapted_create adapt_create_body(const rapidjson::Value& body, const std::string& api_version);
 
 }  // namespace docker_client::detail

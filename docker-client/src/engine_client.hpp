@@ -21,7 +21,7 @@ class engine_client final : public docker_api {
     net::awaitable<std::optional<container_info>> inspect_container(
         std::string name_or_id) override;
     net::awaitable<std::string> create_container(std::string name,
-                                                 std::string create_body_json) override;
+                                                 container_create_request request) override;
     net::awaitable<void> start_container(std::string id) override;
     net::awaitable<void> stop_container(std::string id, stop_options options) override;
     net::awaitable<void> restart_container(std::string id, stop_options options) override;

@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "docker_client/error.hpp"
+#include "docker_client/inspect.hpp"
 #include "encoding.hpp"
 #include "engine_client.hpp"
 #include "json_util.hpp"
@@ -55,17 +56,7 @@ net::awaitable<std::optional<image_info>> engine_client::inspect_image(std::stri
     if (reply.status == 404) {
         co_return std::nullopt;
     }
-    auto doc = parse_json(reply.body, "image inspect");
-    image_info info;
-    info.id = string_member(doc, "Id");
-    info.repo_tags = string_array_member(doc, "RepoTags");
-    info.repo_digests = string_array_member(doc, "RepoDigests");
-    info.created = string_member(doc, "Created");
-    if (const auto* config = object_member(doc, "Config")) {
-        info.labels = string_map_member(*config, "Labels");
-    }
-    info.raw_json = std::move(reply.body);
-    co_return info;
+    co_return image_info_from_json(reply.body);
 }
 
 net::awaitable<void> engine_client::pull_image(std::string reference,

@@ -4,6 +4,7 @@
 
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "support/create_request.hpp"
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
@@ -59,7 +60,7 @@ TEST_CASE("build a context with .dockerignore, tags, args, labels and a target",
         std::string body =
             R"({"Image":")" + tag1 +
             R"(","Cmd":["sh","-c","cat /listing; cat /greeting >&2"],"Labels":{"io.deploy-agent.test":"1"}})";
-        auto id = co_await client->create_container(name, body);
+        auto id = co_await client->create_container(name, test::create_request(body));
         co_await client->start_container(id);
         co_await client->wait_container(id, {});
         auto logs = co_await client->logs(id, {});

@@ -3,6 +3,7 @@
 
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "support/create_request.hpp"
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
@@ -74,7 +75,7 @@ TEST_CASE("create, start, stop, restart, rename and remove a container", "[docke
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
         auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
-        r.id = co_await client->create_container(name, sleeper_body(image));
+        r.id = co_await client->create_container(name, test::create_request(sleeper_body(image)));
         co_await client->start_container(r.id);
         co_await client->start_container(r.id);  // already started: not an error
         auto a = co_await client->inspect_container(name);
@@ -84,7 +85,7 @@ TEST_CASE("create, start, stop, restart, rename and remove a container", "[docke
         auto b = co_await client->inspect_container(r.id);
         r.started_at_2 = b ? b->state.started_at : "";
         try {
-            co_await client->create_container(name, sleeper_body(image));
+            co_await client->create_container(name, test::create_request(sleeper_body(image)));
         } catch (const dc::error& e) {
             r.conflict_status = e.status();
         }

@@ -9,6 +9,7 @@
 
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "support/create_request.hpp"
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
@@ -45,8 +46,8 @@ TEST_CASE("list containers by label and by name", "[docker]") {
             R"(,"Labels":{"io.deploy-agent.test":"1","da.group":")" + group + R"("})";
         std::string extra_a = R"({"Image":")" + test::busybox_base_image() +
                               R"(","Cmd":["sleep","3600"],"StopSignal":"SIGKILL")" + labels + "}";
-        co_await client->create_container(a, extra_a);
-        co_await client->create_container(b, extra_a);
+        co_await client->create_container(a, test::create_request(extra_a));
+        co_await client->create_container(b, test::create_request(extra_a));
         co_await client->start_container(a);
         seen r;
         dc::container_list_options by_label;
@@ -90,7 +91,8 @@ TEST_CASE("kill, wait and logs with a tail", "[docker]") {
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
         auto client = dc::make_client(ex, test::engine_client_options());
         seen r;
-        auto id = co_await client->create_container(name, body(R"(["sleep","3600"])"));
+        auto id = co_await client->create_container(
+            name, test::create_request(body(R"(["sleep","3600"])")));
         co_await client->start_container(id);
         co_await client->kill_container(id, "SIGKILL");
         auto killed = co_await client->wait_container(id, {});
@@ -102,8 +104,8 @@ TEST_CASE("kill, wait and logs with a tail", "[docker]") {
         }
         auto tid = co_await client->create_container(
             talker,
-            body(
-                R"(["sh","-c","for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; exit 3"])"));
+            test::create_request(body(
+                R"(["sh","-c","for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; exit 3"])")));
         co_await client->start_container(tid);
         auto exited = co_await client->wait_container(tid, {});
         r.exit_code = exited.status_code;
@@ -144,9 +146,10 @@ TEST_CASE("health status is read from inspect", "[docker]") {
     };
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
         auto client = dc::make_client(ex, test::engine_client_options());
-        auto g = co_await client->create_container(good, body(R"(["sleep","3600"])", hc("true")));
+        auto g = co_await client->create_container(
+            good, test::create_request(body(R"(["sleep","3600"])", hc("true"))));
         auto b = co_await client->create_container(
-            bad, body(R"(["sleep","3600"])", hc("echo sick; exit 1")));
+            bad, test::create_request(body(R"(["sleep","3600"])", hc("echo sick; exit 1"))));
         co_await client->start_container(g);
         co_await client->start_container(b);
         seen r;
@@ -184,7 +187,7 @@ TEST_CASE("stop honours the container's own StopTimeout, or the one given", "[do
     auto s = run_async([&](auto ex) -> dc::net::awaitable<seen> {
         auto client = dc::make_client(ex, test::engine_client_options());
         auto id = co_await client->create_container(
-            name, body(R"(["sleep","3600"])", R"(,"StopTimeout":3)"));
+            name, test::create_request(body(R"(["sleep","3600"])", R"(,"StopTimeout":3)")));
         seen r;
         co_await client->start_container(id);
         auto t0 = std::chrono::steady_clock::now();
@@ -217,8 +220,8 @@ TEST_CASE("remove with and without the anonymous volumes", "[docker]") {
     std::string vol_body = body(R"(["true"])", R"(,"Volumes":{"/data":{}})");
     run_async([&](auto ex) -> dc::net::awaitable<void> {
         auto client = dc::make_client(ex, test::engine_client_options());
-        co_await client->create_container(keep, vol_body);
-        co_await client->create_container(drop, vol_body);
+        co_await client->create_container(keep, test::create_request(vol_body));
+        co_await client->create_container(drop, test::create_request(vol_body));
     });
     auto volume_of = [](const std::string& c) {
         return test::docker_ok({"inspect", "--format", "{{range .Mounts}}{{.Name}}{{end}}", c});
@@ -271,7 +274,8 @@ TEST_CASE("creating from a missing image fails with 404 and the daemon's message
             auto client = dc::make_client(ex, test::engine_client_options());
             co_return co_await client->create_container(
                 name,
-                R"({"Image":"da-test/no-such-image:nope","Labels":{"io.deploy-agent.test":"1"}})");
+                test::create_request(
+                    R"({"Image":"da-test/no-such-image:nope","Labels":{"io.deploy-agent.test":"1"}})"));
         });
         FAIL("create from a missing image succeeded");
     } catch (const dc::error& e) {

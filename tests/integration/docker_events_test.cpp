@@ -14,6 +14,7 @@
 
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "support/create_request.hpp"
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
@@ -42,7 +43,7 @@ dc::net::awaitable<void> act(dc::docker_api* client, std::string name, std::stri
     std::string body =
         R"({"Image":")" + image +
         R"(","Cmd":["sleep","3600"],"StopSignal":"SIGKILL","Labels":{"io.deploy-agent.test":"1"}})";
-    auto id = co_await client->create_container(name, body);
+    auto id = co_await client->create_container(name, test::create_request(body));
     co_await client->start_container(id);
     co_await client->stop_container(id, {.timeout_seconds = 1});
 }

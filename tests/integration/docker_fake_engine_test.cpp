@@ -6,6 +6,7 @@
 
 #include "docker_client/client.hpp"
 #include "docker_client/error.hpp"
+#include "support/create_request.hpp"
 #include "support/engine.hpp"
 #include "support/fake_engine.hpp"
 #include "support/run_async.hpp"
@@ -163,7 +164,7 @@ TEST_CASE("below API 1.44 a create with several networks becomes create + connec
         R"({"back":{"Aliases":["db-client"]},"front":{"Aliases":["web"]}}}})";
     auto id = run_async([o, body](auto ex) -> dc::net::awaitable<std::string> {
         auto client = dc::make_client(ex, o);
-        co_return co_await client->create_container("web", body);
+        co_return co_await client->create_container("web", test::create_request(body));
     });
     CHECK(id == "c0ffee");
     auto seen = fake.requests();
@@ -183,7 +184,7 @@ TEST_CASE("create fields the engine's API is too old for are refused before send
         R"({"Image":"x","Healthcheck":{"Test":["CMD","true"],"StartInterval":1000000000}})";
     auto e = expect_error([o, body](auto ex) -> dc::net::awaitable<std::string> {
         auto client = dc::make_client(ex, o);
-        co_return co_await client->create_container("web", body);
+        co_return co_await client->create_container("web", test::create_request(body));
     });
     CHECK(e.status() == 0);
     CHECK_THAT(e.what(), Catch::Contains("Healthcheck.StartInterval") && Catch::Contains("1.44"));

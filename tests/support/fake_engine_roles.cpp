@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "docker_client/error.hpp"
+#include "docker_client/inspect.hpp"
 
 namespace test {
 
@@ -10,7 +11,7 @@ namespace dc = docker_client;
 
 std::string fake_containers::add_running(const std::string& name, const std::string& image_id) {
     std::string id = "0ld" + std::to_string(by_id.size()) + "aaaaaaaaaaaaaaaa";
-    by_id[id] = container{id, name, image_id, true, std::nullopt, 0, ""};
+    by_id[id] = container{id, name, image_id, true, std::nullopt, 0, nullptr};
     return id;
 }
 
@@ -57,23 +58,20 @@ net::awaitable<std::optional<dc::container_info>> fake_containers::inspect_conta
     if (c == nullptr) {
         co_return std::nullopt;
     }
-    dc::container_info info;
-    info.id = c->id;
-    info.name = c->name;
-    info.image = "web:latest";
-    info.image_id = c->image_id;
+    // The least of a real answer that the spec builder needs, read as the client reads one.
+    dc::container_info info = dc::container_info_from_json(
+        R"({"Id":")" + c->id + R"(","Name":"/)" + c->name + R"(","Image":")" + c->image_id +
+        R"(","Config":{"Image":"web:latest"},"HostConfig":{"NetworkMode":"default"}})");
     info.state.status = c->running ? "running" : "exited";
     info.state.running = c->running;
     info.state.exit_code = c->exit_code;
     info.state.started_at = "2026-01-01T00:00:00Z";
     info.state.health = c->health;
-    // The least of a real answer that the spec builder needs.
-    info.raw_json = R"({"Id":")" + c->id + R"(","Name":"/)" + c->name +
-                    R"(","Config":{"Image":"web:latest"},"HostConfig":{"NetworkMode":"default"}})";
     co_return info;
 }
 
-net::awaitable<std::string> fake_containers::create_container(std::string name, std::string body) {
+net::awaitable<std::string> fake_containers::create_container(
+    std::string name, dc::container_create_request request) {
     calls.push_back("create " + name);
     maybe_fail("create");
     if (named(name) != nullptr) {
@@ -81,7 +79,7 @@ net::awaitable<std::string> fake_containers::create_container(std::string name, 
                         "create container " + name);
     }
     std::string id = "n3w" + std::to_string(++created_) + "bbbbbbbbbbbbbbbb";
-    by_id[id] = container{id, name, "", false, std::nullopt, 0, std::move(body)};
+    by_id[id] = container{id, name, "", false, std::nullopt, 0, std::move(request.body)};
     co_return id;
 }
 
@@ -89,7 +87,7 @@ net::awaitable<void> fake_containers::start_container(std::string id) {
     calls.push_back("start " + id);
     maybe_fail("start");
     container& c = find(id, "start container");
-    if (c.create_body.empty() || created_behaviour == behaviour::runs) {
+    if (c.create_body == nullptr || created_behaviour == behaviour::runs) {
         c.running = true;
     } else if (created_behaviour == behaviour::exits) {
         c.running = false;

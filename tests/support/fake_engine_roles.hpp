@@ -31,7 +31,7 @@ class fake_containers final : public docker_client::container_api {
         bool running = false;
         std::optional<std::string> health;  ///< the healthcheck's status, when it has one
         int exit_code = 0;
-        std::string create_body;  ///< the body it was created from (none for added ones)
+        docker_client::json_document create_body;  ///< the request's body (null for added ones)
     };
 
     std::map<std::string, container> by_id;
@@ -49,7 +49,8 @@ class fake_containers final : public docker_client::container_api {
 
     net::awaitable<std::optional<docker_client::container_info>> inspect_container(
         std::string name_or_id) override;
-    net::awaitable<std::string> create_container(std::string name, std::string body) override;
+    net::awaitable<std::string> create_container(
+        std::string name, docker_client::container_create_request request) override;
     net::awaitable<void> start_container(std::string id) override;
     net::awaitable<void> stop_container(std::string id, docker_client::stop_options o) override;
     net::awaitable<void> restart_container(std::string id, docker_client::stop_options o) override;

@@ -117,9 +117,10 @@ net::awaitable<std::optional<dc::container_info>> failing_docker::inspect_contai
     return next_.inspect_container(std::move(name_or_id));
 }
 
-net::awaitable<std::string> failing_docker::create_container(std::string name, std::string body) {
+net::awaitable<std::string> failing_docker::create_container(
+    std::string name, docker_client::container_create_request request) {
     maybe_fail("create");
-    return next_.create_container(std::move(name), std::move(body));
+    return next_.create_container(std::move(name), std::move(request));
 }
 
 net::awaitable<void> failing_docker::start_container(std::string id) {

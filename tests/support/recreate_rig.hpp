@@ -91,7 +91,8 @@ class failing_docker final : public docker_client::container_api {
                              : std::stoi(fail_call.substr(fail_call.find('*') + 1))) {}
     net::awaitable<std::optional<docker_client::container_info>> inspect_container(
         std::string name_or_id) override;
-    net::awaitable<std::string> create_container(std::string name, std::string body) override;
+    net::awaitable<std::string> create_container(
+        std::string name, docker_client::container_create_request request) override;
     net::awaitable<void> start_container(std::string id) override;
     net::awaitable<void> stop_container(std::string id, docker_client::stop_options o) override;
     net::awaitable<void> restart_container(std::string id,

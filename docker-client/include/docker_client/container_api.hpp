@@ -22,13 +22,14 @@ class container_api {
     /// The container named or with id `name_or_id`, or nullopt when the daemon answers 404.
     virtual net::awaitable<std::optional<container_info>> inspect_container(
         std::string name_or_id) = 0;
-    /// Creates a container from a full create body (Config fields + HostConfig +
-    /// NetworkingConfig, as JSON text). Returns its id. Throws (409) when the name is taken.
-    /// Below API 1.44 a body with several networks is created on one and connected to the
+    /// Creates a container from a full create request (Config fields + HostConfig +
+    /// NetworkingConfig, as a document the client writes once). Returns its id. Throws (409)
+    /// when the name is taken, (status 0) when the request has no body or it is not an object.
+    /// Below API 1.44 a request with several networks is created on one and connected to the
     /// others; fields the engine's API is too old for are refused (status 0) with the version
     /// they need.
     virtual net::awaitable<std::string> create_container(std::string name,
-                                                         std::string create_body_json) = 0;
+                                                         container_create_request request) = 0;
     /// Starts it; an already running container is not an error.
     virtual net::awaitable<void> start_container(std::string id) = 0;
     /// Stops it; an already stopped container is not an error. Without a timeout the daemon

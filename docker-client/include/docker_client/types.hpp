@@ -4,12 +4,20 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <rapidjson/fwd.h>
+
 namespace docker_client {
+
+/// A JSON document parsed once, read-only, shared by every copy of the value that holds it:
+/// an inspect answer as the engine sent it, with every field the typed members leave out, or a
+/// create request as the caller built it. Read it with <rapidjson/document.h>.
+using json_document = std::shared_ptr<const rapidjson::Document>;
 
 /// What `/_ping` and `/version` told about the daemon, and the API version negotiated with it.
 struct engine_version {
@@ -33,19 +41,39 @@ struct container_state {
     std::string health_last_output;  ///< output of the latest healthcheck run, when any
 };
 
-/// `GET /containers/{id}/json`, with the parts the agent reads as fields and the whole
-/// document kept as `raw_json` so that a recreate can carry over every setting it does not know.
+/// One entry of a container's Mounts.
+struct mount_point {
+    std::string type;  ///< volume | bind | tmpfs | npipe | cluster
+    std::string name;  ///< the volume's name; empty for the other types
+    std::string source;
+    std::string destination;
+    bool read_write = true;
+};
+
+/// One network a container is attached to (NetworkSettings.Networks).
+struct network_attachment {
+    std::string network;  ///< the network's name
+    std::vector<std::string> aliases;
+};
+
+/// `GET /containers/{id}/json`, parsed once (inspect.hpp): the parts the agent reads as fields,
+/// and the whole document, so that a recreate can carry over every setting it does not know.
 struct container_info {
     std::string id;
     std::string name;      ///< without the leading '/'
     std::string image;     ///< Config.Image, the reference it was created from
     std::string image_id;  ///< Image, "sha256:…"
     container_state state;
-    std::map<std::string, std::string> labels;
-    std::string raw_json;
-    std::optional<int> stop_timeout;    ///< Config.StopTimeout, when the container sets its own
-    std::vector<std::string> networks;  ///< names of the networks it is attached to
-    int restart_count = 0;              ///< RestartCount: restarts by its restart policy
+    std::map<std::string, std::string> labels;  ///< Config.Labels
+    std::vector<std::string> env;               ///< Config.Env, "KEY=value" entries in order
+    std::optional<int> stop_timeout;  ///< Config.StopTimeout, when the container sets its own
+    /// HostConfig.NetworkMode: "default", "bridge", "host", "none", a network's name, or
+    /// "container:<id>" when it shares another container's network stack.
+    std::string network_mode;
+    std::vector<network_attachment> networks;  ///< in the order the engine lists them
+    std::vector<mount_point> mounts;
+    int restart_count = 0;   ///< RestartCount: restarts by its restart policy
+    json_document document;  ///< the whole answer; never null in a value the client returns
 };
 
 /// One row of `GET /containers/json`.
@@ -98,8 +126,18 @@ struct image_info {
     std::vector<std::string> repo_tags;
     std::vector<std::string> repo_digests;
     std::string created;
-    std::map<std::string, std::string> labels;
-    std::string raw_json;  ///< the whole inspect document (Config holds the image's defaults)
+    std::map<std::string, std::string> labels;  ///< Config.Labels
+    std::vector<std::string> env;               ///< Config.Env: the image's defaults
+    /// The whole answer (its Config holds every default of the image); never null in a value
+    /// the client returns.
+    json_document document;
+};
+
+/// The body of `POST /containers/create` as the Engine API defines it: the Config fields at the
+/// top, HostConfig, NetworkingConfig.EndpointsConfig. The caller builds the document; the client
+/// adapts it to the engine's API version and writes it as text once, when it sends it.
+struct container_create_request {
+    json_document body;  ///< a JSON object
 };
 
 struct image_remove_options {

@@ -53,7 +53,8 @@ class fake_docker final : public dc::container_api, public dc::image_api, public
         }
         co_return it->second;
     }
-    net::awaitable<std::string> create_container(std::string, std::string) override {
+    net::awaitable<std::string> create_container(std::string,
+                                                 dc::container_create_request) override {
         throw refused("create_container");
     }
     net::awaitable<void> start_container(std::string) override { throw refused("start_container"); }

@@ -60,7 +60,7 @@ TEST_CASE("spec: the user's Entrypoint and its Cmd are kept", "[spec]") {
 
 TEST_CASE("spec: the user's Cmd alone is kept", "[spec]") {
     auto in = inputs("defaults");
-    in.old_container_json = edited(in.old_container_json, "/Config/Cmd", R"(["httpd","-f"])");
+    in.old_container = edited(in.old_container, "/Config/Cmd", R"(["httpd","-f"])");
     CHECK(spec_value(in, "/Cmd") == R"(["httpd","-f"])");
     CHECK(spec_value(in, "/Entrypoint") == "(absent)");
 }
@@ -106,11 +106,11 @@ TEST_CASE("spec: the agent's labels are set", "[spec]") {
 
 TEST_CASE("spec: compose labels are kept and com.docker.compose.image is the new id", "[spec]") {
     auto in = inputs("defaults");
-    in.old_container_json = edited(in.old_container_json, "/Config/Labels",
-                                   R"({"com.docker.compose.project":"p",
-                                       "com.docker.compose.service":"web",
-                                       "com.docker.compose.config-hash":"abc",
-                                       "com.docker.compose.image":"sha256:old"})");
+    in.old_container = edited(in.old_container, "/Config/Labels",
+                              R"({"com.docker.compose.project":"p",
+                                  "com.docker.compose.service":"web",
+                                  "com.docker.compose.config-hash":"abc",
+                                  "com.docker.compose.image":"sha256:old"})");
     auto spec = spec_of(in);
     CHECK(json(at(spec, "/Labels/com.docker.compose.project")) == R"("p")");
     CHECK(json(at(spec, "/Labels/com.docker.compose.service")) == R"("web")");
@@ -135,8 +135,7 @@ TEST_CASE("spec: Domainname is kept", "[spec]") {
 TEST_CASE("spec: MAC only when the user set it", "[spec]") {
     CHECK(spec_value(inputs("custom"), "/MacAddress") == "(absent)");
     auto in = inputs("defaults");
-    in.old_container_json =
-        edited(in.old_container_json, "/Config/MacAddress", R"("02:42:ac:11:00:99")");
+    in.old_container = edited(in.old_container, "/Config/MacAddress", R"("02:42:ac:11:00:99")");
     CHECK(spec_value(in, "/MacAddress") == R"("02:42:ac:11:00:99")");
     // The generated endpoint MAC of the old container is never copied.
     CHECK(spec_value(inputs("custom"), "/NetworkingConfig/EndpointsConfig/fx-net/MacAddress") ==
@@ -160,13 +159,15 @@ TEST_CASE("spec: tty and stdin are kept", "[spec]") {
 
 TEST_CASE("spec: without the old image every value is kept as the user's", "[spec]") {
     auto in = inputs("defaults");
-    in.old_image_json.clear();
+    in.old_image.reset();
     CHECK(spec_value(in, "/WorkingDir") == R"("/srv")");
     CHECK(spec_value(in, "/Cmd") != "(absent)");
 }
 
 TEST_CASE("spec: an unusable inspect document is refused", "[spec]") {
     auto in = inputs("defaults");
-    in.old_container_json = "[1,2]";
+    in.old_container.document = std::make_shared<rapidjson::Document>(parse("[1,2]"));
+    CHECK_THROWS_AS(agent::build_container_spec(in), agent::spec_error);
+    in.old_container.document = nullptr;
     CHECK_THROWS_AS(agent::build_container_spec(in), agent::spec_error);
 }

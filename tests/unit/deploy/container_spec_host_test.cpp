@@ -36,7 +36,7 @@ TEST_CASE("spec: a named volume is kept once", "[spec]") {
 
 TEST_CASE("spec: a read-only anonymous volume stays read-only", "[spec]") {
     auto in = inputs("defaults");
-    in.old_container_json = edited(in.old_container_json, "/Mounts/0/RW", "false");
+    in.old_container = edited(in.old_container, "/Mounts/0/RW", "false");
     CHECK(spec_value(in, "/HostConfig/Binds").find(":/data:ro") != std::string::npos);
 }
 
@@ -118,8 +118,8 @@ TEST_CASE("spec: every network keeps its aliases, minus the old short id", "[spe
 
 TEST_CASE("spec: a second network is kept with its own aliases", "[spec]") {
     auto in = inputs("custom");
-    in.old_container_json = edited(in.old_container_json, "/NetworkSettings/Networks/backend",
-                                   R"({"Aliases":["api"],"IPAMConfig":null})");
+    in.old_container = edited(in.old_container, "/NetworkSettings/Networks/backend",
+                              R"({"Aliases":["api"],"IPAMConfig":null})");
     auto spec = spec_of(in);
     CHECK(json(at(spec, "/NetworkingConfig/EndpointsConfig/backend/Aliases")) == R"(["api"])");
     CHECK(at(spec, "/NetworkingConfig/EndpointsConfig/fx-net") != nullptr);
@@ -129,8 +129,8 @@ TEST_CASE("spec: the static IPv4 and IPv6 addresses are kept", "[spec]") {
     auto in = inputs("custom");
     CHECK(spec_value(in, "/NetworkingConfig/EndpointsConfig/fx-net/IPAMConfig") ==
           R"({"IPv4Address":"10.231.0.50"})");
-    in.old_container_json =
-        edited(in.old_container_json, "/NetworkSettings/Networks/fx-net/IPAMConfig/IPv6Address",
+    in.old_container =
+        edited(in.old_container, "/NetworkSettings/Networks/fx-net/IPAMConfig/IPv6Address",
                R"("fd00::50")");
     CHECK(spec_value(in, "/NetworkingConfig/EndpointsConfig/fx-net/IPAMConfig/IPv6Address") ==
           R"("fd00::50")");
@@ -143,8 +143,8 @@ TEST_CASE("spec: links on a user network are kept", "[spec]") {
 
 TEST_CASE("spec: legacy links are written as create takes them", "[spec]") {
     auto in = inputs("defaults");
-    in.old_container_json =
-        edited(in.old_container_json, "/HostConfig/Links", R"(["/db:/fx-defaults/database"])");
+    in.old_container =
+        edited(in.old_container, "/HostConfig/Links", R"(["/db:/fx-defaults/database"])");
     CHECK(spec_value(in, "/HostConfig/Links") == R"(["db:database"])");
 }
 
@@ -152,8 +152,8 @@ TEST_CASE("spec: network_mode container: keeps the mode and names its target", "
     auto in = inputs("netmode");
     CHECK(spec_value(in, "/HostConfig/NetworkMode").starts_with("\"container:"));
     CHECK(spec_value(in, "/NetworkingConfig") == "(absent)");
-    auto target = agent::network_mode_target(in.old_container_json);
+    auto target = agent::network_mode_target(in.old_container);
     REQUIRE(target);
     CHECK(target->size() == 64);
-    CHECK_FALSE(agent::network_mode_target(inputs("custom").old_container_json));
+    CHECK_FALSE(agent::network_mode_target(inputs("custom").old_container));
 }

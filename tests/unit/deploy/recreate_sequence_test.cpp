@@ -6,6 +6,8 @@
 #include "deploy/executor.hpp"
 #include "deploy/recreate.hpp"
 #include "docker_client/error.hpp"
+#include "docker_client/inspect.hpp"
+#include "support/create_request.hpp"
 #include "support/fake_engine_roles.hpp"
 #include "support/recreate_rig.hpp"
 #include "support/run_async.hpp"
@@ -44,7 +46,7 @@ struct recreate_fixture {
         plan.old.image = "web:latest";
         plan.old.image_id = "sha256:01d";
         plan.new_image.id = "sha256:n3w";
-        plan.spec_json = R"({"Image":"web:latest"})";
+        plan.spec = test::create_request(R"({"Image":"web:latest"})");
         agent::recreate_context context{containers, images, journal, stopping, ""};
         return test::run_async([&](auto) { return agent::run_recreate(context, std::move(plan)); });
     }
@@ -52,7 +54,7 @@ struct recreate_fixture {
     /// The id of the one container created, or "".
     std::string new_id() const {
         for (const auto& [id, c] : containers.by_id) {
-            if (!c.create_body.empty()) {
+            if (c.create_body != nullptr) {
                 return id;
             }
         }
@@ -85,7 +87,8 @@ TEST_CASE("recreate: rename, create, stop, start, health, remove, each recorded 
                                 });
     CHECK(f.journal.recorded ==
           std::vector<std::string>{"rename", "create", "stop", "start", "health", "remove"});
-    CHECK(f.containers.by_id.at(created).create_body == R"({"Image":"web:latest"})");
+    CHECK(test::json_text(f.containers.by_id.at(created).create_body) ==
+          R"({"Image":"web:latest"})");
     const auto* web = f.containers.named("web");
     REQUIRE(web != nullptr);
     CHECK(web->id == created);
@@ -197,12 +200,9 @@ TEST_CASE("recreate: a stop requested before the switch changes nothing") {
 
 namespace {
 
-dc::image_info image(std::string id) {
-    dc::image_info i;
-    i.id = id;
-    i.repo_tags = {"web:latest"};
-    i.raw_json = R"({"Id":")" + id + R"(","Config":{}})";
-    return i;
+dc::image_info image(const std::string& id) {
+    return dc::image_info_from_json(R"({"Id":")" + id +
+                                    R"(","RepoTags":["web:latest"],"Config":{}})");
 }
 
 // The swarm role is never used by a container app.
@@ -241,8 +241,10 @@ TEST_CASE("deploy: a pull that brings a new image recreates the container throug
                                     "start " + created,
                                     "remove " + f.old_id,
                                 });
-    CHECK(f.containers.by_id.at(created).create_body.find(R"("Image":"web:latest")") !=
-          std::string::npos);
+    const auto& body = f.containers.by_id.at(created).create_body;
+    REQUIRE(body != nullptr);
+    REQUIRE(body->HasMember("Image"));
+    CHECK(test::json_text((*body)["Image"]) == R"("web:latest")");
 }
 
 TEST_CASE("deploy: a pull of the image the container runs changes nothing") {

@@ -49,7 +49,7 @@ TEST_CASE("dry run: a user's Entrypoint keeps its Cmd", "[diff]") {
 
 TEST_CASE("dry run: the same image and labels show no change", "[diff]") {
     auto in = inputs("defaults");
-    in.new_image_json = in.old_image_json;
+    in.new_image = *in.old_image;
     in.labels.clear();
     CHECK(changed_fields(in).empty());
 }

@@ -14,6 +14,8 @@
 #include <rapidjson/writer.h>
 
 #include "deploy/container_spec.hpp"
+#include "docker_client/inspect.hpp"
+#include "support/create_request.hpp"
 
 namespace spec_test {
 
@@ -28,13 +30,14 @@ inline std::string fixture(const std::string& name) {
 /// The inputs of a recreate of fixture container `kind` (defaults, custom, entrypoint, netmode)
 /// from fx/app:old to fx/app:new.
 inline agent::spec_inputs inputs(const std::string& kind) {
-    return agent::spec_inputs{fixture("container_" + kind + ".json"),
-                              fixture("old_image.json"),
-                              fixture("new_image.json"),
-                              "fx/app:new",
-                              {{"io.deploy-agent.app", "web"}, {"io.deploy-agent.deployment", "7"}},
-                              {},
-                              {}};
+    return agent::spec_inputs{
+        docker_client::container_info_from_json(fixture("container_" + kind + ".json")),
+        docker_client::image_info_from_json(fixture("old_image.json")),
+        docker_client::image_info_from_json(fixture("new_image.json")),
+        "fx/app:new",
+        {{"io.deploy-agent.app", "web"}, {"io.deploy-agent.deployment", "7"}},
+        {},
+        {}};
 }
 
 inline rapidjson::Document parse(const std::string& text) {
@@ -44,13 +47,19 @@ inline rapidjson::Document parse(const std::string& text) {
     return doc;
 }
 
-inline rapidjson::Document spec_of(const agent::spec_inputs& in) {
-    return parse(agent::build_container_spec(in));
+/// The body of the create request built from `in`.
+inline docker_client::json_document spec_of(const agent::spec_inputs& in) {
+    auto body = agent::build_container_spec(in).body;
+    REQUIRE(body != nullptr);
+    return body;
 }
 
 /// The value at JSON pointer `path` ("/HostConfig/Memory"), or nullptr.
 inline const rapidjson::Value* at(const rapidjson::Value& doc, const char* path) {
     return rapidjson::Pointer(path).Get(doc);
+}
+inline const rapidjson::Value* at(const docker_client::json_document& doc, const char* path) {
+    return at(*doc, path);
 }
 
 inline std::string json(const rapidjson::Value* v) {
@@ -65,8 +74,7 @@ inline std::string json(const rapidjson::Value* v) {
 
 /// JSON text of the spec's value at `path`, "(absent)" when missing.
 inline std::string spec_value(const agent::spec_inputs& in, const char* path) {
-    auto doc = spec_of(in);
-    return json(at(doc, path));
+    return json(at(spec_of(in), path));
 }
 
 /// `text` with the value at JSON pointer `path` replaced by the JSON `value`.
@@ -77,6 +85,14 @@ inline std::string edited(const std::string& text, const char* path, const std::
     REQUIRE_FALSE(v.HasParseError());
     rapidjson::Pointer(path).Set(doc, v, doc.GetAllocator());
     return json(&doc);
+}
+
+/// `old` with the value at JSON pointer `path` of its inspect answer replaced by the JSON
+/// `value`, read again as the client reads an answer.
+inline docker_client::container_info edited(const docker_client::container_info& old,
+                                            const char* path, const std::string& value) {
+    return docker_client::container_info_from_json(
+        edited(test::json_text(old.document), path, value));
 }
 
 }  // namespace spec_test
