@@ -83,8 +83,13 @@ da_sanitizer_stage() {
         -DDA_SANITIZE=ON -DDA_UNITY_BUILD=ON -DDA_BUILD_BENCH=OFF \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$da_sanitizer_flags" >/dev/null
     cmake --build "$build_dir" -j2 --target deploy-agent unit_tests e2e_tests
-    UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp" \
-        ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j2 -L 'unit|e2e'
+    local ubsan="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp"
+    # The unit tests in one process, where ctest (as the plain build runs them) starts one per
+    # test: an instrumented process spends 0.7 s of CPU starting and exiting, 4 minutes over
+    # the 372 unit tests, against 25 s for all of them in one. Catch2 names each failure.
+    da_log "unit tests under ASan and UBSan (one process)"
+    (cd "$build_dir/tests" && UBSAN_OPTIONS=$ubsan ./unit_tests)
+    UBSAN_OPTIONS=$ubsan ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j2 -L e2e
 }
 
 # True when an engine answers at the given unix socket path.
