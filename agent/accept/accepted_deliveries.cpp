@@ -12,7 +12,7 @@ void accepted_deliveries::add(std::string_view id, std::int64_t at_ms, std::int6
         return;
     }
     if (auto it = at_.find(id); it != at_.end()) {
-        // Accepted again once the first was forgotten by the history: it keeps its place.
+        // Accepted again (its first acceptance had expired): newer, but it keeps its place.
         it->second = at_ms;
         return;
     }

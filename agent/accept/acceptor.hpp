@@ -29,9 +29,9 @@ class acceptor {
     acceptor(group_committer& committer, delivery_log& history, deploy_queue& queue,
              accepted_deliveries accepted = accepted_deliveries{});
 
-    /// What was accepted before says of a delivery with `delivery_id` and `replay_key` (either
-    /// may be empty) at `now_ms`: the ids from memory (no read of the store), the replay key
-    /// from this process's replay memory, then from the history.
+    /// Whether a delivery with `delivery_id` was accepted (from memory: no read of the store)
+    /// and whether one with `replay_key` was (this process's replay memory, then the history),
+    /// at `now_ms`; either may be empty.
     seen_before seen(std::string_view delivery_id, const std::string& replay_key,
                      std::int64_t now_ms) const;
     /// The queue's deployments in flight (decide_github_delivery).
