@@ -9,11 +9,21 @@
 
 #include "common/iso8601.hpp"
 #include "common/log.hpp"
+#include "intake/refusal_codes.hpp"
 #include "metrics/agent_metrics.hpp"
 
 namespace agent {
 
 namespace {
+
+// The deliveries counter's reason label: a refusal code, or "other" (never free text: each
+// distinct value is a series of its own).
+std::string_view reason_label(std::string_view verdict, std::string_view reason) {
+    if (verdict != "refused") {
+        return {};
+    }
+    return is_refusal_code(reason) ? reason : "other";
+}
 
 // Nobody waits for a delivery that queued nothing: a failure is logged.
 struct log_failure final : delivery_completion {
@@ -31,13 +41,14 @@ struct log_failure final : delivery_completion {
 
 }  // namespace
 
-acceptor::acceptor(group_committer& committer, delivery_log& history, deploy_queue& queue)
-    : committer_(committer), history_(history), queue_(queue) {}
+acceptor::acceptor(group_committer& committer, delivery_log& history, deploy_queue& queue,
+                   accepted_deliveries accepted)
+    : committer_(committer), history_(history), queue_(queue), accepted_(std::move(accepted)) {}
 
 seen_before acceptor::seen(std::string_view delivery_id, const std::string& replay_key,
                            std::int64_t now_ms) const {
     seen_before seen;
-    seen.delivery_accepted = !delivery_id.empty() && history_.delivery_accepted(delivery_id);
+    seen.delivery_accepted = !delivery_id.empty() && accepted_.contains(delivery_id, now_ms);
     seen.replay = !replay_key.empty() &&
                   (replays_.seen(replay_key, now_ms) || history_.replay_seen(replay_key, now_ms));
     return seen;
@@ -59,12 +70,13 @@ boost::asio::awaitable<std::vector<std::int64_t>> acceptor::accept(delivery_reco
         delivery.reason = fmt::format("{} deployment(s) queued", jobs.size());
     }
     const std::string key = delivery.replay_key;
+    const std::string id = delivery.id;
+    const std::int64_t received_at_ms = delivery.received_at_ms;
     if (!key.empty()) {
         replays_.remember(key, delivery.replay_expires_at_ms, delivery.received_at_ms);
     }
     metrics::count_delivery(metrics::process_metrics(), delivery.source,
-                            jobs.empty() ? "accepted" : "queued",
-                            jobs.empty() ? delivery.reason : "");
+                            jobs.empty() ? "accepted" : "queued", "");
     std::vector<std::int64_t> ids;
     try {
         ids = co_await record_delivery_async(committer_, std::move(delivery), jobs);
@@ -72,6 +84,7 @@ boost::asio::awaitable<std::vector<std::int64_t>> acceptor::accept(delivery_reco
         replays_.forget(key);
         throw;
     }
+    accepted_.add(id, received_at_ms, unix_millis(std::chrono::system_clock::now()));
     if (ids.size() != jobs.size()) {
         throw std::runtime_error(
             fmt::format("the store gave {} ids for {} jobs", ids.size(), jobs.size()));
@@ -84,7 +97,17 @@ boost::asio::awaitable<std::vector<std::int64_t>> acceptor::accept(delivery_reco
 
 void acceptor::note(delivery_record delivery) {
     metrics::count_delivery(metrics::process_metrics(), delivery.source, delivery.verdict,
-                            delivery.reason);
+                            reason_label(delivery.verdict, delivery.reason));
+    record_relaxed(std::move(delivery));
+}
+
+void acceptor::note_flood_summary(std::string_view source, std::string_view summary) {
+    std::string reason = "flood: ";
+    reason += summary;
+    record_relaxed(delivery_record{"", std::string(source), "", "refused", std::move(reason), 0});
+}
+
+void acceptor::record_relaxed(delivery_record delivery) {
     if (delivery.received_at_ms == 0) {
         delivery.received_at_ms = unix_millis(std::chrono::system_clock::now());
     }
@@ -98,7 +121,8 @@ void acceptor::note(delivery_record delivery) {
 }
 
 void acceptor::count_refused(std::string_view source, std::string_view reason) {
-    metrics::count_delivery(metrics::process_metrics(), source, "refused", reason);
+    metrics::count_delivery(metrics::process_metrics(), source, "refused",
+                            reason_label("refused", reason));
 }
 
 }  // namespace agent

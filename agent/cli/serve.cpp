@@ -60,14 +60,35 @@ std::unique_ptr<manifest_holder> load_valid_manifest(const std::string& path) {
     }
 }
 
+store_options history_options(const agent_settings& settings) {
+    return store_options{
+        .data_dir = settings.data_dir,
+        .retention = std::chrono::hours(24 * static_cast<long>(settings.retention_days))};
+}
+
 std::unique_ptr<store> open_history(const agent_settings& settings) {
     try {
-        return store::open(store_options{
-            .data_dir = settings.data_dir,
-            .retention = std::chrono::hours(24 * static_cast<long>(settings.retention_days))});
+        return store::open(history_options(settings));
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         return nullptr;
+    }
+}
+
+// The deliveries accepted before this start, as long as the history keeps them.
+std::optional<accepted_deliveries> accepted_before(delivery_log& history,
+                                                   const agent_settings& settings) {
+    const store_options kept = history_options(settings);
+    try {
+        return load_accepted_deliveries(
+            history,
+            accepted_deliveries_settings{
+                .retention = std::chrono::duration_cast<std::chrono::milliseconds>(kept.retention),
+                .max_ids = kept.max_deliveries},
+            unix_millis(std::chrono::system_clock::now()));
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return std::nullopt;
     }
 }
 
@@ -267,7 +288,11 @@ int run_serve(const agent_settings& settings) {
         metrics::process_metrics().queue_depth.set(static_cast<std::int64_t>(waiting));
     });
 
-    acceptor accept(committer, *db, queue);
+    std::optional<accepted_deliveries> accepted = accepted_before(*db, settings);
+    if (!accepted) {
+        return 1;
+    }
+    acceptor accept(committer, *db, queue, std::move(*accepted));
     webhook_settings webhooks_setup = read_webhook_settings(settings);
     const readiness ready(*manifests,
                           [&docker, &manifests] { return engine_and_swarm_answer(*docker, *manifests); },

@@ -33,6 +33,9 @@ public:
     /// Whether a line from `client` now would be logged (else its diagnosis need not be built).
     bool would_admit(const std::string& client) const;
 
+    /// The budget these lines are taken from (to share it with lines of another kind).
+    const std::shared_ptr<client_log_budget>& budget() const { return lines_; }
+
 private:
     friend boost::asio::awaitable<void> sum_up_held_lines(std::shared_ptr<line_budget> self);
 

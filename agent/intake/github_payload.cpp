@@ -4,9 +4,11 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cassert>
 
 #include "common/escape.hpp"
 #include "common/json_member.hpp"
+#include "intake/refusal_codes.hpp"
 
 namespace agent::github_detail {
 
@@ -34,6 +36,7 @@ github_verdict& refuse(github_verdict& v, outcome result, std::string code, std:
     v.result = result;
     v.what = github_verdict::kind::refused;
     v.refusal_code = std::move(code);
+    assert(is_refusal_code(v.refusal_code));  // the metric's label set (refusal_codes.hpp)
     v.reason = std::move(reason);
     v.diagnosis = "refused (" + v.refusal_code + "): " + diagnosis + "; " + facts;
     return v;

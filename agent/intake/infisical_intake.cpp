@@ -4,6 +4,7 @@
 #include <rapidjson/error/en.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 #include <initializer_list>
 
@@ -11,6 +12,7 @@
 #include "common/iso8601.hpp"
 #include "common/json_member.hpp"
 #include "common/text.hpp"
+#include "intake/refusal_codes.hpp"
 #include "intake/signature_diagnosis.hpp"
 
 namespace agent {
@@ -83,6 +85,7 @@ infisical_verdict& refuse(infisical_verdict& v, outcome result, std::string code
     v.result = result;
     v.what = infisical_verdict::kind::refused;
     v.refusal_code = std::move(code);
+    assert(is_refusal_code(v.refusal_code));  // the metric's label set (refusal_codes.hpp)
     v.reason = std::move(reason);
     v.diagnosis = "refused (" + v.refusal_code + "): " + diagnosis + "; " + facts;
     return v;

@@ -12,8 +12,8 @@ namespace agent::metrics {
 /// server its requests, the deploy stage its deployments, the docker client its failures);
 /// nothing in metrics/ asks them.
 struct agent_metrics {
-    /// {source="github|infisical", outcome="queued|ignored|ping|processed|test|refused",
-    /// reason=<refusal_code, or "" unless refused>}
+    /// {source="github|infisical", outcome="queued|accepted|ignored|duplicate|refused",
+    /// reason=<a refusal code (intake/refusal_codes.hpp) or "other"; "" unless refused>}
     counter_family deliveries{"deploy_agent_deliveries_total",
                               "Webhook deliveries by source, outcome and refusal reason.",
                               {"source", "outcome", "reason"}};
@@ -58,8 +58,9 @@ struct agent_metrics {
 };
 
 /// Counts one delivery in `m.deliveries`: outcome is the verdict ("queued", "ignored",
-/// "duplicate", "accepted", "refused", ...); the reason label is `reason` (the intake's
-/// refusal_code) for refusals only, empty otherwise, so free text never becomes a label.
+/// "duplicate", "accepted", "refused"); the reason label is `reason` for refusals only, empty
+/// otherwise. The caller gives a value from a fixed set (the accept stage: a refusal code or
+/// "other"), never free text: each distinct value is a series of its own.
 void count_delivery(agent_metrics& m, std::string_view source, std::string_view outcome,
                     std::string_view reason);
 

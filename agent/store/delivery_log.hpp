@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -27,9 +28,14 @@ class delivery_log {
     virtual std::vector<std::vector<std::int64_t>> record_deliveries(
         std::span<const delivery_submission> submissions, durability d = durability::durable) = 0;
 
-    /// Whether a delivery with this id was accepted (an index lookup: the redelivery check on
-    /// every push must not slow down as refused deliveries pile up).
+    /// Whether a delivery with this id was accepted (an index lookup that does not slow down as
+    /// refused deliveries pile up). The webhooks ask the accept stage's memory instead.
     virtual bool delivery_accepted(std::string_view id) = 0;
+    /// The deliveries accepted at or after `since_ms` (Unix ms), the newest `limit` of them,
+    /// oldest first: what the accept stage remembers at start (a partial index of the accepted
+    /// rows: refused and duplicate ones are not read).
+    virtual std::vector<accepted_delivery> accepted_since(std::int64_t since_ms,
+                                                          std::size_t limit) = 0;
     /// Whether a delivery with this replay key was recorded and the key has not expired by
     /// `now_ms` (an index lookup).
     virtual bool replay_seen(std::string_view replay_key, std::int64_t now_ms) = 0;

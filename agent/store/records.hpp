@@ -48,6 +48,12 @@ struct delivery_record {
     std::int64_t replay_expires_at_ms{};
 };
 
+/// An accepted delivery's id and when it was received (delivery_log::accepted_since).
+struct accepted_delivery {
+    std::string id;
+    std::int64_t received_at_ms = 0;
+};
+
 /// One deployment of one app. Times are Unix milliseconds; 0 means "not yet".
 struct deployment_record {
     std::int64_t id = 0;

@@ -147,7 +147,7 @@ std::string connection::query_text(std::string_view sql) {
 }
 
 statement_lease connection::cached(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it == cache_.end()) {
         it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql, path_)).first;
     }

@@ -3,7 +3,9 @@
 // Internal to agent/store: a minimal RAII face over one SQLite connection and its prepared
 // statements. SQLite's own types are only forward-declared here; sqlite3.h stays in the .cpp.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -76,9 +78,17 @@ public:
     const std::string& path() const { return path_; }
 
 private:
+    // Looked up by the caller's view of the SQL: no string is built per use.
+    struct sql_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+
     std::string path_;
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    std::unordered_map<std::string, std::unique_ptr<statement>, sql_hash, std::equal_to<>> cache_;
 };
 
 /// Throws store_error describing SQLite result `rc` while doing `what` on `path`, with a hint

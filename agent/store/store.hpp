@@ -70,6 +70,8 @@ class store final : public delivery_log,
         std::span<const delivery_submission> submissions,
         durability d = durability::durable) override;
     bool delivery_accepted(std::string_view id) override;
+    std::vector<accepted_delivery> accepted_since(std::int64_t since_ms,
+                                                  std::size_t limit) override;
     bool replay_seen(std::string_view replay_key, std::int64_t now_ms) override;
 
     /// Records `deliveries`, then applies `writes` in order, in ONE transaction with durability

@@ -201,6 +201,20 @@ bool store::delivery_accepted(std::string_view id) {
     return query->step();
 }
 
+std::vector<accepted_delivery> store::accepted_since(std::int64_t since_ms, std::size_t limit) {
+    std::lock_guard lock(impl_->read_mutex);
+    auto query = impl_->reader.cached(
+        "SELECT id, received_at FROM deliveries WHERE verdict = 'accepted' AND received_at >= ?1 "
+        "ORDER BY seq DESC LIMIT ?2");
+    query->bind(1, since_ms).bind(2, sql_limit(limit));
+    std::vector<accepted_delivery> accepted;
+    while (query->step()) {
+        accepted.push_back({query->column_text(0), query->column_int(1)});
+    }
+    std::reverse(accepted.begin(), accepted.end());
+    return accepted;
+}
+
 std::optional<delivery_record> store::find_delivery(std::string_view id) {
     if (id.empty()) {
         return std::nullopt;

@@ -12,6 +12,18 @@
 
 namespace agent {
 
+namespace {
+
+// What made a push a duplicate, for the summary of the lines held back.
+std::string duplicate_code(const seen_before& seen, const accept_decision& decision) {
+    if (!decision.in_flight.empty()) {
+        return "in_flight";
+    }
+    return seen.delivery_accepted ? "redelivery" : "replay";
+}
+
+}  // namespace
+
 boost::asio::awaitable<http_response> webhook_endpoints::github(const http_request& request) {
     auto m = s_.manifests.current();
     github_intake_options options = settings_.github;
@@ -47,31 +59,34 @@ boost::asio::awaitable<http_response> webhook_endpoints::github(const http_reque
 boost::asio::awaitable<http_response> webhook_endpoints::accept_push(
     const http_request& request, const github_verdict& verdict) {
     const github_push& push = *verdict.push;
-    const std::string path = escape_untrusted(request.path());
     const std::int64_t now_ms = unix_millis(std::chrono::system_clock::now());
     const std::string key = push_replay_key(push);
-    accept_decision decision = decide_github_delivery(*s_.manifests.current(), verdict,
-                                                      s_.accept.seen(push.delivery_id, key, now_ms),
-                                                      s_.accept.in_flight());
-    if (decision.what != accept_decision::kind::accept) {
-        const bool duplicate = decision.what == accept_decision::kind::duplicate;
-        if (!duplicate) {
-            spdlog::info("{} POST {} 200 github push delivery {}: {} ({})", request.client, path,
-                         push.delivery_id, decision.reason, verdict.diagnosis);
-        } else if (decision.in_flight.empty()) {
-            spdlog::info(
-                "{} POST {} 200 github push delivery {}: {} (redeploy through the API "
-                "to force)",
-                request.client, path, push.delivery_id, decision.reason);
-        } else {
-            spdlog::info("{} POST {} 200 github push delivery {}: {}", request.client, path,
-                         push.delivery_id, decision.reason);
-        }
-        s_.accept.note(delivery_record{push.delivery_id, "github", "push",
-                                       duplicate ? "duplicate" : "ignored", decision.reason,
-                                       now_ms});
+    const seen_before seen = s_.accept.seen(push.delivery_id, key, now_ms);
+    accept_decision decision =
+        decide_github_delivery(*s_.manifests.current(), verdict, seen, s_.accept.in_flight());
+    if (decision.what == accept_decision::kind::ignore) {
+        spdlog::info("{} POST {} 200 github push delivery {}: {} ({})", request.client,
+                     escape_untrusted(request.path()), push.delivery_id, decision.reason,
+                     verdict.diagnosis);
+        s_.accept.note(delivery_record{push.delivery_id, "github", "push", "ignored",
+                                       decision.reason, now_ms});
         co_return github_message(decision.reason, "push", push.delivery_id);
     }
+    if (decision.what == accept_decision::kind::duplicate) {
+        // A replay flood (one captured body sent under new delivery ids) is logged within the
+        // budget; every duplicate is still recorded and counted.
+        std::string code = duplicate_code(seen, decision);
+        const bool logged = co_await github_duplicates_->admit(request.client, std::move(code));
+        if (logged) {
+            spdlog::info("{} POST {} 200 github push delivery {}: {}{}", request.client,
+                         escape_untrusted(request.path()), push.delivery_id, decision.reason,
+                         decision.in_flight.empty() ? " (redeploy through the API to force)" : "");
+        }
+        s_.accept.note(delivery_record{push.delivery_id, "github", "push", "duplicate",
+                                       decision.reason, now_ms});
+        co_return github_message(decision.reason, "push", push.delivery_id);
+    }
+    const std::string path = escape_untrusted(request.path());
     // Named first: g++ 12 miscompiles string literals inside a co_await expression.
     delivery_record accepted{push.delivery_id, "github", "push", "", "", now_ms, key, 0};
     const std::vector<planned_job> jobs = decision.jobs;

@@ -108,10 +108,15 @@ boost::asio::awaitable<http_response> webhook_endpoints::accept_change(
     accept_decision decision = decide_infisical_delivery(
         *m, verdict, s_.accept.seen("", verdict.replay_key, now_ms), settings_.auto_redeploy);
     if (decision.what == accept_decision::kind::duplicate) {
-        spdlog::info(
-            "{} POST {} 200 infisical {} {}: duplicate: this signature was already "
-            "accepted",
-            request.client, path, escape_untrusted(verdict.event), where);
+        // Within the budget: a signed delivery can be sent again and again within its window.
+        std::string code = "replay";
+        const bool logged = co_await infisical_duplicates_->admit(request.client, std::move(code));
+        if (logged) {
+            spdlog::info(
+                "{} POST {} 200 infisical {} {}: duplicate: this signature was already "
+                "accepted",
+                request.client, path, escape_untrusted(verdict.event), where);
+        }
         s_.accept.note(
             delivery_record{"", "infisical", verdict.event, "duplicate", decision.reason, now_ms});
         co_return infisical_processed(verdict.event, infisical_action::duplicate);

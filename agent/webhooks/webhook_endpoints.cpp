@@ -15,7 +15,7 @@ std::shared_ptr<line_budget> refusal_lines(const webhook_settings& settings, acc
                                            std::string what, std::string log_source,
                                            std::string source) {
     auto on_summary = [&accept, source = std::move(source)](const std::string& summary) {
-        accept.note(delivery_record{"", source, "", "refused", "flood: " + summary, 0});
+        accept.note_flood_summary(source, summary);
     };
     if (settings.log_budget) {
         return std::make_shared<line_budget>(std::move(what), std::move(log_source),
@@ -33,7 +33,12 @@ webhook_endpoints::webhook_endpoints(webhook_services services, webhook_settings
       github_refusals_(
           refusal_lines(settings_, s_.accept, "refused deliveries", "github webhook", "github")),
       infisical_refusals_(refusal_lines(settings_, s_.accept, "refused Infisical deliveries",
-                                        "infisical webhook", "infisical")) {}
+                                        "infisical webhook", "infisical")),
+      // Duplicates are recorded one by one: only their log lines are summed up.
+      github_duplicates_(std::make_shared<line_budget>("duplicate deliveries", "github webhook",
+                                                       github_refusals_->budget())),
+      infisical_duplicates_(std::make_shared<line_budget>(
+          "duplicate Infisical deliveries", "infisical webhook", infisical_refusals_->budget())) {}
 
 boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
     const std::shared_ptr<line_budget>& lines, std::string source, std::string client,

@@ -18,7 +18,8 @@
 #include "secrets/secrets_service.hpp"
 
 // The webhook endpoints: thin glue from a delivery to intake's verdict, the accept stage's
-// decision and effect, and the answer, with one log line per delivery.
+// decision and effect, and the answer, with one log line per delivery (refusals and duplicates
+// within the log budget of what a client can cause).
 
 namespace agent {
 
@@ -31,8 +32,8 @@ struct webhook_settings {
     /// The window, INFISICAL_ALLOW_UNTIMED and ALLOW_UNSIGNED_WEBHOOKS.
     infisical_intake_options infisical;
     auto_redeploy_policy auto_redeploy;
-    /// Refusals logged and recorded one by one per second and source; the rest are summed up
-    /// once a second (client_log_budget).
+    /// Refusals and duplicates logged one by one per second and source (refusals also recorded
+    /// one by one); the rest are summed up once a second (client_log_budget).
     std::size_t refusals_per_second = client_log_budget::default_per_second;
     /// The budget of every line a client can cause, shared with the server and the router;
     /// null: budgets of their own, of refusals_per_second lines each.
@@ -81,6 +82,9 @@ class webhook_endpoints {
     webhook_settings settings_;
     std::shared_ptr<line_budget> github_refusals_;
     std::shared_ptr<line_budget> infisical_refusals_;
+    // The duplicates' lines, within the refusals' budget (a replay flood costs no write each).
+    std::shared_ptr<line_budget> github_duplicates_;
+    std::shared_ptr<line_budget> infisical_duplicates_;
 };
 
 }  // namespace agent

@@ -18,16 +18,22 @@ PHASES = [
                                     r"agent::run_session"),
     ("  read and parse the HTTP request", r"agent::read_head|agent::read_body|"
                                           r"agent::request_reader::"),
-    ("  route + github handler", r"agent::router::handle|agent::router::github"),
+    ("  route + github handler", r"agent::router::handle|agent::router::github|"
+                                 r"agent::webhook_endpoints::github|"
+                                 r"agent::webhook_endpoints::accept_push"),
     ("    classify (intake)", r"agent::classify_github_delivery"),
-    ("      HMAC-SHA256 of the body", r"one_shot_hmac|^HMAC$|agent::hmac_sha256|agent::hmac_hex|"
-                                      r"agent::hmac_digest|agent::github_mac"),
+    ("      HMAC-SHA256 of the body", r"one_shot_hmac|keyed_hmac|^HMAC$|agent::hmac_sha256|"
+                                      r"agent::hmac_hex|agent::hmac_digest|agent::github_mac"),
     ("      peek repository (SAX)", r"agent::peek_string_member"),
     ("      parse verified payload", r"classify_verified_payload|agent::read_github_payload"),
     ("    replay key (SHA-256)", r"agent::push_replay_key"),
-    ("    already accepted? (SQLite read)", r"agent::store::delivery_accepted"),
-    ("    note: count + queue the record", r"record_noted|agent::group_committer::submit|"
+    ("    already accepted? (before: SQLite read)", r"agent::store::delivery_accepted|"
+                                                   r"agent::acceptor::seen"),
+    ("    note: count + queue the record", r"record_noted|agent::acceptor::note|"
+                                          r"agent::group_committer::submit|"
                                           r"metrics::count_delivery"),
+    ("    log budget (duplicates)", r"agent::line_budget::admit|"
+                                  r"agent::client_log_budget::admit"),
     ("    answer body (JSON)", r"agent::github_message|agent::json_writer"),
     ("  write the answer", r"agent::write_response"),
     ("  request metrics", r"count_request"),

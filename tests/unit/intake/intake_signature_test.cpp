@@ -26,6 +26,26 @@ TEST_CASE("HMAC of empty key and empty data is well defined", "[intake]") {
     CHECK(hmac_sha256_hex("", "x").size() == 64);
 }
 
+TEST_CASE("HMAC: a key's context serves message after message, among many keys", "[intake]") {
+    // RFC 4231 test cases 1 and 2, interleaved and repeated: each message starts afresh with
+    // its key, and a key pushed out of the per-thread contexts by others is set up again.
+    const std::string key1(20, '\x0b');
+    const std::string mac1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+    const std::string mac2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    for (int round = 0; round < 3; ++round) {
+        CHECK(hmac_sha256_hex(key1, "Hi There") == mac1);
+        CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") == mac2);
+        CHECK(hmac_sha256_hex("Jefe", "what do ya want for nothing?") == mac2);
+        for (int other = 0; other < 20; ++other) {
+            CHECK(hmac_sha256_hex("key-" + std::to_string(other), "x").size() == 64);
+        }
+    }
+    CHECK(hmac_sha1_hex("It's a Secret to Everybody", "Hello, World!") ==
+          "01dc10d0c83e72ed246219cdd91669667fe2ca59");
+    CHECK(hmac_sha256_hex("It's a Secret to Everybody", "Hello, World!") ==
+          "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+}
+
 TEST_CASE("constant_time_equal compares bytes and lengths", "[intake]") {
     CHECK(constant_time_equal("", ""));
     CHECK(constant_time_equal("abc", "abc"));

@@ -88,8 +88,10 @@ TEST_CASE("store: the migration to schema 4 keeps deployments and never reuses a
     }
     // Back to what an agent of schema 3 left: no recreate table, the newest id pruned.
     exec(path, ("DROP TABLE recreate_progress; DROP TABLE notification_attempts; "
+                "DROP INDEX deliveries_accepted; CREATE INDEX deliveries_by_id ON deliveries(id); "
                 "UPDATE schema_version SET version = 3; "
-                "DELETE FROM deployments WHERE id = " + std::to_string(newest))
+                "DELETE FROM deployments WHERE id = " +
+                std::to_string(newest))
                    .c_str());
     auto db = agent::store::open({.data_dir = dir.path.string()});
     CHECK(db->list_deployments(std::string("web"), 10).size() == 2);

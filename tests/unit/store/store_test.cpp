@@ -605,3 +605,67 @@ TEST_CASE("replay keys beyond max_replay_keys go oldest first", "[store]") {
     CHECK(db->replay_seen("github:1", 2000));
     CHECK(db->replay_seen("github:2", 2000));
 }
+
+namespace {
+
+// The names of the indexes on `table`, read with SQLite's own API.
+std::set<std::string> index_names(const std::string& path, const std::string& table) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* query = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw,
+                               "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name = ?1 AND sql IS NOT NULL",
+                               -1, &query, nullptr) == SQLITE_OK);
+    sqlite3_bind_text(query, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    std::set<std::string> names;
+    while (sqlite3_step(query) == SQLITE_ROW) {
+        names.insert(reinterpret_cast<const char*>(sqlite3_column_text(query, 0)));
+    }
+    sqlite3_finalize(query);
+    sqlite3_close(raw);
+    return names;
+}
+
+void exec_sql(const std::string& path, const char* sql) {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    CHECK(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+}
+
+}  // namespace
+
+TEST_CASE("store: the migration to schema 6 drops deliveries_by_id and indexes the accepted",
+          "[store]") {
+    temp_dir dir;
+    auto options = options_for(dir);
+    std::string path;
+    {
+        auto db = agent::store::open(options);
+        path = db->path();
+        db->record_delivery(delivery("d-1", 1000), {job("web")});
+        db->record_delivery(delivery("d-2", 2000, "duplicate"), {});
+    }
+    CHECK(index_names(path, "deliveries") == std::set<std::string>{"deliveries_by_time",
+                                                                   "deliveries_by_id_verdict",
+                                                                   "deliveries_accepted"});
+    // Back to what an agent of schema 5 left.
+    exec_sql(path,
+             "DROP INDEX deliveries_accepted; CREATE INDEX deliveries_by_id ON deliveries(id); "
+             "UPDATE schema_version SET version = 5");
+    auto db = agent::store::open(options);
+    CHECK(index_names(path, "deliveries") == std::set<std::string>{"deliveries_by_time",
+                                                                   "deliveries_by_id_verdict",
+                                                                   "deliveries_accepted"});
+    db->record_delivery(delivery("d-3", 3000), {});
+    CHECK(db->delivery_accepted("d-1"));
+    CHECK_FALSE(db->delivery_accepted("d-2"));
+    auto accepted = db->accepted_since(0, 10);
+    REQUIRE(accepted.size() == 2);
+    CHECK(accepted[0].id == "d-1");
+    CHECK(accepted[0].received_at_ms == 1000);
+    CHECK(accepted[1].id == "d-3");
+    CHECK(db->accepted_since(2500, 10).size() == 1);
+    CHECK(db->accepted_since(0, 1).front().id == "d-3");
+}

@@ -5,16 +5,24 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <sstream>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "accept/acceptor.hpp"
 #include "common/clock.hpp"
 #include "deploy/deploy_queue.hpp"
 #include "deploy/journal.hpp"
 #include "http/routes.hpp"
+#include "intake/refusal_codes.hpp"
 #include "intake/signature.hpp"
 #include "manifest/manifest.hpp"
 #include "manifest/manifest_holder.hpp"
+#include "metrics/agent_metrics.hpp"
 #include "store/group_commit.hpp"
 #include "store/store.hpp"
 #include "support/eventually.hpp"
@@ -77,6 +85,12 @@ net::awaitable<std::vector<http_response>> drive(router& routes,
     co_return answers;
 }
 
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // One router (a process lifetime) over a store that outlives it.
 struct routes_fixture {
     test::temp_dir dir;
@@ -123,7 +137,8 @@ struct routes_fixture {
                 },
                 journal, [this] { return manifests.current(); }, time,
                 queue_options{.debounce = std::chrono::milliseconds{0}});
-            accept.emplace(committer, *db, *queue);
+            // As serve does: the ids accepted before this start come from the store.
+            accept.emplace(committer, *db, *queue, load_accepted_deliveries(*db, {}, now_ms()));
             webhooks.emplace(webhook_services{manifests, *accept, nullptr},
                              settings(allow_untimed));
             route_table table;
@@ -144,16 +159,45 @@ bool contains(const std::string& text, std::string_view part) {
     return text.find(part) != std::string::npos;
 }
 
+// The lines logged while it lives (the default logger writes into `text`).
+class captured_log {
+  public:
+    captured_log()
+        : previous_(spdlog::default_logger()),
+          sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(text_)) {
+        auto logger = std::make_shared<spdlog::logger>("captured", sink_);
+        logger->set_level(spdlog::level::info);
+        spdlog::set_default_logger(std::move(logger));
+    }
+    ~captured_log() { spdlog::set_default_logger(previous_); }
+    captured_log(const captured_log&) = delete;
+    captured_log& operator=(const captured_log&) = delete;
+
+    /// The lines that contain every one of `parts`.
+    std::size_t lines_with(std::initializer_list<std::string_view> parts) {
+        sink_->flush();
+        std::istringstream lines(text_.str());
+        std::size_t n = 0;
+        for (std::string line; std::getline(lines, line);) {
+            bool all = true;
+            for (auto part : parts) {
+                all = all && contains(line, part);
+            }
+            n += all ? 1 : 0;
+        }
+        return n;
+    }
+
+  private:
+    std::ostringstream text_;
+    std::shared_ptr<spdlog::logger> previous_;
+    std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+};
+
 std::string infisical_body(std::int64_t t) {
     return R"({"event":"secrets.modified","project":{"projectId":"p1","environment":"prod"},)"
            R"("timestamp":)" +
            std::to_string(t) + "}";
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace
@@ -236,4 +280,76 @@ TEST_CASE("routes: 404 and 405 answers", "[http]") {
     CHECK(answers[1].status == 405);
     REQUIRE(answers[1].headers.size() == 1);
     CHECK(answers[1].headers[0].second == "POST");
+}
+
+TEST_CASE("routes: a redelivery after a restart is found among the accepted ids", "[http]") {
+    routes_fixture f;
+    CHECK(f.run({push(commit_a, commit_b, "d-1")})[0].status == 202);
+    auto again = f.run({push(commit_a, commit_b, "d-1")});
+    CHECK(again[0].status == 200);
+    CHECK(contains(again[0].body, "duplicate: delivery d-1 was already accepted"));
+}
+
+TEST_CASE("routes: duplicates are logged within the refusals' budget, all recorded", "[http]") {
+    routes_fixture f;
+    std::vector<http_request> flood{push(commit_a, commit_b, "d-0")};
+    for (int i = 1; i <= 30; ++i) {
+        flood.push_back(push(commit_a, commit_b, "r-" + std::to_string(i)));
+    }
+    captured_log log;
+    // The run ends once the held-back lines are summed up (a second later).
+    auto answers = f.run(flood);
+    REQUIRE(answers.size() == 31);
+    CHECK(answers[0].status == 202);
+    for (std::size_t i = 1; i < answers.size(); ++i) {
+        CHECK(answers[i].status == 200);
+    }
+    const std::size_t logged = log.lines_with({"github push delivery r-", "duplicate: push"});
+    CHECK(logged >= 1);
+    CHECK(logged <= client_log_budget::default_per_client);
+    CHECK(log.lines_with({"github webhook flood:", "more duplicate deliveries (replay "}) >= 1);
+    // Every one is still in the history.
+    CHECK(test::eventually(
+        [&] {
+            for (int i = 1; i <= 30; ++i) {
+                auto d = f.db->find_delivery("r-" + std::to_string(i));
+                if (!d || d->verdict != "duplicate") {
+                    return false;
+                }
+            }
+            return true;
+        },
+        std::chrono::seconds(5)));
+}
+
+TEST_CASE("routes: the deliveries counter's reason label comes from a fixed set", "[http]") {
+    routes_fixture f;
+    auto& deliveries = metrics::process_metrics().deliveries;
+    const auto refused_before = deliveries.value({"github", "refused", "bad_signature"});
+    std::vector<http_request> flood;
+    for (int i = 0; i < 30; ++i) {
+        http_request forged = push(commit_a, commit_b, "f-" + std::to_string(i));
+        forged.body += " ";  // the signature no longer matches
+        flood.push_back(std::move(forged));
+    }
+    // More than the budget logs: the rest is summed up, and the summary recorded, a second later.
+    auto answers = f.run(flood);
+    CHECK(answers[0].status == 401);
+    CHECK(deliveries.value({"github", "refused", "bad_signature"}) - refused_before == 30);
+    CHECK(test::eventually(
+        [&] {
+            for (const auto& d : f.db->recent_deliveries(100)) {
+                if (d.reason.starts_with("flood: ")) {
+                    return true;
+                }
+            }
+            return false;
+        },
+        std::chrono::seconds(5)));
+    for (const auto& [labels, value] : deliveries.snapshot()) {
+        REQUIRE(labels.size() == 3);
+        const std::string& reason = labels[2];
+        INFO("reason label: " << reason);
+        CHECK((reason.empty() || reason == "other" || is_refusal_code(reason)));
+    }
 }
