@@ -77,12 +77,15 @@ da_build() {
 # RapidJSON's own asserts (a member read that is not there, a type mismatch) and the code's fire
 # in the tests instead of going unseen.
 da_sanitizer_flags="-O1 -g1"
-da_sanitizer_stage() {
+da_sanitizer_build() {
     local build_dir=$1
     cmake -S "$DA_ROOT" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDA_WERROR=ON \
         -DDA_SANITIZE=ON -DDA_UNITY_BUILD=ON -DDA_BUILD_BENCH=OFF \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$da_sanitizer_flags" >/dev/null
     cmake --build "$build_dir" -j2 --target deploy-agent unit_tests e2e_tests
+}
+da_sanitizer_tests() {
+    local build_dir=$1
     local ubsan="halt_on_error=1:print_stacktrace=1:suppressions=$DA_ROOT/tests/fuzz/ubsan.supp"
     # The unit tests in one process, where ctest (as the plain build runs them) starts one per
     # test: an instrumented process spends 0.7 s of CPU starting and exiting, 4 minutes over
