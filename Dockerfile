@@ -8,7 +8,10 @@
 # no package manager, no curl. It runs as the unprivileged user deploy-agent (uid 10001); give it
 # the Docker socket's group at run time (compose.yaml: group_add; docker run: --group-add).
 FROM debian:bookworm-slim AS build
-RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+# dpkg without an fsync per file (the published Debian image's own docker-apt-speedup): this
+# stage is thrown away, and unpacking the compiler and Boost's headers took 3.5 minutes with them.
+RUN echo force-unsafe-io >/etc/dpkg/dpkg.cfg.d/unsafe-io \
+    && apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         cmake g++ make pkg-config libboost1.81-dev libssl-dev rapidjson-dev libyaml-cpp-dev \
         libspdlog-dev libfmt-dev libsqlite3-dev libarchive-dev libacl1-dev libcli11-dev \
         git openssh-client ca-certificates binutils \

@@ -28,9 +28,14 @@ endif()
 # options of their own (the cold files of hot stages) stay translation units of their own.
 # GCC takes a type of an anonymous namespace used in a coroutine frame of another file of the
 # batch for a header's (-Wsubobject-linkage): a batch is one file, so the warning is off there.
+# An optional second argument sets the batch size (default 16).
 function(da_unity target)
     if(DA_UNITY_BUILD)
-        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16)
+        set(batch 16)
+        if(ARGC GREATER 1)
+            set(batch ${ARGV1})
+        endif()
+        set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${batch})
         target_compile_options(${target} PRIVATE -Wno-subobject-linkage)
     endif()
 endfunction()

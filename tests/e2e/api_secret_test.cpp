@@ -11,6 +11,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace api_secret_test {
+
 namespace {
 
 const std::string manifest_text =
@@ -95,3 +97,5 @@ TEST_CASE("a token's sub cannot forge a log line", "[e2e][api]") {
     CHECK(log.find("\n2026-01-01T00:00:00.000Z INFO  FORGED") == std::string::npos);
     CHECK(log.find("ada\\x0a2026-01-01T00:00:00.000Z INFO  FORGED-LINE") != std::string::npos);
 }
+
+}  // namespace api_secret_test

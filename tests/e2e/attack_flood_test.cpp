@@ -13,6 +13,8 @@
 #include "e2e/attack_support.hpp"
 #include "support/eventually.hpp"
 
+namespace attack_flood_test {
+
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
@@ -138,3 +140,5 @@ TEST_CASE(
     attack::check_peak_rss(agent);
     CHECK(agent.log_lines() - lines_before < 60);
 }
+
+}  // namespace attack_flood_test

@@ -5,6 +5,8 @@
 
 #include "e2e/attack_support.hpp"
 
+namespace attack_parser_test {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -103,3 +105,5 @@ TEST_CASE("attack: crafted requests get a clean 4xx and a closed connection", "[
     attack::check_peak_rss(agent);
     CHECK(agent.log_lines() - lines_before < 150);
 }
+
+}  // namespace attack_parser_test

@@ -15,6 +15,8 @@
 #include "support/http_client.hpp"
 #include "support/signed_push.hpp"
 
+namespace build_deploy_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -45,7 +47,8 @@ struct build_rig : test::build_app_rig {
 
     // This file's constants, not the base's members of the same names (not set yet).
     build_rig()
-        : test::build_app_rig("da-build", ::repository, ::secret, ::jwt_secret) {
+        : test::build_app_rig("da-build", build_deploy_test::repository, build_deploy_test::secret,
+                              build_deploy_test::jwt_secret) {
         images.add(base);
         push_base("v1");
         start(manifest(app, container, image, repos.checkout.string()));
@@ -145,3 +148,5 @@ TEST_CASE("build: a failing RUN leaves the old container serving with the daemon
     CHECK_THAT(dirty, Catch::Contains("stray.txt"));
     CHECK(test::docker_ok({"inspect", "--format", "{{.Id}}", rig.container}) == serving);
 }
+
+}  // namespace build_deploy_test

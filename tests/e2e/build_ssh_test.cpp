@@ -18,6 +18,8 @@
 #include "support/signed_push.hpp"
 #include "support/ssh_server.hpp"
 
+namespace build_ssh_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -63,7 +65,8 @@ struct ssh_build_rig : test::build_app_rig {
     // `agent_host_key` chooses the known_hosts the manifest names for the agent's ssh.
     explicit ssh_build_rig(host_key agent_host_key)
         // This file's constants, not the base's members of the same names (not set yet).
-        : test::build_app_rig("da-build-ssh", ::repository, ::secret, ::jwt_secret) {
+        : test::build_app_rig("da-build-ssh", build_ssh_test::repository,
+                              build_ssh_test::secret, build_ssh_test::jwt_secret) {
         const std::filesystem::path known_hosts = agent_host_key == host_key::servers
                                                       ? server.known_hosts()
                                                       : server.foreign_known_hosts();
@@ -139,3 +142,5 @@ TEST_CASE("build over SSH: a known_hosts without the server's key fails the depl
     CHECK_THAT(rig.doctor_line(), Catch::EndsWith("did not list branch main: Host key "
                                                   "verification failed."));
 }
+
+}  // namespace build_ssh_test

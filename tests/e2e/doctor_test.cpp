@@ -20,6 +20,8 @@
 #include "support/fixtures.hpp"
 #include "support/git_repos.hpp"
 
+namespace doctor_test {
+
 namespace {
 
 const std::string good_secret = "0123456789abcdef0123456789abcdef";
@@ -294,3 +296,5 @@ TEST_CASE("doctor reaches a build app's ssh remote with its deploy key, the agen
     CHECK_THAT(out, Catch::Contains("FAIL  app keyless build context: cannot read the deploy key "
                                     "/da-no-such-dir/deploy_key: No such file or directory"));
 }
+
+}  // namespace doctor_test

@@ -26,6 +26,8 @@
 #include "support/http_client.hpp"
 #include "support/raw_connection.hpp"
 
+namespace limits_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -323,3 +325,5 @@ TEST_CASE("a flood of refused deliveries is answered in full and logged in part,
     CHECK_THAT(metrics.body, Catch::Contains("deploy_agent_deliveries_total{source=\"github\","
                                              "outcome=\"refused\",reason=\"bad_signature\"} 60"));
 }
+
+}  // namespace limits_test

@@ -10,6 +10,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace metrics_exposition_test {
+
 namespace {
 
 std::string run_parser(const std::string& metrics_file) {
@@ -72,3 +74,5 @@ TEST_CASE("/metrics parses with the Prometheus text parser and has every family"
     CHECK_THAT(r.body, Catch::Contains(
                            "deploy_agent_deliveries_total{source=\"github\",outcome=\"refused\""));
 }
+
+}  // namespace metrics_exposition_test

@@ -10,6 +10,8 @@
 #include "support/http_receiver.hpp"
 #include "support/two_app_agent.hpp"
 
+namespace notify_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -100,3 +102,5 @@ TEST_CASE("a receiver that never answers does not delay the next deploy", "[e2e]
     CHECK(rig.process.log().find("gave up") == std::string::npos);
     CHECK(first < third);
 }
+
+}  // namespace notify_test

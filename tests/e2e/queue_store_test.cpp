@@ -17,6 +17,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace queue_store_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -225,3 +227,5 @@ TEST_CASE("the API through the binary: a token from 'deploy-agent token', histor
     CHECK(list.status == 200);
     CHECK_THAT(list.body, Catch::Contains("\"trigger\":\"api\""));
 }
+
+}  // namespace queue_store_test

@@ -12,6 +12,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace readiness_test {
+
 namespace {
 
 const std::string manifest_text =
@@ -101,3 +103,5 @@ TEST_CASE("deploy-agent healthcheck exits 0 against a live agent and 1 with the 
     CHECK_THAT(down_out, Catch::Contains("deploy-agent healthcheck: http://127.0.0.1:" + port +
                                          "/healthz: cannot connect: "));
 }
+
+}  // namespace readiness_test

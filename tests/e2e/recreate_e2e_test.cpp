@@ -18,6 +18,8 @@
 #include "support/http_receiver.hpp"
 #include "support/recreate_rig.hpp"
 
+namespace recreate_e2e_test {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -161,3 +163,5 @@ TEST_CASE("recreate: one owner per DATA_DIR, and the dry run touches nothing", "
     auto db = agent::store::open({.data_dir = data.path.string()});
     CHECK(db->list_deployments(std::string("web"), 5).empty());
 }
+
+}  // namespace recreate_e2e_test

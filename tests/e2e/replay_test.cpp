@@ -12,6 +12,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace replay_test {
+
 namespace {
 
 using headers = std::vector<std::pair<std::string, std::string>>;
@@ -149,3 +151,5 @@ TEST_CASE("an Infisical delivery without a signed timestamp is 401 unless allowe
     // Remembered for the window from its arrival.
     CHECK_THAT(infisical(port, body, plain_hex).body, Catch::Contains(R"("action":"duplicate")"));
 }
+
+}  // namespace replay_test

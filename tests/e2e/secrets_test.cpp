@@ -14,6 +14,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace secrets_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -379,3 +381,5 @@ TEST_CASE("Infisical down or a key missing at deploy time: the deploy fails befo
     CHECK_THAT(env_of(missing), Catch::Contains("DATABASE_URL=user-default"));
     check_no_value_leaks(agent, {value_one}, {down, missing});
 }
+
+}  // namespace secrets_test

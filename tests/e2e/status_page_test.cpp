@@ -13,6 +13,8 @@
 #include "support/http_client.hpp"
 #include "support/two_app_agent.hpp"
 
+namespace status_page_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -192,3 +194,5 @@ TEST_CASE("the status page in a headless browser (chromium)", "[e2e][browser]") 
     CHECK(std::filesystem::exists(shots / "status-deployment.png"));
     CHECK(rig.deployment_count() == before + 1);  // the redeploy, and not the forged POST
 }
+
+}  // namespace status_page_test

@@ -13,6 +13,8 @@
 #include "support/http_client.hpp"
 #include "support/signed_push.hpp"
 
+namespace swarm_deploy_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -125,3 +127,5 @@ TEST_CASE("swarm: a signed push updates the service to the new image pinned by d
     CHECK(code == 4);
     CHECK_THAT(out, Catch::Contains("rolled_back"));
 }
+
+}  // namespace swarm_deploy_test

@@ -12,6 +12,8 @@
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
 
+namespace webhook_deploy_test {
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -207,3 +209,5 @@ TEST_CASE("validate and verify-signature work from the command line", "[e2e]") {
                                             {{"E2E_SECRET", "other"}});
     CHECK(mismatch.first == 1);
 }
+
+}  // namespace webhook_deploy_test

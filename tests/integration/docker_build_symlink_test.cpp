@@ -10,6 +10,8 @@
 #include "support/fixtures.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_build_symlink_test {
+
 namespace dc = docker_client;
 namespace fs = std::filesystem;
 using test::run_async;
@@ -88,3 +90,5 @@ TEST_CASE("build context: symlinks are stored as links and never followed outsid
     auto refused = build(root.string(), tag);
     CHECK_THAT(refused.error, Catch::Contains(".dockerignore is a symbolic link"));
 }
+
+}  // namespace docker_build_symlink_test

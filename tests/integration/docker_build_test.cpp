@@ -8,6 +8,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_build_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -133,3 +135,5 @@ TEST_CASE("a build with a missing Dockerfile or context fails with a message", "
     CHECK_THAT(missing_dockerfile, Catch::Contains("Nope.Dockerfile"));
     CHECK_THAT(missing_dir, Catch::Contains("not a directory"));
 }
+
+}  // namespace docker_build_test

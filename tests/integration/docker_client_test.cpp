@@ -7,6 +7,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_client_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -163,3 +165,5 @@ TEST_CASE("names that could escape the path are refused before any request", "[d
             dc::error);
     }
 }
+
+}  // namespace docker_client_test

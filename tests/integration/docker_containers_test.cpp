@@ -13,6 +13,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_containers_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -283,3 +285,5 @@ TEST_CASE("creating from a missing image fails with 404 and the daemon's message
         CHECK_THAT(e.daemon_message(), Catch::Contains("no-such-image"));
     }
 }
+
+}  // namespace docker_containers_test

@@ -18,6 +18,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_events_test {
+
 namespace dc = docker_client;
 using test::run_async;
 using namespace boost::asio::experimental::awaitable_operators;
@@ -114,3 +116,5 @@ TEST_CASE("events: the stream ends on cancellation, on silence and at until", "[
     CHECK(s.idle == dc::events_end::idle);
     CHECK(s.until == dc::events_end::until_reached);
 }
+
+}  // namespace docker_events_test

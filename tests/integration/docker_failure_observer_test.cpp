@@ -13,6 +13,8 @@
 #include "support/fake_engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_failure_observer_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -72,3 +74,5 @@ TEST_CASE("a 500, a 409 and an unreachable engine are told, a 404 and successes 
                     dc::error);
     CHECK(gone->kinds == std::vector<std::string>{"transport"});
 }
+
+}  // namespace docker_failure_observer_test

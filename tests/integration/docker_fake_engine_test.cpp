@@ -11,6 +11,8 @@
 #include "support/fake_engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_fake_engine_test {
+
 namespace dc = docker_client;
 using test::fake_rule;
 using test::run_async;
@@ -211,3 +213,5 @@ TEST_CASE("a dropped build stream is a failure, not an image", "[docker]") {
     REQUIRE(lines.size() == 1);
     CHECK(lines[0] == "Step 1/2 : FROM scratch");
 }
+
+}  // namespace docker_fake_engine_test

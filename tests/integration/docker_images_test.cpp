@@ -9,6 +9,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_images_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -192,3 +194,5 @@ TEST_CASE("registry credentials: bad ones fail, good ones pull", "[docker]") {
     CHECK(s.digest.starts_with("sha256:"));
     CHECK(s.pulled);
 }
+
+}  // namespace docker_images_test

@@ -10,6 +10,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_networks_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -105,3 +107,5 @@ TEST_CASE("networks: create on several, inspect, connect and disconnect with ali
     CHECK_THAT(s.connect_missing_message, Catch::Contains("da-no-such-network"));
     test::docker({"rm", "-f", name});
 }
+
+}  // namespace docker_networks_test

@@ -13,6 +13,8 @@
 #include "support/engine.hpp"
 #include "support/run_async.hpp"
 
+namespace docker_swarm_test {
+
 namespace dc = docker_client;
 using test::run_async;
 
@@ -156,3 +158,5 @@ TEST_CASE("swarm: a service is updated to a new image, and a failing one is roll
     CHECK_FALSE(s.rollback_message.empty());
     CHECK(s.force_after == s.force_before);  // rolled back to the previous spec
 }
+
+}  // namespace docker_swarm_test

@@ -12,6 +12,8 @@
 #include "support/fixtures.hpp"
 #include "support/recreate_rig.hpp"
 
+namespace recreate_compose_test {
+
 namespace {
 
 // docker-compose against the engine under test; returns its trimmed output, fails on error.
@@ -114,3 +116,5 @@ TEST_CASE("recreate: a docker-compose v1 container keeps its compose labels and 
     CHECK(ids.find('\n') == std::string::npos);
     CHECK(rig::inspect(container, "{{.State.Running}}") == "true");
 }
+
+}  // namespace recreate_compose_test

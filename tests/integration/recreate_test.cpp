@@ -9,6 +9,8 @@
 #include "support/eventually.hpp"
 #include "support/recreate_rig.hpp"
 
+namespace recreate_test {
+
 using rig::inspect;
 using rig::web_dockerfile;
 
@@ -226,3 +228,5 @@ TEST_CASE("recreate: pulls with the app's credentials from a registry that requi
     CHECK(app.get() == "v2\n");
     CHECK(journal.transcript().find(test::auth_registry::password) == std::string::npos);
 }
+
+}  // namespace recreate_test

@@ -8,6 +8,8 @@
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
+namespace accepted_deliveries_test {
+
 using namespace agent;
 using namespace std::chrono_literals;
 
@@ -88,3 +90,5 @@ TEST_CASE("accepted deliveries: loaded from the store, accepted ones within the 
     CHECK(
         load_accepted_deliveries(*db, {.retention = 0ms, .max_ids = 10}, now).contains("old", now));
 }
+
+}  // namespace accepted_deliveries_test

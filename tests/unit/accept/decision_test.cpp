@@ -8,6 +8,8 @@
 #include "accept/decision.hpp"
 #include "manifest/manifest.hpp"
 
+namespace decision_test {
+
 using namespace agent;
 using kind = accept_decision::kind;
 
@@ -202,3 +204,5 @@ TEST_CASE("accept decision: manual deploys and secret redeploys", "[accept]") {
     d = decide_secret_redeploy(test_manifest(), {}, {"api", "web"});
     CHECK(d.what == kind::ignore);
 }
+
+}  // namespace decision_test

@@ -25,6 +25,8 @@
 #include "support/fixtures.hpp"
 #include "support/run_async.hpp"
 
+namespace api_routes_test {
+
 using namespace agent;
 using std::chrono::seconds;
 using std::chrono::system_clock;
@@ -520,3 +522,5 @@ TEST_CASE("api: unknown paths are 404, wrong methods 405", "[api]") {
     CHECK(f.post("/api/apps").status == 405);
     CHECK(f.post("/api/deployments/1").status == 405);
 }
+
+}  // namespace api_routes_test

@@ -15,6 +15,8 @@
 #include "common/base64url.hpp"
 #include "support/environment.hpp"
 
+namespace bearer_token_test {
+
 using namespace agent;
 using std::chrono::seconds;
 using std::chrono::system_clock;
@@ -418,3 +420,5 @@ TEST_CASE("JWT_SECRET rules: 32 bytes at least, not a webhook secret", "[api]") 
     CHECK(problem.find(shared) == std::string::npos);
     CHECK(jwt_secret_problem(shared, {{"WEBHOOK_SECRET", shared + "x"}}).empty());
 }
+
+}  // namespace bearer_token_test

@@ -7,6 +7,8 @@
 #include "common/json_member.hpp"
 #include "common/url.hpp"
 
+namespace encoding_test {
+
 using namespace agent;
 
 TEST_CASE("base64: the standard alphabet is padded, base64url is not", "[common]") {
@@ -48,3 +50,5 @@ TEST_CASE("json_member: a member, or null for a missing one or a non-object", "[
     CHECK(json_member(*json_member(doc, "a"), "b") == nullptr);  // not an object
     CHECK(std::string(json_member(*json_member(doc, "o"), "b")->GetString()) == "x");
 }
+
+}  // namespace encoding_test

@@ -5,6 +5,8 @@
 #include "common/environment.hpp"
 #include "support/environment.hpp"
 
+namespace environment_test {
+
 using namespace agent;
 
 TEST_CASE("environment: set, set empty and unset are told apart", "[common]") {
@@ -26,3 +28,5 @@ TEST_CASE("environment: the process's is read once, whole", "[common]") {
     REQUIRE(env.get("PATH") != nullptr);
     CHECK_FALSE(std::string(env.get("PATH")).empty());
 }
+
+}  // namespace environment_test

@@ -5,6 +5,8 @@
 #include "common/json_writer.hpp"
 #include "common/text.hpp"
 
+namespace escape_test {
+
 using namespace agent;
 
 TEST_CASE("escape_untrusted keeps UTF-8 and escapes controls and ill-formed bytes", "[common]") {
@@ -65,3 +67,5 @@ TEST_CASE("text helpers", "[common]") {
     CHECK(percent_decode("a%2Fb+c%zz", true) == "a/b c%zz");
     CHECK(percent_decode("a+b", false) == "a+b");
 }
+
+}  // namespace escape_test

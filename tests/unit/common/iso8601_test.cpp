@@ -2,6 +2,8 @@
 
 #include "common/iso8601.hpp"
 
+namespace iso8601_test {
+
 using namespace agent;
 
 namespace {
@@ -42,3 +44,5 @@ TEST_CASE("whole seconds and now, in the one clock helper", "[common]") {
     CHECK(now >= before);
     CHECK(now - before < 60'000);
 }
+
+}  // namespace iso8601_test

@@ -3,6 +3,8 @@
 
 #include "deploy/build_step.hpp"
 
+namespace build_step_test {
+
 TEST_CASE("build output: long lines are cut and a flood ends in one summary line") {
     std::vector<std::string> got;
     agent::bounded_build_log log([&got](std::string_view l) { got.emplace_back(l); },
@@ -27,3 +29,5 @@ TEST_CASE("build output within its bounds is passed on unchanged") {
     log.finish();
     CHECK(got == std::vector<std::string>{"Step 1/3 : FROM base"});
 }
+
+}  // namespace build_step_test

@@ -3,6 +3,8 @@
 
 #include "spec_fixture.hpp"
 
+namespace container_spec_config_test {
+
 using namespace spec_test;
 
 TEST_CASE("spec: Image is the manifest's reference", "[spec]") {
@@ -171,3 +173,5 @@ TEST_CASE("spec: an unusable inspect document is refused", "[spec]") {
     in.old_container.document = nullptr;
     CHECK_THROWS_AS(agent::build_container_spec(in), agent::spec_error);
 }
+
+}  // namespace container_spec_config_test

@@ -2,6 +2,8 @@
 
 #include "spec_fixture.hpp"
 
+namespace container_spec_host_test {
+
 using namespace spec_test;
 
 namespace {
@@ -157,3 +159,5 @@ TEST_CASE("spec: network_mode container: keeps the mode and names its target", "
     CHECK(target->size() == 64);
     CHECK_FALSE(agent::network_mode_target(inputs("custom").old_container));
 }
+
+}  // namespace container_spec_host_test

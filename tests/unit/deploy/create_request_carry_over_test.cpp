@@ -5,6 +5,8 @@
 #include "create_body.hpp"
 #include "spec_fixture.hpp"
 
+namespace create_request_carry_over_test {
+
 using namespace spec_test;
 
 namespace {
@@ -90,3 +92,5 @@ TEST_CASE("create request: adapting to an old API leaves the caller's request as
     CHECK(adapted.connect_after[0].second == R"({"Aliases":["b"]})");
     CHECK(adapted.body.find("\"back\"") == std::string::npos);
 }
+
+}  // namespace create_request_carry_over_test

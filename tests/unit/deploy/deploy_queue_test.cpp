@@ -13,6 +13,8 @@
 #include "deploy/deploy_queue.hpp"
 #include "support/manual_clock.hpp"
 
+namespace deploy_queue_test {
+
 namespace net = boost::asio;
 using namespace std::chrono_literals;
 
@@ -233,3 +235,5 @@ TEST_CASE("a lane takes its next job only once the journal has recorded the last
     CHECK(h.journal.settles == 2);
     CHECK(h.queue.in_flight() == 0);
 }
+
+}  // namespace deploy_queue_test

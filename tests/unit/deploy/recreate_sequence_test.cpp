@@ -12,6 +12,8 @@
 #include "support/recreate_rig.hpp"
 #include "support/run_async.hpp"
 
+namespace recreate_sequence_test {
+
 namespace dc = docker_client;
 using agent::deploy_result;
 
@@ -255,3 +257,5 @@ TEST_CASE("deploy: a pull of the image the container runs changes nothing") {
     CHECK(f.containers.calls.empty());
     f.check_old_serves();
 }
+
+}  // namespace recreate_sequence_test

@@ -4,6 +4,8 @@
 
 #include "spec_fixture.hpp"
 
+namespace spec_diff_test {
+
 using namespace spec_test;
 
 namespace {
@@ -67,3 +69,5 @@ TEST_CASE("dry run: each change names both values", "[diff]") {
         }
     }
 }
+
+}  // namespace spec_diff_test

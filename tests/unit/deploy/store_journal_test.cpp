@@ -17,6 +17,8 @@
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
+namespace store_journal_test {
+
 namespace {
 
 namespace net = boost::asio;
@@ -178,3 +180,5 @@ TEST_CASE("store journal: behind the server's counting journal, recreate steps a
     CHECK(waited.state_seen == deployment_state::succeeded);
     CHECK(r.announced.size() == 1);
 }
+
+}  // namespace store_journal_test

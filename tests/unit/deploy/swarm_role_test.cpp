@@ -5,6 +5,8 @@
 #include "docker_client/error.hpp"
 #include "support/run_async.hpp"
 
+namespace swarm_role_test {
+
 namespace dc = docker_client;
 
 namespace {
@@ -70,3 +72,5 @@ TEST_CASE("swarm role: a manager and a worker and no swarm and an engine that ca
     CHECK_FALSE(unreachable.manager);
     CHECK_THAT(unreachable.text, Catch::Contains("cannot ask the engine about Swarm"));
 }
+
+}  // namespace swarm_role_test

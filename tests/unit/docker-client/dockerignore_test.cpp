@@ -5,6 +5,8 @@
 #include "build_context.hpp"
 #include "docker_client/error.hpp"
 
+namespace dockerignore_test {
+
 using docker_client::detail::dockerignore;
 
 TEST_CASE("dockerignore: *, ? and [...] stay within one path segment", "[docker-client]") {
@@ -83,3 +85,5 @@ TEST_CASE("dockerignore: a bad pattern is an error naming its line", "[docker-cl
     CHECK_THROWS_WITH(dockerignore("[z-a]"), Catch::Contains("line 1"));
     CHECK_THROWS_WITH(dockerignore("x\\"), Catch::Contains("trailing"));
 }
+
+}  // namespace dockerignore_test

@@ -5,6 +5,8 @@
 #include "engine/app_identity.hpp"
 #include "support/environment.hpp"
 
+namespace app_identity_test {
+
 TEST_CASE("identity: an image is the manifest's only by one of its tags or digests",
           "[identity]") {
     docker_client::image_info image;
@@ -51,3 +53,5 @@ TEST_CASE("identity: registry credentials come from the variables the manifest n
     CHECK(auth->password == "s3cret");
     CHECK(auth->server_address == "registry.example.com");
 }
+
+}  // namespace app_identity_test

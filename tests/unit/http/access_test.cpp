@@ -8,6 +8,8 @@
 #include "http/server_settings.hpp"
 #include "support/environment.hpp"
 
+namespace access_test {
+
 using namespace agent;
 
 namespace {
@@ -192,3 +194,5 @@ TEST_CASE("server options come from the environment", "[access]") {
         }
     }
 }
+
+}  // namespace access_test

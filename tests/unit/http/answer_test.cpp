@@ -4,6 +4,8 @@
 #include "http/answer.hpp"
 #include "webhooks/webhook_answers.hpp"
 
+namespace answer_test {
+
 using namespace agent;
 
 TEST_CASE("status_of maps every outcome", "[http]") {
@@ -65,3 +67,5 @@ TEST_CASE("Infisical actions", "[http]") {
         CHECK(to_string(action) == text);
     }
 }
+
+}  // namespace answer_test

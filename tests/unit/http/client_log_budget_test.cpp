@@ -4,6 +4,8 @@
 
 #include "http/client_log_budget.hpp"
 
+namespace client_log_budget_test {
+
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
@@ -103,3 +105,5 @@ TEST_CASE("client log budget: kinds share the caps and are summed up each on its
     CHECK(*refused == "2 more refused deliveries (bad_signature 2), most from c (2)");
     CHECK_FALSE(budget.holding("refused deliveries"));
 }
+
+}  // namespace client_log_budget_test

@@ -3,6 +3,8 @@
 #include "http/body_budget.hpp"
 #include "http/connection_registry.hpp"
 
+namespace connection_registry_test {
+
 TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones never", "[http]") {
     agent::connection_registry registry;
     int evicted = -1;
@@ -46,3 +48,5 @@ TEST_CASE("body budget: reservations grow, fail without taking, and give back", 
     }
     CHECK(budget.used() == 0);
 }
+
+}  // namespace connection_registry_test

@@ -5,6 +5,8 @@
 
 #include "http/request_checks.hpp"
 
+namespace request_checks_test {
+
 namespace {
 
 // A reader that has parsed the head of `text` (which must hold a whole head).
@@ -92,3 +94,5 @@ TEST_CASE("allow-lists decide on the TCP peer unless it is a trusted proxy", "[h
         CHECK(agent::check_admission(h.reader, o, route, client, "172.18.0.2"));
     }
 }
+
+}  // namespace request_checks_test

@@ -6,6 +6,8 @@
 
 #include "http/request_reader.hpp"
 
+namespace request_reader_test {
+
 namespace {
 
 using agent::request_reader;
@@ -138,3 +140,5 @@ TEST_CASE("request reader: a Content-Length above the limit set after the head i
     CHECK(feed(within, "POST /w HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd", 1024) ==
           status::complete);
 }
+
+}  // namespace request_reader_test

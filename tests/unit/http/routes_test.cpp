@@ -12,6 +12,8 @@
 #include "http/server.hpp"
 #include "support/http_client.hpp"
 
+namespace routes_test {
+
 using namespace agent;
 
 namespace {
@@ -105,3 +107,5 @@ TEST_CASE("the server holds each request to its route's body limit and allow-lis
     CHECK(unrouted_over.status == 413);
     CHECK(unrouted.status == 404);
 }
+
+}  // namespace routes_test

@@ -12,6 +12,8 @@
 #include "http/server.hpp"
 #include "support/http_client.hpp"
 
+namespace server_stream_test {
+
 namespace {
 
 namespace net = boost::asio;
@@ -76,3 +78,5 @@ TEST_CASE("a streamed answer is sent in chunks, each as it comes, then the conne
     CHECK(closes);
     CHECK(plain.body == "plain");
 }
+
+}  // namespace server_stream_test

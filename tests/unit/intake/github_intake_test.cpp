@@ -9,6 +9,8 @@
 #include "webhooks/webhook_answers.hpp"
 #include "intake/github_intake.hpp"
 
+namespace github_intake_test {
+
 using namespace agent;
 
 namespace {
@@ -545,3 +547,5 @@ TEST_CASE("ill-formed UTF-8 in a verified ref is escaped in the answer and the d
     CHECK(answer.body.find("\xff") == std::string::npos);
     CHECK(answer.body.find(R"(refs/heads/\\xff\\xfex)") != std::string::npos);
 }
+
+}  // namespace github_intake_test

@@ -5,6 +5,8 @@
 #include "webhooks/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
 
+namespace infisical_intake_test {
+
 using namespace agent;
 using namespace std::chrono_literals;
 
@@ -304,3 +306,5 @@ TEST_CASE("Infisical answers: duplicate, and invalid UTF-8 in the event escaped"
     CHECK(infisical_answer(v).body ==
           R"({"success":true,"message":"Webhook ignored","event":"secrets.\\xff\\xfe","action":"ignored"})");
 }
+
+}  // namespace infisical_intake_test

@@ -8,6 +8,8 @@
 #include "intake/signature.hpp"
 #include "support/environment.hpp"
 
+namespace intake_signature_test {
+
 using namespace agent;
 
 TEST_CASE("HMAC-SHA256 matches GitHub's published test vector", "[intake]") {
@@ -179,3 +181,5 @@ TEST_CASE("Infisical signature headers: t=<ms>,<hex> and plain hex", "[intake]")
           std::string::npos);
     CHECK_FALSE(parse_infisical_signature_header("t=99999999999999999999;" + hex).ok());
 }
+
+}  // namespace intake_signature_test

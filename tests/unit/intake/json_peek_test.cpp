@@ -2,6 +2,8 @@
 
 #include "intake/json_peek.hpp"
 
+namespace json_peek_test {
+
 using agent::peek_string_member;
 
 TEST_CASE("peek_string_member finds repository.full_name without the rest", "[intake]") {
@@ -37,3 +39,5 @@ TEST_CASE("peek_string_member answers nothing where a DOM lookup would", "[intak
         CHECK_FALSE(peek_string_member(text, "repository", "full_name").has_value());
     }
 }
+
+}  // namespace json_peek_test

@@ -2,6 +2,8 @@
 
 #include "intake/replay_memory.hpp"
 
+namespace replay_memory_test {
+
 using agent::replay_memory;
 
 TEST_CASE("replay memory: keys until they expire, forgotten on request", "[intake]") {
@@ -31,3 +33,5 @@ TEST_CASE("replay memory is bounded: expired first, then the soonest to expire",
     CHECK(m.seen("new", 30));
     CHECK(m.seen("newest", 30));
 }
+
+}  // namespace replay_memory_test

@@ -9,6 +9,8 @@
 #include "intake/verify_signature.hpp"
 #include "support/environment.hpp"
 
+namespace verify_signature_test {
+
 using namespace agent;
 
 namespace {
@@ -225,3 +227,5 @@ TEST_CASE("body hints tell a stray trailing byte from pretty-printing", "[intake
     // An escaped quote does not end the string: the spaces after it are still inside.
     CHECK_FALSE(looks_pretty_printed(R"({"a":"say \" hi  "})"));
 }
+
+}  // namespace verify_signature_test

@@ -5,6 +5,8 @@
 
 #include "manifest/manifest.hpp"
 
+namespace manifest_build_git_test {
+
 using namespace agent;
 
 namespace {
@@ -99,3 +101,5 @@ TEST_CASE("bad git credentials and timeouts and build on a service are FILE:LINE
         return p.rfind("m.yaml:4:5: apps.web: strategy build cannot drive a Swarm service", 0) == 0;
     }));
 }
+
+}  // namespace manifest_build_git_test

@@ -16,6 +16,8 @@
 #include "manifest/manifest_holder.hpp"
 #include "manifest/validate.hpp"
 
+namespace manifest_holder_test {
+
 using namespace agent;
 using namespace std::chrono_literals;
 
@@ -216,3 +218,5 @@ TEST_CASE("run_validate reports OK or every problem", "[manifest]") {
     CHECK(run_validate("/nonexistent/m.yaml", out, err) == 1);
     CHECK(err.str() == "/nonexistent/m.yaml: cannot read: No such file or directory\n");
 }
+
+}  // namespace manifest_holder_test

@@ -7,6 +7,8 @@
 #include "manifest/manifest.hpp"
 #include "manifest/syntax.hpp"
 
+namespace manifest_test {
+
 using namespace agent;
 
 namespace {
@@ -624,3 +626,5 @@ TEST_CASE("notify: urls and outcomes are read, and wrong ones reported at their 
     auto missing = problems_of("version: 1\napps:\n  web:\n    image: web:latest\n    notify: {}\n");
     CHECK(has(missing, "m.yaml:5:5: apps.web.notify needs 'urls' (e.g. [\"ntfy://ntfy.sh/my-topic\"])"));
 }
+
+}  // namespace manifest_test

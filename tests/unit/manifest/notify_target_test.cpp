@@ -4,6 +4,8 @@
 #include "notify/notice.hpp"
 #include "manifest/notify_target.hpp"
 
+namespace notify_target_test {
+
 using namespace agent::notify;
 
 namespace {
@@ -137,3 +139,5 @@ TEST_CASE("secret values are redacted wherever they appear", "[notify]") {
     CHECK(redact("short abc stays", {"abc"}) == "short abc stays");
     CHECK(redact("nothing", {}) == "nothing");
 }
+
+}  // namespace notify_target_test

@@ -4,6 +4,8 @@
 #include "deploy/counting_journal.hpp"
 #include "metrics/agent_metrics.hpp"
 
+namespace metrics_test {
+
 using namespace agent::metrics;
 
 TEST_CASE("counters are written with escaped labels", "[metrics]") {
@@ -131,3 +133,5 @@ TEST_CASE("an empty registry renders every family's header", "[metrics]") {
     CHECK_THAT(text, Catch::Contains("infisical_webhook_processing_duration_seconds_count 0\n"));
     CHECK(exposition_content_type == "text/plain; version=0.0.4; charset=utf-8");
 }
+
+}  // namespace metrics_test

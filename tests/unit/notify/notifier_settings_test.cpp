@@ -8,6 +8,8 @@
 #include "support/fixtures.hpp"
 #include "support/test_pki.hpp"
 
+namespace notifier_settings_test {
+
 namespace {
 
 using vars = std::map<std::string, std::string, std::less<>>;
@@ -65,3 +67,5 @@ TEST_CASE("a bad notification setting stops the start, without echoing a webhook
                           Catch::StartsWith("NOTIFY_RETRY_MS: '5' is not a whole number"));
     }
 }
+
+}  // namespace notifier_settings_test

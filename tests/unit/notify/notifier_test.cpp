@@ -11,6 +11,8 @@
 #include "support/http_receiver.hpp"
 #include "support/https_server.hpp"
 
+namespace notifier_test {
+
 using namespace agent;
 using namespace std::chrono_literals;
 
@@ -258,3 +260,5 @@ TEST_CASE("the notifier announces the outcome it is handed, without reading the 
     CHECK_THAT(got[1].body, Catch::Contains(R"("app":"ghost")"));
     CHECK(r.attempts(4242).size() == 1);
 }
+
+}  // namespace notifier_test

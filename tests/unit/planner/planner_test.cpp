@@ -6,6 +6,8 @@
 #include "planner/planner.hpp"
 #include "support/environment.hpp"
 
+namespace planner_test {
+
 using namespace agent;
 
 namespace {
@@ -406,3 +408,5 @@ TEST_CASE("the auto-redeploy policy is read from the two variables", "[planner]"
     CHECK(from_env.apps == std::optional<names>(names{"web"}));
     CHECK_FALSE(auto_redeploy_policy_from_environment(agent::environment()).enabled);
 }
+
+}  // namespace planner_test

@@ -9,6 +9,8 @@
 #include "secrets/secret_url.hpp"
 #include "support/fixtures.hpp"
 
+namespace infisical_answers_test {
+
 using namespace agent;
 
 TEST_CASE("a listing merges imports under the folder's own keys", "[secrets]") {
@@ -81,3 +83,5 @@ TEST_CASE("the secrets-hash key is created 0600 once and read back", "[secrets]"
     }
     CHECK_THROWS_WITH(load_or_create_hash_key(dir.path.string()), Catch::Contains("32 bytes"));
 }
+
+}  // namespace infisical_answers_test

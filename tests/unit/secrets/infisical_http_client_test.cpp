@@ -9,6 +9,8 @@
 #include "support/manual_clock.hpp"
 #include "support/run_async.hpp"
 
+namespace infisical_http_client_test {
+
 using namespace agent;
 using test::fake_infisical;
 
@@ -201,3 +203,5 @@ TEST_CASE("doctor infisical lists key names, never values, and fails on a missin
     CHECK(any_contains(lines, "FAIL app short infisical: proj-1-prod-/api: missing key(s) GONE"));
     CHECK_FALSE(any_contains(lines, "doctor-value-1"));
 }
+
+}  // namespace infisical_http_client_test

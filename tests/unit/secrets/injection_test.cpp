@@ -2,6 +2,8 @@
 
 #include "secrets/injection.hpp"
 
+namespace injection_test {
+
 using agent::inject_secrets;
 using agent::injection_input;
 
@@ -76,3 +78,5 @@ TEST_CASE("split_key_label reads the names back", "[secrets]") {
     CHECK(agent::split_key_label("") .empty());
     CHECK(agent::split_key_label("A,,B") == std::vector<std::string>{"A", "B"});
 }
+
+}  // namespace injection_test

@@ -2,6 +2,8 @@
 
 #include "secrets/secret_cache.hpp"
 
+namespace secret_cache_test {
+
 using agent::secret_cache;
 using agent::secret_listing;
 using agent::secret_scope;
@@ -43,3 +45,5 @@ TEST_CASE("clearing drops the entries the change covers, and only those", "[secr
     CHECK(cache.size() == 2);    // other environment and project untouched
     CHECK(cache.clear_matching("p2", "", "/").size() == 1);
 }
+
+}  // namespace secret_cache_test

@@ -22,6 +22,8 @@
 #include "source/git_sync.hpp"
 #include "support/run_async.hpp"
 
+namespace git_credentials_test {
+
 namespace {
 
 agent::env_lookup fake_env(std::map<std::string, std::string> vars) {
@@ -263,3 +265,5 @@ TEST_CASE("child process: a deadline kills the process group and output is bound
     missing.env = {"PATH=/usr/bin:/bin"};
     CHECK_THROWS_AS(agent::run_process(missing), std::system_error);
 }
+
+}  // namespace git_credentials_test

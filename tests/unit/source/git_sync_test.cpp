@@ -9,6 +9,8 @@
 #include "source/git_sync.hpp"
 #include "support/run_async.hpp"
 
+namespace git_sync_test {
+
 namespace {
 
 struct sync_outcome {
@@ -157,3 +159,5 @@ TEST_CASE("git sync: submodules are brought to the commit the superproject recor
     CHECK(test::read_bytes((repos.checkout / "lib" / "lib.txt").string()) == "lib v2");
     CHECK(test::sh(repos.checkout / "lib", "git rev-parse HEAD") == lib_v2);
 }
+
+}  // namespace git_sync_test

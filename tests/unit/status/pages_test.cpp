@@ -4,6 +4,8 @@
 #include "status/html.hpp"
 #include "status/pages.hpp"
 
+namespace pages_test {
+
 using namespace agent;
 using namespace agent::status;
 
@@ -88,3 +90,5 @@ TEST_CASE("refusal codes read as one-line diagnoses", "[status]") {
     CHECK(duration_text(0, 3500).empty());
     CHECK(duration_text(0 + 1, 1 + 185000) == "3 min 5 s");
 }
+
+}  // namespace pages_test

@@ -3,6 +3,8 @@
 
 #include "status/sessions.hpp"
 
+namespace sessions_test {
+
 using namespace agent::status;
 using namespace std::chrono_literals;
 
@@ -60,3 +62,5 @@ TEST_CASE("cookie values are read from a Cookie header", "[status]") {
     CHECK(cookie_value("xda_session=1", "da_session").empty());
     CHECK(cookie_value("", "da_session").empty());
 }
+
+}  // namespace sessions_test

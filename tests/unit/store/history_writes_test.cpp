@@ -19,6 +19,8 @@
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
+namespace history_writes_test {
+
 namespace {
 
 namespace net = boost::asio;
@@ -254,3 +256,5 @@ TEST_CASE("history writes: after stop() they fail at once", "[store]") {
     CHECK_THAT(late.error, Catch::Contains("shutting down"));
     CHECK_THROWS_AS(committer.apply(history_barrier{}), store_error);
 }
+
+}  // namespace history_writes_test

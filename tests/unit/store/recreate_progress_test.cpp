@@ -9,6 +9,8 @@
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
+namespace recreate_progress_test {
+
 namespace {
 
 using test::temp_dir;
@@ -115,3 +117,5 @@ TEST_CASE("owner lock: a second owner of a DATA_DIR is refused, naming the first
     first.reset();
     CHECK(agent::owner_lock::try_acquire(dir.path.string(), "deploy", holder));
 }
+
+}  // namespace recreate_progress_test

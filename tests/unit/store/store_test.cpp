@@ -21,6 +21,8 @@
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 
+namespace store_test {
+
 namespace {
 
 namespace net = boost::asio;
@@ -669,3 +671,5 @@ TEST_CASE("store: the migration to schema 6 drops deliveries_by_id and indexes t
     CHECK(db->accepted_since(2500, 10).size() == 1);
     CHECK(db->accepted_since(0, 1).front().id == "d-3");
 }
+
+}  // namespace store_test

@@ -30,6 +30,8 @@
 #include "support/run_async.hpp"
 #include "webhooks/webhook_endpoints.hpp"
 
+namespace webhook_routes_test {
+
 using namespace agent;
 
 namespace {
@@ -353,3 +355,5 @@ TEST_CASE("routes: the deliveries counter's reason label comes from a fixed set"
         CHECK((reason.empty() || reason == "other" || is_refusal_code(reason)));
     }
 }
+
+}  // namespace webhook_routes_test
