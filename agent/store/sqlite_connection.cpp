@@ -107,6 +107,13 @@ void statement::reset() noexcept {
 }
 
 connection::connection(std::string path) : path_(std::move(path)) {
+    // Once, before SQLite initializes: no up-front page cache. By default each connection's
+    // first page read allocates 20 cache lines at once (about 85 KB, each of its memory pages
+    // written) where the agent's database is a few pages: for the writer and the reader, 170 KB
+    // of idle RSS and 40 page faults at start-up. Lines are then allocated as pages are read.
+    static const int page_cache_configured =
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+    (void)page_cache_configured;
     // NOMUTEX: the owner serializes access; SQLite's own mutex would only add cost.
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
