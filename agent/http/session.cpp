@@ -85,17 +85,19 @@ net::awaitable<void> refuse_request(beast::tcp_stream& stream, http_server::stat
 // A body that did not arrive whole: answered when the client can still read an answer.
 net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::state& s,
                                      const request_context& c, const request_reader& reader,
-                                     body_outcome body) {
+                                     const body_reservation& reservation, body_outcome body) {
     const auto& o = s.options;
     if (body == body_outcome::failed) {
         const auto& f = reader.failure();
         const head_refusal refusal{f.status, f.reason, std::to_string(f.status), f.detail};
         co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::over_budget) {
-        const head_refusal refusal{503, "too many request bodies in flight", "inflight_body_budget",
-                                   fmt::format("request bodies in flight would exceed "
-                                               "MAX_INFLIGHT_BODY_BYTES ({})",
-                                               o.max_inflight_body_bytes)};
+        const head_refusal refusal{
+            503, "too many request bodies in flight", "inflight_body_budget",
+            fmt::format("request bodies in flight would exceed MAX_INFLIGHT_BODY_BYTES ({}), "
+                        "and no other address holds more than this one ({} bytes{})",
+                        o.max_inflight_body_bytes, s.bodies.held_by(c.client),
+                        reservation.taken() ? "; its body was dropped for another's" : "")};
         co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::too_slow || body == body_outcome::timed_out) {
         if (s.may_log(c.client, "slow_client")) {
@@ -132,14 +134,8 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     if (!refusal) {
         refusal = check_admission(reader, o, limits, c.client, c.peer);
     }
-    body_reservation reservation(s.bodies);
-    if (!refusal && !reservation.hold_at_least(reader.content_length().value_or(0))) {
-        refusal = head_refusal{503, "too many request bodies in flight", "inflight_body_budget",
-                               fmt::format("Content-Length {} would exceed MAX_INFLIGHT_BODY_BYTES "
-                                           "({}; {} in flight)",
-                                           reader.content_length().value_or(0),
-                                           o.max_inflight_body_bytes, s.bodies.used())};
-    }
+    // Body bytes are counted as they arrive (body_budget.hpp): a declared length holds nothing.
+    body_reservation reservation(s.bodies, c.client, [&stream] { stream.cancel(); });
     if (refusal) {
         co_await refuse_request(stream, s, c, *refusal);
         co_return false;
@@ -151,7 +147,7 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     }
     const body_outcome body = co_await read_body(stream, reader, reservation, o);
     if (body != body_outcome::complete) {
-        co_await on_body_failure(stream, s, c, reader, body);
+        co_await on_body_failure(stream, s, c, reader, reservation, body);
         co_return false;
     }
     http_request request = reader.take_request(c.peer, c.client);

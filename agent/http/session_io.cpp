@@ -148,13 +148,16 @@ net::awaitable<head_outcome> read_head(beast::tcp_stream& stream, request_reader
     }
 }
 
+namespace {
+
 // Reads the body with a deadline on every read: by then the client must have sent
 // min_body_rate bytes for each second after the grace period, and the whole body must be in
-// within read_timeout however fast it comes. A chunked body holds the in-flight budget as it
-// grows.
-net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader& reader,
-                                       body_reservation& reservation, const server_options& o) {
-    const auto start = clock_type::now();
+// within read_timeout however fast it comes. The in-flight budget is held for the bytes as they
+// arrive; another request may take it meanwhile (the read is then cancelled).
+net::awaitable<body_outcome> read_body_bytes(beast::tcp_stream& stream, request_reader& reader,
+                                             body_reservation& reservation,
+                                             const server_options& o,
+                                             clock_type::time_point start) {
     const auto hard_deadline = start + o.read_timeout;
     const std::size_t rate = std::max<std::size_t>(o.min_body_rate, 1);
     const std::uint64_t head_bytes = reader.consumed();
@@ -181,6 +184,9 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
         const auto space = reader.space();
         auto [ec, n] =
             co_await stream.async_read_some(net::buffer(space.data(), space.size()), use_nothrow);
+        if (reservation.taken()) {
+            co_return body_outcome::over_budget;
+        }
         if (ec == beast::error::timeout) {
             co_return rate_bound ? body_outcome::too_slow : body_outcome::timed_out;
         }
@@ -189,6 +195,17 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
         }
         reader.commit(n);
     }
+}
+
+}  // namespace
+
+net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader& reader,
+                                       body_reservation& reservation, const server_options& o) {
+    const auto start = clock_type::now();
+    reservation.start_reading(start);
+    const body_outcome outcome = co_await read_body_bytes(stream, reader, reservation, o, start);
+    reservation.stop_reading();
+    co_return outcome;
 }
 
 std::string peer_address(const beast::tcp_stream& stream) {

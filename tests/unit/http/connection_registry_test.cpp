@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "http/body_budget.hpp"
 #include "http/connection_registry.hpp"
 
 TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones never", "[http]") {
@@ -30,19 +29,4 @@ TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones
     registry.remove(d);
     registry.remove(c);
     CHECK(registry.open() == 0);
-}
-
-TEST_CASE("body budget: reservations grow, fail without taking, and give back", "[http]") {
-    agent::body_budget budget(100);
-    {
-        agent::body_reservation one(budget);
-        CHECK(one.hold_at_least(60));
-        agent::body_reservation two(budget);
-        CHECK_FALSE(two.hold_at_least(50));
-        CHECK(two.held() == 0);
-        CHECK(two.hold_at_least(40));
-        CHECK(budget.used() == 100);
-        CHECK(one.hold_at_least(30));  // already held
-    }
-    CHECK(budget.used() == 0);
 }
