@@ -43,8 +43,9 @@ http_response unauthorized(const token_check& check) {
 
 api_routes::api_routes(api_services services)
     : s_(std::move(services)),
-      refusals_(std::make_shared<line_budget>("API refusals", "api",
-                                              client_log_budget::default_per_second)) {}
+      refusals_(s_.log_budget ? std::make_shared<line_budget>("API refusals", "api", s_.log_budget)
+                              : std::make_shared<line_budget>(
+                                    "API refusals", "api", client_log_budget::default_per_second)) {}
 
 boost::asio::awaitable<http_response> api_routes::handle(const http_request& request) {
     const std::string path = escape_untrusted(request.path());

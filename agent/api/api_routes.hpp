@@ -34,6 +34,9 @@ struct api_services {
     std::optional<std::string> jwt_secret;
     /// TOKEN_MAX_TTL: the longest lifetime a token may have.
     std::chrono::seconds token_max_ttl = default_token_max_ttl;
+    /// The budget of every line a client can cause (shared with the server and the other
+    /// routes); null: one of the API's own.
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
 };
 
 /// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.

@@ -35,7 +35,9 @@ route_table serve_routes(const serve_endpoints& endpoints) {
     table.add(
         "/webhooks/infisical", {"POST"},
         [&webhooks](const http_request& r) { return webhooks.infisical(r); }, infisical);
-    table.add("/webhooks/infisical/test", {"POST"}, &webhook_endpoints::infisical_test, infisical);
+    table.add(
+        "/webhooks/infisical/test", {"POST"},
+        [&webhooks](const http_request& r) { return webhooks.infisical_test(r); }, infisical);
     table.add("/healthz", {"GET", "HEAD"}, &alive_answer);
     const readiness* ready = &endpoints.ready;
     table.add("/readyz", {"GET", "HEAD"},

@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
+#include "http/line_budget.hpp"
 #include "http/server_state.hpp"
 #include "http/session_io.hpp"
 #include "metrics/agent_metrics.hpp"
@@ -41,10 +42,7 @@ bool http_server::state::may_log(std::string_view client, std::string_view code)
     if (log_budget->admit(clock_type::now(), client, code)) {
         return true;
     }
-    if (!summing_up) {
-        summing_up = true;
-        net::co_spawn(executor, sum_up_client_lines(shared_from_this()), net::detached);
-    }
+    sum_up_client_lines_on(executor, log_budget);
     return false;
 }
 
@@ -63,21 +61,6 @@ void http_server::state::count_request(std::string_view path, unsigned status,
     options.metrics->http_requests.increment({label, std::to_string(status)});
     options.metrics->request_duration.observe(
         {label}, std::chrono::duration<double>(clock_type::now() - start).count());
-}
-
-net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s) {
-    net::steady_timer timer(s->executor);
-    do {
-        timer.expires_after(std::chrono::seconds(1));
-        co_await timer.async_wait(use_nothrow);
-        if (auto summary = s->log_budget->take_summary(clock_type::now())) {
-            spdlog::warn(
-                "{} were not logged one by one (at most {} lines a second, {} per client, "
-                "are; /metrics counts every one)",
-                *summary, s->log_budget->per_second(), s->log_budget->per_client());
-        }
-    } while (s->log_budget->holding());
-    s->summing_up = false;
 }
 
 namespace {

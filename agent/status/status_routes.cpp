@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <boost/asio/this_coro.hpp>
+
 #include "common/escape.hpp"
 #include "common/log.hpp"
 #include "api/bearer_token.hpp"
@@ -46,22 +48,27 @@ status_options status_options_from_environment(const environment& env) {
 status_routes::status_routes(status_services services, status_options options)
     : s_(std::move(services)),
       options_(std::move(options)),
-      sessions_(options_.max_sessions, options_.session_ttl) {}
+      sessions_(options_.max_sessions, options_.session_ttl),
+      refusal_log_(s_.log_budget
+                       ? std::make_shared<line_budget>("status page refusals", "status page",
+                                                       s_.log_budget)
+                       : std::make_shared<line_budget>("status page refusals", "status page",
+                                                       client_log_budget::default_per_second)) {}
 
 bool status_routes::owns(std::string_view path) {
     return path == "/" || path == "/login" || path == "/logout" || path == "/status.css" ||
            path == "/status.js" || path.starts_with("/deployments/") || path.starts_with("/apps/");
 }
 
+// The summary of held-back lines goes out on time, from line_budget's own coroutine.
 bool status_routes::log_budget(const http_request& request, std::string_view code) {
-    const auto now = std::chrono::steady_clock::now();
-    if (auto summary = refusal_log_.take_summary(now)) {
-        spdlog::warn("status page: {}", *summary);
-    }
-    return refusal_log_.admit(now, request.client, code);
+    return refusal_log_->admit(executor_, request.client, code);
 }
 
 boost::asio::awaitable<http_response> status_routes::handle(const http_request& request) {
+    if (!executor_) {
+        executor_ = co_await boost::asio::this_coro::executor;
+    }
     const std::string path = escape_untrusted(request.path());
     if (!options_.allowed.empty() && !options_.allowed.contains(request.client)) {
         if (log_budget(request, "source_not_allowed")) {

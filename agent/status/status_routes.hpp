@@ -15,6 +15,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "http/access.hpp"
 #include "http/client_log_budget.hpp"
+#include "http/line_budget.hpp"
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "status/sessions.hpp"
@@ -49,6 +50,9 @@ struct status_services {
     std::optional<std::string> jwt_secret;
     /// TOKEN_MAX_TTL: the longest lifetime a token may claim (as for /api).
     std::chrono::seconds token_max_ttl{std::chrono::hours(24 * 30)};
+    /// The budget of every line a client can cause (shared with the server and the other
+    /// routes); null: one of the page's own.
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
 };
 
 /// The status page: server-rendered HTML behind a session cookie.
@@ -87,7 +91,8 @@ private:
     status_services s_;
     status_options options_;
     session_store sessions_;
-    client_log_budget refusal_log_{"status page refusals"};
+    std::shared_ptr<line_budget> refusal_log_;
+    boost::asio::any_io_executor executor_;  // the io thread's, for the summing-up
 };
 
 }  // namespace agent::status
