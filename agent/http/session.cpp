@@ -42,7 +42,7 @@ net::awaitable<void> refuse(beast::tcp_stream& stream, http_server::state& s, st
                             answer_form form) {
     s.count_request(path, response.status, start);
     form.keep_alive = false;
-    co_await write_response(stream, response, form, s.options.write_timeout);
+    co_await write_response(stream, response, form, write_limits_of(s.options));
     co_await linger_close(stream, s);
 }
 
@@ -125,7 +125,8 @@ net::awaitable<http_response> call_handler(http_server::state& s, http_request r
 // One request whose head has been read: checks, body, handler, answer. True: the connection
 // may carry another request.
 net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state& s,
-                                   request_reader& reader, const std::string& peer) {
+                                   request_reader& reader, const std::string& peer,
+                                   connection_registry::entry& entry) {
     const auto& o = s.options;
     const request_context c = context_of(reader, peer, o);
     // The route first: its limits decide before the body is read.
@@ -152,7 +153,8 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     }
     http_request request = reader.take_request(c.peer, c.client);
     const http_response response = co_await call_handler(s, std::move(request));
-    const bool written = co_await write_response(stream, response, c.form, o.write_timeout);
+    const bool written =
+        co_await write_response(stream, response, c.form, write_limits_of(o, &entry));
     s.count_request(c.path, response.status, c.start);
     co_return written&& c.form.keep_alive;
 }
@@ -190,7 +192,7 @@ net::awaitable<void> serve_connection(beast::tcp_stream& stream, http_server::st
             co_await on_head_failure(stream, s, reader, peer, head);
             co_return;
         }
-        const bool more = co_await serve_request(stream, s, reader, peer);
+        const bool more = co_await serve_request(stream, s, reader, peer, *slot.handle);
         if (!more) {
             co_return;
         }
@@ -224,7 +226,7 @@ net::awaitable<void> refuse_busy(tcp::socket socket, session_state s) {
     beast::tcp_stream stream(std::move(socket));
     try {
         const http_response answer = json_error(503, "too many connections");
-        co_await write_response(stream, answer, answer_form{}, s->options.write_timeout);
+        co_await write_response(stream, answer, answer_form{}, write_limits_of(s->options));
         co_await linger_close(stream, *s);
     } catch (const std::exception&) {
         // The client is gone; nothing to tell anyone.

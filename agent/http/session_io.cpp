@@ -26,7 +26,8 @@ constexpr std::size_t max_lingering = 64;
 // A streamed body (server-sent events): the header, then each piece as the stream gives it,
 // each write within `timeout`; chunked (HTTP/1.0: the body ends with the connection).
 net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_response& r,
-                                    answer_form form, std::chrono::milliseconds timeout) {
+                                    answer_form form, write_limits limits) {
+    const auto timeout = limits.stall;
     http::response<http::empty_body> res{static_cast<http::status>(r.status), form.version};
     res.set(http::field::server, "deploy-agent");
     res.set(http::field::content_type, r.content_type);
@@ -69,10 +70,47 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
     }
 }
 
+namespace {
+
+// Writes what `sr` serializes, each piece within the stall limit and the whole within the
+// timeout, noting progress for eviction.
+template <class serializer>
+net::awaitable<bool> write_moving(beast::tcp_stream& stream, serializer& sr,
+                                  const write_limits& limits) {
+    const auto deadline = clock_type::now() + limits.timeout;
+    if (limits.entry != nullptr) {
+        limits.entry->writing = true;
+        limits.entry->progress = clock_type::now();
+    }
+    bool written = true;
+    while (!sr.is_done()) {
+        const auto now = clock_type::now();
+        if (now >= deadline) {
+            written = false;
+            break;
+        }
+        stream.expires_at(std::min(deadline, now + limits.stall));
+        auto [ec, n] = co_await http::async_write_some(stream, sr, use_nothrow);
+        if (ec) {
+            written = false;
+            break;
+        }
+        if (limits.entry != nullptr) {
+            limits.entry->progress = clock_type::now();
+        }
+    }
+    if (limits.entry != nullptr) {
+        limits.entry->writing = false;
+    }
+    co_return written;
+}
+
+}  // namespace
+
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
-                                    answer_form form, std::chrono::milliseconds timeout) {
+                                    answer_form form, write_limits limits) {
     if (r.stream) {
-        co_await write_streamed(stream, r, form, timeout);
+        co_await write_streamed(stream, r, form, limits);
         co_return false;  // a stream is the connection's last answer: end it
     }
     http::response<http::string_body> res{static_cast<http::status>(r.status), form.version};
@@ -86,9 +124,9 @@ net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_respon
     if (!form.head_only) {
         res.body() = r.body;
     }
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, use_nothrow);
-    co_return !ec;
+    http::response_serializer<http::string_body> sr{res};
+    const bool written = co_await write_moving(stream, sr, limits);
+    co_return written;
 }
 
 // Half-closes, then reads and discards what the client still sends (an unread body, a request
