@@ -294,9 +294,16 @@ int run_serve(const agent_settings& settings) {
     }
     acceptor accept(committer, *db, queue, std::move(*accepted));
     webhook_settings webhooks_setup = read_webhook_settings(settings);
+    readiness_options readyz_setup;
+    try {
+        readyz_setup = readiness_options_from_environment(settings.env);
+    } catch (const std::invalid_argument& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
     const readiness ready(*manifests,
                           [&docker, &manifests] { return engine_and_swarm_answer(*docker, *manifests); },
-                          settings.data_dir, db->path());
+                          settings.data_dir, db->path(), std::move(readyz_setup));
     warn_about_secrets(webhooks_setup.secrets, webhooks_setup.infisical_secret,
                        webhooks_setup.github.allow_unsigned);
     // One budget for every line a client can cause, whether the server or a route logs it.
