@@ -40,9 +40,31 @@ status_options status_options_from_environment(const environment& env) {
         }
     }
     if (const char* v = env.get("PUBLIC_URL")) {
-        o.secure_cookie = std::string_view(v).starts_with("https://");
+        const std::string_view url(v);
+        o.secure_cookie = url.starts_with("https://");
+        if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+            const auto end = url.find_first_of("/?#", scheme + 3);
+            o.public_origin = to_lower_ascii(url.substr(0, end));
+        }
     }
     return o;
+}
+
+bool status_routes::same_origin(const http_request& request) const {
+    const std::string* origin = request.header("Origin");
+    if (origin == nullptr) {
+        return true;  // older browsers and non-browser clients: the CSRF token still decides
+    }
+    const std::string sent = to_lower_ascii(*origin);
+    if (!options_.public_origin.empty()) {
+        return sent == options_.public_origin;
+    }
+    const std::string* host = request.header("Host");
+    if (host == nullptr || host->empty()) {
+        return false;
+    }
+    const std::string own = to_lower_ascii(*host);
+    return sent == "http://" + own || sent == "https://" + own;
 }
 
 status_routes::status_routes(status_services services, status_options options)
@@ -100,6 +122,18 @@ boost::asio::awaitable<http_response> status_routes::route(const http_request& r
         co_return asset(path == "/status.css" ? stylesheet() : local_time_script(),
                         path == "/status.css" ? "text/css; charset=utf-8"
                                               : "text/javascript; charset=utf-8");
+    }
+    if (method == "POST" && !same_origin(request)) {
+        if (log_budget(request, "cross_origin")) {
+            const std::string* origin = request.header("Origin");
+            spdlog::warn("{} POST {} 403 status page: form sent from another origin ({}); nothing "
+                         "done",
+                         request.client, escape_untrusted(path),
+                         escape_untrusted(origin != nullptr ? *origin : "", 100));
+        }
+        co_return html_response(403, message_page({"forbidden"}, "Forbidden",
+                                                  "The form was not sent by this page "
+                                                  "(another origin)."));
     }
     if (path == "/login") {
         if (method == "POST") {

@@ -31,6 +31,9 @@ struct status_options {
     cidr_list allowed;
     /// The session cookie gets `Secure` (PUBLIC_URL starts with https://).
     bool secure_cookie = false;
+    /// PUBLIC_URL's origin ("https://deploy.example.com"), lower case; empty when unset: a POST's
+    /// Origin must then name the request's own Host.
+    std::string public_origin;
     std::size_t max_sessions = 64;
     std::chrono::seconds session_ttl{std::chrono::hours(12)};
 };
@@ -87,6 +90,8 @@ private:
                                                    const session& who, std::string_view app);
     /// Whether a client-caused line (refused source, login, CSRF) is logged in full now.
     bool log_budget(const http_request& request, std::string_view code);
+    // A POST's Origin, when it sends one, is the page's own (PUBLIC_URL's, else its Host's).
+    bool same_origin(const http_request& request) const;
 
     status_services s_;
     status_options options_;
