@@ -63,8 +63,9 @@ class api_routes {
     boost::asio::awaitable<http_response> handle(const http_request& request);
 
   private:
-    boost::asio::awaitable<http_response> route(const http_request& request,
-                                                const std::string& subject);
+    boost::asio::awaitable<http_response> route(
+        const http_request& request, const std::string& subject,
+        std::optional<std::chrono::system_clock::time_point> token_expires_at);
     boost::asio::awaitable<http_response> list_apps(const http_request& request);
     boost::asio::awaitable<http_response> deploy(const http_request& request,
                                                  const std::string& app,

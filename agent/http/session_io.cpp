@@ -1,6 +1,9 @@
 #include "http/session_io.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,6 +24,17 @@ namespace {
 // instead of a reset; at most this many drain at once, beyond that they are closed at once.
 constexpr std::chrono::milliseconds linger_time{1000};
 constexpr std::size_t max_lingering = 64;
+}  // namespace
+
+namespace {
+
+// Whether the client closed its side (an orderly close, or a reset), asked without waiting.
+bool peer_closed(beast::tcp_stream& stream) {
+    char byte = 0;
+    const auto n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 }  // namespace
 
 // A streamed body (server-sent events): the header, then each piece as the stream gives it,
@@ -47,6 +61,9 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
         // No deadline while the stream waits for news: only its writes are timed.
         stream.expires_never();
         std::optional<std::string> piece = co_await r.stream->next();
+        if (peer_closed(stream)) {
+            co_return false;  // the client has gone: nobody to write to
+        }
         stream.expires_after(timeout);
         if (!piece) {
             if (!chunked) {
