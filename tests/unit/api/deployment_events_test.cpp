@@ -66,3 +66,18 @@ TEST_CASE("deployment events: a stream ends when the token that opened it expire
     CHECK(pieces.back() == "event: expired\ndata: {}\n\n");
     CHECK(took < 1s);
 }
+
+TEST_CASE("deployment events: after a second of silence a heartbeat goes out, so a vanished "
+          "client is found by the next write",
+          "[api]") {
+    running_history db;
+    agent::event_stream_limits limits;  // the default heartbeat
+    limits.poll = 50ms;
+    limits.token_expires_at = std::chrono::system_clock::now() + 1200ms;
+    const agent::http_response r = agent::deployment_events(db, "7", limits);
+    REQUIRE(r.stream);
+    const auto pieces = test::run_async([stream = r.stream](auto) { return collect(stream); });
+    REQUIRE(pieces.size() == 3);
+    CHECK(pieces[1] == ": still running\n\n");
+    CHECK(pieces[2] == "event: expired\ndata: {}\n\n");
+}
