@@ -43,8 +43,9 @@ http_response unauthorized(const token_check& check) {
 
 api_routes::api_routes(api_services services)
     : s_(std::move(services)),
-      refusals_(std::make_shared<line_budget>("API refusals", "api",
-                                              client_log_budget::default_per_second)) {}
+      refusals_(s_.log_budget ? std::make_shared<line_budget>("API refusals", "api", s_.log_budget)
+                              : std::make_shared<line_budget>(
+                                    "API refusals", "api", client_log_budget::default_per_second)) {}
 
 boost::asio::awaitable<http_response> api_routes::handle(const http_request& request) {
     const std::string path = escape_untrusted(request.path());
@@ -74,7 +75,7 @@ boost::asio::awaitable<http_response> api_routes::handle(const http_request& req
         }
         // The subject is the token's own text: escaped before any log line shows it.
         const std::string subject = escape_untrusted(check.subject, 64);
-        response = co_await route(request, subject);
+        response = co_await route(request, subject, check.expires_at);
     } catch (const store_error& e) {
         spdlog::error("{} {} {} 503 api: store: {}", request.peer, method, path, e.what());
         response = error_answer(outcome::unavailable, "deployment history unavailable");
@@ -85,8 +86,9 @@ boost::asio::awaitable<http_response> api_routes::handle(const http_request& req
     co_return response;
 }
 
-boost::asio::awaitable<http_response> api_routes::route(const http_request& request,
-                                                        const std::string& subject) {
+boost::asio::awaitable<http_response> api_routes::route(
+    const http_request& request, const std::string& subject,
+    std::optional<std::chrono::system_clock::time_point> token_expires_at) {
     const std::string_view full_path = request.path();
     const std::string path = escape_untrusted(full_path);
     const std::string& method = request.method;
@@ -142,7 +144,9 @@ boost::asio::awaitable<http_response> api_routes::route(const http_request& requ
         if (method != "GET") {
             co_return answer(method_not_allowed("GET"), "method not allowed");
         }
-        co_return answer(deployment_events(s_.db, parts[1]), "no event stream");
+        event_stream_limits limits;
+        limits.token_expires_at = token_expires_at;
+        co_return answer(deployment_events(s_.db, parts[1], limits), "no event stream");
     }
     co_return answer(error_answer(outcome::not_found, "not found"), "no such endpoint");
 }

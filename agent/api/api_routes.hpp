@@ -34,6 +34,9 @@ struct api_services {
     std::optional<std::string> jwt_secret;
     /// TOKEN_MAX_TTL: the longest lifetime a token may have.
     std::chrono::seconds token_max_ttl = default_token_max_ttl;
+    /// The budget of every line a client can cause (shared with the server and the other
+    /// routes); null: one of the API's own.
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
 };
 
 /// The authenticated API (ARCHITECTURE.md "HTTP endpoints"): every path under /api/.
@@ -60,8 +63,9 @@ class api_routes {
     boost::asio::awaitable<http_response> handle(const http_request& request);
 
   private:
-    boost::asio::awaitable<http_response> route(const http_request& request,
-                                                const std::string& subject);
+    boost::asio::awaitable<http_response> route(
+        const http_request& request, const std::string& subject,
+        std::optional<std::chrono::system_clock::time_point> token_expires_at);
     boost::asio::awaitable<http_response> list_apps(const http_request& request);
     boost::asio::awaitable<http_response> deploy(const http_request& request,
                                                  const std::string& app,

@@ -65,6 +65,12 @@ public:
                 done_ = true;
                 co_return event("timeout", "{}");
             }
+            // A stream is worth what the token that opened it is worth.
+            if (limits_.token_expires_at &&
+                std::chrono::system_clock::now() >= *limits_.token_expires_at) {
+                done_ = true;
+                co_return event("expired", "{}");
+            }
             if (steady::now() - last_sent_ >= limits_.heartbeat) {
                 last_sent_ = steady::now();
                 co_return std::string(": still running\n\n");

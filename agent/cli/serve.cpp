@@ -294,23 +294,36 @@ int run_serve(const agent_settings& settings) {
     }
     acceptor accept(committer, *db, queue, std::move(*accepted));
     webhook_settings webhooks_setup = read_webhook_settings(settings);
+    readiness_options readyz_setup;
+    try {
+        readyz_setup = readiness_options_from_environment(settings.env);
+    } catch (const std::invalid_argument& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
     const readiness ready(*manifests,
                           [&docker, &manifests] { return engine_and_swarm_answer(*docker, *manifests); },
-                          settings.data_dir, db->path());
+                          settings.data_dir, db->path(), std::move(readyz_setup));
     warn_about_secrets(webhooks_setup.secrets, webhooks_setup.infisical_secret,
                        webhooks_setup.github.allow_unsigned);
+    // One budget for every line a client can cause, whether the server or a route logs it.
+    auto client_lines = std::make_shared<client_log_budget>(
+        "client errors", settings.refusals_per_second,
+        std::min<std::size_t>(settings.refusals_per_second, client_log_budget::default_per_client));
     api_services api_setup{.manifests = *manifests,
                            .db = *db,
                            .accept = accept,
                            .docker = *docker,
-                           .jwt_secret = std::nullopt};
+                           .jwt_secret = std::nullopt,
+                           .log_budget = client_lines};
     if (!read_api_settings(settings.env, *manifests->current(), api_setup)) {
         return 1;
     }
     std::optional<status::status_routes> status_page;
     if (status_options.enabled) {
         status_page.emplace(status::status_services{*manifests, *db, *docker, accept,
-                                                    api_setup.jwt_secret, api_setup.token_max_ttl},
+                                                    api_setup.jwt_secret, api_setup.token_max_ttl,
+                                                    client_lines},
                             status_options);
         spdlog::info("status page at / (STATUS_PAGE=true){}",
                      status_options.allowed.empty()
@@ -330,10 +343,6 @@ int run_serve(const agent_settings& settings) {
                                       infisical_config.sync_interval, clock, std::move(sink)),
             net::detached);
     }
-    // One budget for every line a client can cause, whether the server or a route logs it.
-    auto client_lines = std::make_shared<client_log_budget>(
-        "client errors", settings.refusals_per_second,
-        std::min<std::size_t>(settings.refusals_per_second, client_log_budget::default_per_client));
     webhooks_setup.log_budget = client_lines;
     webhook_endpoints webhooks(webhook_services{*manifests, accept, secrets.get()},
                                std::move(webhooks_setup));

@@ -12,9 +12,9 @@ constexpr std::size_t github_body_limit = 25 * 1024 * 1024;
 // The list every webhook endpoint falls under when it has none of its own.
 constexpr const char* any_webhook_sources = "WEBHOOK_ALLOWED_CIDRS";
 
-// /readyz through the readiness checks.
-boost::asio::awaitable<http_response> ready_answer(const readiness* ready) {
-    http_response r = co_await ready->answer();
+// /readyz through the readiness checks: the details for the client only when it may see them.
+boost::asio::awaitable<http_response> ready_answer(const readiness* ready, std::string client) {
+    http_response r = co_await ready->answer(client);
     co_return r;
 }
 
@@ -35,11 +35,13 @@ route_table serve_routes(const serve_endpoints& endpoints) {
     table.add(
         "/webhooks/infisical", {"POST"},
         [&webhooks](const http_request& r) { return webhooks.infisical(r); }, infisical);
-    table.add("/webhooks/infisical/test", {"POST"}, &webhook_endpoints::infisical_test, infisical);
+    table.add(
+        "/webhooks/infisical/test", {"POST"},
+        [&webhooks](const http_request& r) { return webhooks.infisical_test(r); }, infisical);
     table.add("/healthz", {"GET", "HEAD"}, &alive_answer);
     const readiness* ready = &endpoints.ready;
     table.add("/readyz", {"GET", "HEAD"},
-              [ready](const http_request&) { return ready_answer(ready); });
+              [ready](const http_request& r) { return ready_answer(ready, r.client); });
     table.add("/metrics", {"GET", "HEAD"}, &metrics_answer,
               route_limits{std::nullopt, {"METRICS_ALLOWED_CIDRS"}});
     api_routes* api = &endpoints.api;

@@ -49,6 +49,27 @@ void append_escaped(std::string& out, unsigned char c) {
 
 }  // namespace
 
+std::size_t invisible_control_length(std::string_view text, std::size_t i) {
+    const std::size_t n = i < text.size() ? sequence_length(text, i) : 0;
+    if (n < 2) {
+        return 0;
+    }
+    const auto byte = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(text[i + k])); };
+    char32_t cp = 0;
+    if (n == 2) {
+        cp = ((byte(0) & 0x1F) << 6) | (byte(1) & 0x3F);
+    } else if (n == 3) {
+        cp = ((byte(0) & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F);
+    } else {
+        return 0;  // none beyond the Basic Multilingual Plane
+    }
+    const bool invisible = cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+                           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+                           (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF ||
+                           (cp >= 0xFFF9 && cp <= 0xFFFB);
+    return invisible ? n : 0;
+}
+
 std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
     std::string out;
     out.reserve(std::min(text.size(), max_bytes) + 16);
@@ -62,11 +83,14 @@ std::string escape_untrusted(std::string_view text, std::size_t max_bytes) {
         if (n == 0 || c < 0x20 || c == 0x7f || c == '\\') {
             append_escaped(out, c);
             ++i;
-        } else if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
-            // C1 controls (U+0080..U+009F) can move a terminal's cursor as well.
-            append_escaped(out, c);
-            append_escaped(out, static_cast<unsigned char>(text[i + 1]));
-            i += 2;
+        } else if ((c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) ||
+                   invisible_control_length(text, i) != 0) {
+            // C1 controls (U+0080..U+009F) can move a terminal's cursor as well; bidi overrides
+            // and zero-width characters make a line read as something it is not.
+            for (std::size_t k = 0; k < n; ++k) {
+                append_escaped(out, static_cast<unsigned char>(text[i + k]));
+            }
+            i += n;
         } else {
             out.append(text.substr(i, n));
             i += n;

@@ -104,6 +104,42 @@ std::optional<std::string> client_log_budget::take_summary(
     return summary;
 }
 
+void client_log_budget::describe(const std::string& what, std::string source,
+                                 std::function<void(const std::string& summary)> on_summary) {
+    kinds_[what] = kind_description{std::move(source), std::move(on_summary)};
+}
+
+std::optional<std::string> client_log_budget::take_summaries(
+    std::chrono::steady_clock::time_point now) {
+    roll(now);
+    std::optional<std::string> all;
+    for (auto& [what, held] : held_) {
+        if (!held.pending_summary) {
+            continue;
+        }
+        const std::string summary = std::move(*held.pending_summary);
+        held.pending_summary.reset();
+        const auto described = kinds_.find(what);
+        const std::string source =
+            described == kinds_.end() ? std::string("http") : described->second.source;
+        const std::string part = source + " flood: " + summary;
+        all = all ? *all + "; " + part : part;
+        if (described != kinds_.end() && described->second.on_summary) {
+            described->second.on_summary(summary);
+        }
+    }
+    return all;
+}
+
+bool client_log_budget::holding_any() const {
+    for (const auto& [what, held] : held_) {
+        if (held.count > 0 || held.pending_summary.has_value()) {
+            return true;
+        }
+    }
+    return false;
+}
+
 bool client_log_budget::holding(std::string_view what) const {
     auto it = held_.find(kind(what));
     return it != held_.end() && (it->second.count > 0 || it->second.pending_summary.has_value());

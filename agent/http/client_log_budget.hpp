@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,6 +52,24 @@ class client_log_budget {
     /// up.
     bool holding(std::string_view what = {}) const;
 
+    /// Names the lines of kind `what` in the summary line (e.g. "github webhook"), and has their
+    /// summary handed to `on_summary` when take_summaries() takes it.
+    void describe(const std::string& what, std::string source,
+                  std::function<void(const std::string& summary)> on_summary = {});
+    /// One text for every kind of line held back in seconds that ended by `now` ("github
+    /// webhook flood: 30 more refused deliveries (…); http flood: …"), each kind's summary
+    /// handed to its on_summary; nothing when there were none. The budget's one summary line.
+    std::optional<std::string> take_summaries(std::chrono::steady_clock::time_point now);
+    /// Whether lines of any kind are held back and not yet summed up.
+    bool holding_any() const;
+    /// Marks the summing-up as running; false when it already was (sum_up_client_lines).
+    bool start_summing_up() {
+        const bool was = summing_up_;
+        summing_up_ = true;
+        return !was;
+    }
+    void stop_summing_up() { summing_up_ = false; }
+
   private:
     // Addresses followed one by one in a second; beyond that, new addresses share the global cap.
     static constexpr std::size_t max_tracked_clients = 4096;
@@ -72,6 +91,12 @@ class client_log_budget {
     std::size_t admitted_ = 0;
     std::unordered_map<std::string, std::size_t> admitted_by_client_;
     std::map<std::string, held_lines, std::less<>> held_;  // by kind
+    struct kind_description {
+        std::string source;
+        std::function<void(const std::string&)> on_summary;
+    };
+    std::map<std::string, kind_description, std::less<>> kinds_;
+    bool summing_up_ = false;
 
     void roll(std::chrono::steady_clock::time_point now);
     std::string_view kind(std::string_view what) const { return what.empty() ? what_ : what; }

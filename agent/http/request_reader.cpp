@@ -114,6 +114,16 @@ request_reader::status request_reader::parse() {
         if (begin_ == end_) {
             return status::need_more;
         }
+        if (!s.head_reported) {
+            // Beast counts the header limit over the bytes of one put() only, and start line and
+            // whole fields are consumed from the buffer as they parse: the head's bytes parsed
+            // in earlier calls count here.
+            if (consumed_ >= s.header_limit) {
+                return fail(431, "request headers too large",
+                            "header over " + std::to_string(s.header_limit) + " bytes");
+            }
+            parser.header_limit(static_cast<std::uint32_t>(s.header_limit - consumed_));
+        }
         beast::error_code ec;
         std::size_t n = 0;
         try {
@@ -123,6 +133,12 @@ request_reader::status request_reader::parse() {
         }
         begin_ += n;
         consumed_ += n;
+        if (!parser.is_header_done() && ec == http::error::need_more &&
+            consumed_ + (end_ - begin_) >= s.header_limit) {
+            // The head did not end within the limit's bytes (which Beast, resuming its search
+            // for the end of the head, does not always report).
+            ec = http::error::header_limit;
+        }
         if (ec == http::error::header_limit) {
             return fail(431, "request headers too large",
                         "header, chunk extensions or trailers over " +
@@ -137,6 +153,8 @@ request_reader::status request_reader::parse() {
         if (!s.head_reported && parser.is_header_done()) {
             s.head_reported = true;
             s.head_bytes = consumed_;
+            // Chunk-size lines and the trailer section each have the whole limit again.
+            parser.header_limit(static_cast<std::uint32_t>(s.header_limit));
             parser.eager(true);
             return status::head;
         }

@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
+#include "http/line_budget.hpp"
 #include "http/server_state.hpp"
 #include "http/session_io.hpp"
 #include "metrics/agent_metrics.hpp"
@@ -41,10 +42,7 @@ bool http_server::state::may_log(std::string_view client, std::string_view code)
     if (log_budget->admit(clock_type::now(), client, code)) {
         return true;
     }
-    if (!summing_up) {
-        summing_up = true;
-        net::co_spawn(executor, sum_up_client_lines(shared_from_this()), net::detached);
-    }
+    sum_up_client_lines_on(executor, log_budget);
     return false;
 }
 
@@ -63,21 +61,6 @@ void http_server::state::count_request(std::string_view path, unsigned status,
     options.metrics->http_requests.increment({label, std::to_string(status)});
     options.metrics->request_duration.observe(
         {label}, std::chrono::duration<double>(clock_type::now() - start).count());
-}
-
-net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s) {
-    net::steady_timer timer(s->executor);
-    do {
-        timer.expires_after(std::chrono::seconds(1));
-        co_await timer.async_wait(use_nothrow);
-        if (auto summary = s->log_budget->take_summary(clock_type::now())) {
-            spdlog::warn(
-                "{} were not logged one by one (at most {} lines a second, {} per client, "
-                "are; /metrics counts every one)",
-                *summary, s->log_budget->per_second(), s->log_budget->per_client());
-        }
-    } while (s->log_budget->holding());
-    s->summing_up = false;
 }
 
 namespace {
@@ -103,19 +86,39 @@ void raise_open_file_limit(std::size_t max_connections) {
     }
 }
 
-// At the cap, room is made by evicting the oldest connection with no request in progress; only
-// when every connection is busy is the new one refused (503), and that line is budgeted.
+// At a cap (one peer's, then all), room is made by evicting the oldest connection with no
+// request in progress, else the oldest stalled on writing; only when there is none is the new
+// one refused (503), and that line is budgeted.
 bool make_room(http_server::state& s, const tcp::socket& socket) {
-    if (s.connections.open() < s.options.max_connections) {
-        return true;
-    }
-    if (s.connections.evict_oldest_idle()) {
-        s.count_refusal("evicted_idle");
-        return true;
-    }
     boost::system::error_code ec;
     const auto ep = socket.remote_endpoint(ec);
     const std::string peer = ec ? "unknown" : ep.address().to_string();
+    const auto now = clock_type::now();
+    // A write that has not moved for this long makes its connection evictable at the caps: a
+    // second, or half the stall limit when that is shorter (it ends the connection anyway).
+    const clock_type::duration write_stalled =
+        std::min<clock_type::duration>(std::chrono::seconds(1), s.options.write_stall_timeout / 2);
+    const bool proxy = !ec && s.options.trusted_proxies.contains(std::string_view(peer));
+    if (!proxy && s.connections.open_from(peer) >= s.options.max_connections_per_client) {
+        if (!s.connections.evict_oldest_idle(now, write_stalled, &peer)) {
+            if (s.may_log(peer, "503 max_connections_per_client")) {
+                spdlog::warn(
+                    "{} connection refused: {} connections open from it, each with a request in "
+                    "progress (MAX_CONNECTIONS_PER_CLIENT {})",
+                    peer, s.connections.open_from(peer), s.options.max_connections_per_client);
+            }
+            s.count_refusal("max_connections_per_client");
+            return false;
+        }
+        s.count_refusal("evicted_idle");
+    }
+    if (s.connections.open() < s.options.max_connections) {
+        return true;
+    }
+    if (s.connections.evict_oldest_idle(now, write_stalled)) {
+        s.count_refusal("evicted_idle");
+        return true;
+    }
     if (s.may_log(peer, "503 max_connections")) {
         spdlog::warn(
             "{} connection refused: {} connections open, each with a request in "
@@ -177,7 +180,9 @@ net::awaitable<void> http_server::run() {
             net::co_spawn(s->executor, refuse_busy(std::move(socket), s), net::detached);
             continue;
         }
-        const auto slot = s->connections.add();
+        boost::system::error_code peer_ec;
+        const auto peer = socket.remote_endpoint(peer_ec);
+        const auto slot = s->connections.add(peer_ec ? "unknown" : peer.address().to_string());
         net::co_spawn(s->executor, run_session(std::move(socket), s, slot), net::detached);
     }
 }

@@ -34,8 +34,11 @@ namespace net = boost::asio;
 /// - a body may be as long as its route's limit says (route_limits::body_limit), `body_limit`
 ///   where the route names none (413, decided from the path before the body is read), and all
 ///   bodies held at once may not exceed `max_inflight_body_bytes` (503);
-/// - at `max_connections`, a new connection evicts the oldest one with no request in progress;
-///   when every one is busy, it is answered 503 and closed.
+/// - at `max_connections` (or `max_connections_per_client` from one address), a new connection
+///   evicts the oldest one with no request in progress, else the oldest whose answer has not
+///   moved for a second; when there is none, it is answered 503 and closed;
+/// - an answer must keep moving: a write with no progress for `write_stall_timeout` ends the
+///   connection, and the whole answer must be written within `write_timeout`.
 /// Behind a tunnel, `trusted_proxies` says whose CF-Connecting-IP / X-Forwarded-For to believe,
 /// and the `access_lists` a route names restrict it to source networks (403 before the body is
 /// read).
@@ -52,9 +55,15 @@ struct server_options {
     std::chrono::milliseconds idle_timeout{
         std::chrono::seconds{30}};  ///< between keep-alive requests
     std::chrono::milliseconds write_timeout{std::chrono::seconds{20}};
+    /// A write that makes no progress for this long ends its connection (a client that does not
+    /// read its answers), and makes it evictable at the connection caps after a second.
+    std::chrono::milliseconds write_stall_timeout{std::chrono::seconds{5}};
     std::size_t min_body_rate = 1024;  ///< bytes per second, averaged from the end of the header
     std::chrono::milliseconds body_rate_grace{std::chrono::seconds{1}};
     std::size_t max_connections = 512;
+    /// Connections from one TCP peer (trusted proxies excepted: their clients share them); at
+    /// the cap a new one evicts that peer's oldest idle or write-stalled one, else gets 503.
+    std::size_t max_connections_per_client = 64;
     cidr_list trusted_proxies;  ///< peers whose forwarding headers are believed
     /// The allow-lists routes name (route_limits::access), those configured.
     std::vector<access_list> access_lists;

@@ -55,6 +55,12 @@ server_options server_options_from_environment(server_options base, const enviro
     if (auto value = positive_number(env, "MAX_CONNECTIONS")) {
         base.max_connections = *value;
     }
+    if (auto value = positive_number(env, "MAX_CONNECTIONS_PER_CLIENT")) {
+        base.max_connections_per_client = *value;
+    }
+    if (auto value = positive_number(env, "WRITE_STALL_TIMEOUT_MS")) {
+        base.write_stall_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*value));
+    }
     const std::size_t largest_body = routes.largest_body_limit(base.body_limit);
     base.max_inflight_body_bytes = 2 * largest_body;
     if (auto value = positive_number(env, "MAX_INFLIGHT_BODY_BYTES")) {

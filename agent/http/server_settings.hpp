@@ -9,6 +9,11 @@ namespace agent {
 /// `base` with what `env` says about the HTTP server's limits, and the allow-lists `routes` name:
 /// - MAX_CONNECTIONS: connections open at once; at the cap a new one evicts the oldest idle
 ///   connection, or gets 503 when every one has a request in progress (default 512)
+/// - MAX_CONNECTIONS_PER_CLIENT: connections open at once from one address (trusted proxies
+///   excepted); at the cap a new one evicts that address's oldest idle or write-stalled one,
+///   or gets 503 (default 64)
+/// - WRITE_STALL_TIMEOUT_MS: an answer whose write makes no progress this long ends its
+///   connection (default 5000)
 /// - MAX_INFLIGHT_BODY_BYTES: request bodies held at once, all connections together; beyond it
 ///   503 (default twice the largest body a route takes; at least that body)
 /// - TRUSTED_PROXIES: comma list of CIDRs (e.g. the tunnel container's network) whose

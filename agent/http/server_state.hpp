@@ -24,7 +24,6 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     body_budget bodies;
     std::shared_ptr<client_log_budget> log_budget;
     std::size_t lingering = 0;
-    bool summing_up = false;  // a sum_up_client_lines coroutine is running
 
     state(net::any_io_executor ex, server_options opts, router r);
 
@@ -43,8 +42,5 @@ net::awaitable<void> run_session(net::ip::tcp::socket socket, std::shared_ptr<ht
 /// Answers 503 "too many connections" and closes; never throws.
 net::awaitable<void> refuse_busy(net::ip::tcp::socket socket,
                                  std::shared_ptr<http_server::state> s);
-
-/// Logs the summary of held-back client lines each second while they are held back.
-net::awaitable<void> sum_up_client_lines(std::shared_ptr<http_server::state> s);
 
 }  // namespace agent

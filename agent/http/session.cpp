@@ -42,7 +42,7 @@ net::awaitable<void> refuse(beast::tcp_stream& stream, http_server::state& s, st
                             answer_form form) {
     s.count_request(path, response.status, start);
     form.keep_alive = false;
-    co_await write_response(stream, response, form, s.options.write_timeout);
+    co_await write_response(stream, response, form, write_limits_of(s.options));
     co_await linger_close(stream, s);
 }
 
@@ -85,17 +85,19 @@ net::awaitable<void> refuse_request(beast::tcp_stream& stream, http_server::stat
 // A body that did not arrive whole: answered when the client can still read an answer.
 net::awaitable<void> on_body_failure(beast::tcp_stream& stream, http_server::state& s,
                                      const request_context& c, const request_reader& reader,
-                                     body_outcome body) {
+                                     const body_reservation& reservation, body_outcome body) {
     const auto& o = s.options;
     if (body == body_outcome::failed) {
         const auto& f = reader.failure();
         const head_refusal refusal{f.status, f.reason, std::to_string(f.status), f.detail};
         co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::over_budget) {
-        const head_refusal refusal{503, "too many request bodies in flight", "inflight_body_budget",
-                                   fmt::format("request bodies in flight would exceed "
-                                               "MAX_INFLIGHT_BODY_BYTES ({})",
-                                               o.max_inflight_body_bytes)};
+        const head_refusal refusal{
+            503, "too many request bodies in flight", "inflight_body_budget",
+            fmt::format("request bodies in flight would exceed MAX_INFLIGHT_BODY_BYTES ({}), "
+                        "and no other address holds more than this one ({} bytes{})",
+                        o.max_inflight_body_bytes, s.bodies.held_by(c.client),
+                        reservation.taken() ? "; its body was dropped for another's" : "")};
         co_await refuse_request(stream, s, c, refusal);
     } else if (body == body_outcome::too_slow || body == body_outcome::timed_out) {
         if (s.may_log(c.client, "slow_client")) {
@@ -123,7 +125,8 @@ net::awaitable<http_response> call_handler(http_server::state& s, http_request r
 // One request whose head has been read: checks, body, handler, answer. True: the connection
 // may carry another request.
 net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state& s,
-                                   request_reader& reader, const std::string& peer) {
+                                   request_reader& reader, const std::string& peer,
+                                   connection_registry::entry& entry) {
     const auto& o = s.options;
     const request_context c = context_of(reader, peer, o);
     // The route first: its limits decide before the body is read.
@@ -132,14 +135,8 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     if (!refusal) {
         refusal = check_admission(reader, o, limits, c.client, c.peer);
     }
-    body_reservation reservation(s.bodies);
-    if (!refusal && !reservation.hold_at_least(reader.content_length().value_or(0))) {
-        refusal = head_refusal{503, "too many request bodies in flight", "inflight_body_budget",
-                               fmt::format("Content-Length {} would exceed MAX_INFLIGHT_BODY_BYTES "
-                                           "({}; {} in flight)",
-                                           reader.content_length().value_or(0),
-                                           o.max_inflight_body_bytes, s.bodies.used())};
-    }
+    // Body bytes are counted as they arrive (body_budget.hpp): a declared length holds nothing.
+    body_reservation reservation(s.bodies, c.client, [&stream] { stream.cancel(); });
     if (refusal) {
         co_await refuse_request(stream, s, c, *refusal);
         co_return false;
@@ -151,12 +148,13 @@ net::awaitable<bool> serve_request(beast::tcp_stream& stream, http_server::state
     }
     const body_outcome body = co_await read_body(stream, reader, reservation, o);
     if (body != body_outcome::complete) {
-        co_await on_body_failure(stream, s, c, reader, body);
+        co_await on_body_failure(stream, s, c, reader, reservation, body);
         co_return false;
     }
     http_request request = reader.take_request(c.peer, c.client);
     const http_response response = co_await call_handler(s, std::move(request));
-    const bool written = co_await write_response(stream, response, c.form, o.write_timeout);
+    const bool written =
+        co_await write_response(stream, response, c.form, write_limits_of(o, &entry));
     s.count_request(c.path, response.status, c.start);
     co_return written&& c.form.keep_alive;
 }
@@ -194,7 +192,7 @@ net::awaitable<void> serve_connection(beast::tcp_stream& stream, http_server::st
             co_await on_head_failure(stream, s, reader, peer, head);
             co_return;
         }
-        const bool more = co_await serve_request(stream, s, reader, peer);
+        const bool more = co_await serve_request(stream, s, reader, peer, *slot.handle);
         if (!more) {
             co_return;
         }
@@ -228,7 +226,7 @@ net::awaitable<void> refuse_busy(tcp::socket socket, session_state s) {
     beast::tcp_stream stream(std::move(socket));
     try {
         const http_response answer = json_error(503, "too many connections");
-        co_await write_response(stream, answer, answer_form{}, s->options.write_timeout);
+        co_await write_response(stream, answer, answer_form{}, write_limits_of(s->options));
         co_await linger_close(stream, *s);
     } catch (const std::exception&) {
         // The client is gone; nothing to tell anyone.

@@ -1,6 +1,9 @@
 #include "http/session_io.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,10 +26,22 @@ constexpr std::chrono::milliseconds linger_time{1000};
 constexpr std::size_t max_lingering = 64;
 }  // namespace
 
+namespace {
+
+// Whether the client closed its side (an orderly close, or a reset), asked without waiting.
+bool peer_closed(beast::tcp_stream& stream) {
+    char byte = 0;
+    const auto n = ::recv(stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+}  // namespace
+
 // A streamed body (server-sent events): the header, then each piece as the stream gives it,
 // each write within `timeout`; chunked (HTTP/1.0: the body ends with the connection).
 net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_response& r,
-                                    answer_form form, std::chrono::milliseconds timeout) {
+                                    answer_form form, write_limits limits) {
+    const auto timeout = limits.stall;
     http::response<http::empty_body> res{static_cast<http::status>(r.status), form.version};
     res.set(http::field::server, "deploy-agent");
     res.set(http::field::content_type, r.content_type);
@@ -46,6 +61,9 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
         // No deadline while the stream waits for news: only its writes are timed.
         stream.expires_never();
         std::optional<std::string> piece = co_await r.stream->next();
+        if (peer_closed(stream)) {
+            co_return false;  // the client has gone: nobody to write to
+        }
         stream.expires_after(timeout);
         if (!piece) {
             if (!chunked) {
@@ -69,10 +87,47 @@ net::awaitable<bool> write_streamed(beast::tcp_stream& stream, const http_respon
     }
 }
 
+namespace {
+
+// Writes what `sr` serializes, each piece within the stall limit and the whole within the
+// timeout, noting progress for eviction.
+template <class serializer>
+net::awaitable<bool> write_moving(beast::tcp_stream& stream, serializer& sr,
+                                  const write_limits& limits) {
+    const auto deadline = clock_type::now() + limits.timeout;
+    if (limits.entry != nullptr) {
+        limits.entry->writing = true;
+        limits.entry->progress = clock_type::now();
+    }
+    bool written = true;
+    while (!sr.is_done()) {
+        const auto now = clock_type::now();
+        if (now >= deadline) {
+            written = false;
+            break;
+        }
+        stream.expires_at(std::min(deadline, now + limits.stall));
+        auto [ec, n] = co_await http::async_write_some(stream, sr, use_nothrow);
+        if (ec) {
+            written = false;
+            break;
+        }
+        if (limits.entry != nullptr) {
+            limits.entry->progress = clock_type::now();
+        }
+    }
+    if (limits.entry != nullptr) {
+        limits.entry->writing = false;
+    }
+    co_return written;
+}
+
+}  // namespace
+
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
-                                    answer_form form, std::chrono::milliseconds timeout) {
+                                    answer_form form, write_limits limits) {
     if (r.stream) {
-        co_await write_streamed(stream, r, form, timeout);
+        co_await write_streamed(stream, r, form, limits);
         co_return false;  // a stream is the connection's last answer: end it
     }
     http::response<http::string_body> res{static_cast<http::status>(r.status), form.version};
@@ -86,9 +141,9 @@ net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_respon
     if (!form.head_only) {
         res.body() = r.body;
     }
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await http::async_write(stream, res, use_nothrow);
-    co_return !ec;
+    http::response_serializer<http::string_body> sr{res};
+    const bool written = co_await write_moving(stream, sr, limits);
+    co_return written;
 }
 
 // Half-closes, then reads and discards what the client still sends (an unread body, a request
@@ -148,13 +203,16 @@ net::awaitable<head_outcome> read_head(beast::tcp_stream& stream, request_reader
     }
 }
 
+namespace {
+
 // Reads the body with a deadline on every read: by then the client must have sent
 // min_body_rate bytes for each second after the grace period, and the whole body must be in
-// within read_timeout however fast it comes. A chunked body holds the in-flight budget as it
-// grows.
-net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader& reader,
-                                       body_reservation& reservation, const server_options& o) {
-    const auto start = clock_type::now();
+// within read_timeout however fast it comes. The in-flight budget is held for the bytes as they
+// arrive; another request may take it meanwhile (the read is then cancelled).
+net::awaitable<body_outcome> read_body_bytes(beast::tcp_stream& stream, request_reader& reader,
+                                             body_reservation& reservation,
+                                             const server_options& o,
+                                             clock_type::time_point start) {
     const auto hard_deadline = start + o.read_timeout;
     const std::size_t rate = std::max<std::size_t>(o.min_body_rate, 1);
     const std::uint64_t head_bytes = reader.consumed();
@@ -181,6 +239,9 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
         const auto space = reader.space();
         auto [ec, n] =
             co_await stream.async_read_some(net::buffer(space.data(), space.size()), use_nothrow);
+        if (reservation.taken()) {
+            co_return body_outcome::over_budget;
+        }
         if (ec == beast::error::timeout) {
             co_return rate_bound ? body_outcome::too_slow : body_outcome::timed_out;
         }
@@ -189,6 +250,17 @@ net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader
         }
         reader.commit(n);
     }
+}
+
+}  // namespace
+
+net::awaitable<body_outcome> read_body(beast::tcp_stream& stream, request_reader& reader,
+                                       body_reservation& reservation, const server_options& o) {
+    const auto start = clock_type::now();
+    reservation.start_reading(start);
+    const body_outcome outcome = co_await read_body_bytes(stream, reader, reservation, o, start);
+    reservation.stop_reading();
+    co_return outcome;
 }
 
 std::string peer_address(const beast::tcp_stream& stream) {

@@ -2,6 +2,7 @@
 // request under its deadlines, writing answers, lingering closes.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -26,10 +27,25 @@ struct answer_form {
     bool head_only = false;  ///< a HEAD request: the header of the answer, never its body
 };
 
-/// Writes `r` within `timeout`; false when the connection failed. A streamed answer
-/// (`r.stream`) is written piece by piece and always returns false: it ends its connection.
+/// How an answer's write is timed: whole within `timeout`, never `stall` without progress;
+/// its progress is noted in `entry` when given (a connection stalled on writing may be evicted).
+struct write_limits {
+    std::chrono::milliseconds timeout;
+    std::chrono::milliseconds stall;
+    connection_registry::entry* entry = nullptr;
+};
+
+/// The write limits of server_options, for `entry`'s connection (may be null).
+inline write_limits write_limits_of(const server_options& o,
+                                    connection_registry::entry* entry = nullptr) {
+    return write_limits{o.write_timeout, std::min(o.write_stall_timeout, o.write_timeout), entry};
+}
+
+/// Writes `r` under `limits`; false when the connection failed or the write stalled. A streamed
+/// answer (`r.stream`) is written piece by piece and always returns false: it ends its
+/// connection.
 net::awaitable<bool> write_response(beast::tcp_stream& stream, const http_response& r,
-                                    answer_form form, std::chrono::milliseconds timeout);
+                                    answer_form form, write_limits limits);
 
 /// Half-closes, drains what the client still sends for a bounded time, closes.
 net::awaitable<void> linger_close(beast::tcp_stream& stream, http_server::state& s);

@@ -215,7 +215,9 @@ bool check_freshness(infisical_context& c, const rapidjson::Value& doc) {
     const std::int64_t now_ms =
         std::chrono::floor<milliseconds>(c.now).time_since_epoch().count();
     const milliseconds age{signed_ms < 0 || signed_ms > max_ms ? max_ms : now_ms - signed_ms};
-    if (age > c.options.window || -age > c.options.window) {
+    // Refused from the millisecond the key would be forgotten (replay_until: remembered while
+    // now < replay_until): a copy arriving in that millisecond is stale, never new again.
+    if (age >= c.options.window || -age >= c.options.window) {
         refuse(c.v, outcome::unauthenticated, "stale_timestamp", "stale timestamp",
                "signed timestamp is " + seconds_text(age) + " from now, outside the window of " +
                    seconds_text(c.options.window) + ": refused as a replay",
@@ -266,6 +268,7 @@ infisical_verdict classify_infisical_delivery(const delivery_view& delivery,
                             ", body " + std::to_string(delivery.body.size()) + " bytes",
                         std::nullopt,
                         options.now ? options.now() : std::chrono::system_clock::now()};
+    v.judged_at = c.now;
     if (!verify_signature(c, secret)) {
         return v;
     }

@@ -14,7 +14,8 @@ namespace agent {
 
 struct infisical_intake_options {
     /// How far the signed timestamp may be from now, either way, before a delivery is refused as a
-    /// replay; a verified delivery is remembered this long (infisical_verdict::replay_until).
+    /// replay (at exactly `window` old it is refused); a verified delivery is remembered until
+    /// its signed time plus `window` (infisical_verdict::replay_until).
     std::chrono::milliseconds window{std::chrono::minutes{5}};
     bool allow_unsigned = false;  ///< ALLOW_UNSIGNED_WEBHOOKS=true
     /// INFISICAL_ALLOW_UNTIMED=true: accept a plain-hex signature whose signed body has no usable
@@ -47,6 +48,9 @@ struct infisical_verdict {
     /// signed time plus the window; arrival plus the window when untimed). Empty when unsigned.
     std::string replay_key;
     std::chrono::system_clock::time_point replay_until{};
+    /// The time the delivery was judged at: whether its replay key was seen must be asked at this
+    /// same time, else a copy judged fresh could be checked after its key expired.
+    std::chrono::system_clock::time_point judged_at{};
 };
 
 /// Verifies and classifies one delivery to POST /webhooks/infisical. Accepts Infisical's

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/escape.hpp"
+
 namespace agent::status {
 
 namespace {
@@ -61,7 +63,22 @@ document.querySelectorAll('time[datetime]').forEach(function (t) {
 std::string escape(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 16);
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // Bidi overrides, isolates and zero-width characters would make the page read as
+        // something the text is not: shown as U+FFFD like the C0 controls.
+        if (const std::size_t n = invisible_control_length(text, i); n != 0) {
+            out += "\xEF\xBF\xBD";
+            i += n - 1;
+            continue;
+        }
+        if (static_cast<unsigned char>(c) == 0xc2 && i + 1 < text.size() &&
+            static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+            static_cast<unsigned char>(text[i + 1]) < 0xa0) {
+            out += "\xEF\xBF\xBD";  // a C1 control
+            ++i;
+            continue;
+        }
         switch (c) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;

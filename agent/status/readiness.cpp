@@ -2,11 +2,13 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -22,12 +24,36 @@ void write_check(json_writer& w, std::string_view name, const readiness_check& c
 
 }  // namespace
 
+readiness_options readiness_options_from_environment(const environment& env) {
+    readiness_options o;
+    std::string lists = "127.0.0.0/8,::1/128";
+    for (const char* name : {"READYZ_ALLOWED_CIDRS", "METRICS_ALLOWED_CIDRS"}) {
+        if (const char* v = env.get(name); v != nullptr && *v != '\0') {
+            try {
+                (void)cidr_list::parse(v);
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(std::string(name) + ": " + e.what());
+            }
+            lists += ",";
+            lists += v;
+            break;
+        }
+    }
+    o.details_to = cidr_list::parse(lists);
+    return o;
+}
+
 readiness::readiness(const manifest_holder& manifests, engine_probe engine, std::string data_dir,
-                     std::string store_file)
+                     std::string store_file, readiness_options options)
     : manifests_(manifests),
       engine_(std::move(engine)),
       data_dir_(std::move(data_dir)),
-      store_file_(std::move(store_file)) {}
+      store_file_(std::move(store_file)),
+      options_(std::move(options)) {
+    if (options_.details_to.empty()) {
+        options_.details_to = cidr_list::parse("127.0.0.0/8,::1/128");
+    }
+}
 
 readiness_check readiness::manifest_check() const {
     const auto in_force = manifests_.current();
@@ -72,27 +98,34 @@ readiness_check readiness::store_check() const {
                                    "unmounted?); restart the agent",
                                    store_file_)};
     }
-    // A real write: permissions, a read-only or full filesystem all show here. The name is the
-    // agent's own, created exclusively, so nothing else is touched.
-    const std::string probe = data_dir_ + "/.readyz-probe";
-    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return {false, fmt::format("cannot write in DATA_DIR {}: {} (the agent's user needs "
-                                   "write access to it)",
-                                   data_dir_, std::strerror(errno))};
+    // Checked without writing: /readyz is anonymous and may be called thousands of times a
+    // second. Permissions, a read-only or a full filesystem all show here.
+    for (const std::string& path : {data_dir_, store_file_}) {
+        if (::access(path.c_str(), W_OK) != 0) {
+            return {false, fmt::format("cannot write {}: {} (the agent's user needs write access "
+                                       "to DATA_DIR and its history file)",
+                                       path, std::strerror(errno))};
+        }
     }
-    const bool written = ::write(fd, "1", 1) == 1;
-    const int write_errno = errno;
-    ::close(fd);
-    ::unlink(probe.c_str());
-    if (!written) {
-        return {false, fmt::format("cannot write in DATA_DIR {}: {}", data_dir_,
-                                   std::strerror(write_errno))};
+    struct statvfs fs {};
+    if (::statvfs(data_dir_.c_str(), &fs) == 0) {
+        if ((fs.f_flag & ST_RDONLY) != 0) {
+            return {false, fmt::format("DATA_DIR {} is on a read-only filesystem", data_dir_)};
+        }
+        if (fs.f_bavail == 0) {
+            return {false, fmt::format("DATA_DIR {} is on a full filesystem", data_dir_)};
+        }
     }
     return {true, fmt::format("{} writable", store_file_)};
 }
 
-boost::asio::awaitable<http_response> readiness::answer() const {
+boost::asio::awaitable<http_response> readiness::answer(const std::string& client) const {
+    const auto now = std::chrono::steady_clock::now();
+    const bool details = options_.details_to.contains(std::string_view(client));
+    if (has_verdict_ && (computing_ || now - verdict_at_ < std::chrono::seconds(1))) {
+        co_return details ? full_ : bare_;
+    }
+    computing_ = true;
     readiness_check engine = co_await engine_();
     const readiness_check manifest = manifest_check();
     const readiness_check store = store_check();
@@ -103,10 +136,14 @@ boost::asio::awaitable<http_response> readiness::answer() const {
     write_check(w, "engine", engine);
     write_check(w, "store", store);
     w.end_object().end_object();
-    http_response r;
-    r.status = ready ? 200 : 503;
-    r.body = w.take();
-    co_return r;
+    full_.status = ready ? 200 : 503;
+    full_.body = w.take();
+    bare_.status = full_.status;
+    bare_.body = ready ? R"({"ready":true})" : R"({"ready":false})";
+    verdict_at_ = std::chrono::steady_clock::now();
+    has_verdict_ = true;
+    computing_ = false;
+    co_return details ? full_ : bare_;
 }
 
 }  // namespace agent

@@ -10,7 +10,10 @@ void add_security_headers(http_response& r) {
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     r.headers.emplace_back("X-Frame-Options", "DENY");
-    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    // Not no-referrer: under it a browser sends "Origin: null" even for the page's own forms,
+    // and the page's POSTs must show their origin (status_routes::same_origin). same-origin
+    // still sends nothing to another site.
+    r.headers.emplace_back("Referrer-Policy", "same-origin");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <boost/asio/this_coro.hpp>
+
 #include "common/escape.hpp"
 #include "common/log.hpp"
 #include "api/bearer_token.hpp"
@@ -38,30 +40,57 @@ status_options status_options_from_environment(const environment& env) {
         }
     }
     if (const char* v = env.get("PUBLIC_URL")) {
-        o.secure_cookie = std::string_view(v).starts_with("https://");
+        const std::string_view url(v);
+        o.secure_cookie = url.starts_with("https://");
+        if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+            const auto end = url.find_first_of("/?#", scheme + 3);
+            o.public_origin = to_lower_ascii(url.substr(0, end));
+        }
     }
     return o;
+}
+
+bool status_routes::same_origin(const http_request& request) const {
+    const std::string* origin = request.header("Origin");
+    if (origin == nullptr) {
+        return true;  // older browsers and non-browser clients: the CSRF token still decides
+    }
+    const std::string sent = to_lower_ascii(*origin);
+    if (!options_.public_origin.empty()) {
+        return sent == options_.public_origin;
+    }
+    const std::string* host = request.header("Host");
+    if (host == nullptr || host->empty()) {
+        return false;
+    }
+    const std::string own = to_lower_ascii(*host);
+    return sent == "http://" + own || sent == "https://" + own;
 }
 
 status_routes::status_routes(status_services services, status_options options)
     : s_(std::move(services)),
       options_(std::move(options)),
-      sessions_(options_.max_sessions, options_.session_ttl) {}
+      sessions_(options_.max_sessions, options_.session_ttl),
+      refusal_log_(s_.log_budget
+                       ? std::make_shared<line_budget>("status page refusals", "status page",
+                                                       s_.log_budget)
+                       : std::make_shared<line_budget>("status page refusals", "status page",
+                                                       client_log_budget::default_per_second)) {}
 
 bool status_routes::owns(std::string_view path) {
     return path == "/" || path == "/login" || path == "/logout" || path == "/status.css" ||
            path == "/status.js" || path.starts_with("/deployments/") || path.starts_with("/apps/");
 }
 
+// The summary of held-back lines goes out on time, from line_budget's own coroutine.
 bool status_routes::log_budget(const http_request& request, std::string_view code) {
-    const auto now = std::chrono::steady_clock::now();
-    if (auto summary = refusal_log_.take_summary(now)) {
-        spdlog::warn("status page: {}", *summary);
-    }
-    return refusal_log_.admit(now, request.client, code);
+    return refusal_log_->admit(executor_, request.client, code);
 }
 
 boost::asio::awaitable<http_response> status_routes::handle(const http_request& request) {
+    if (!executor_) {
+        executor_ = co_await boost::asio::this_coro::executor;
+    }
     const std::string path = escape_untrusted(request.path());
     if (!options_.allowed.empty() && !options_.allowed.contains(request.client)) {
         if (log_budget(request, "source_not_allowed")) {
@@ -93,6 +122,18 @@ boost::asio::awaitable<http_response> status_routes::route(const http_request& r
         co_return asset(path == "/status.css" ? stylesheet() : local_time_script(),
                         path == "/status.css" ? "text/css; charset=utf-8"
                                               : "text/javascript; charset=utf-8");
+    }
+    if (method == "POST" && !same_origin(request)) {
+        if (log_budget(request, "cross_origin")) {
+            const std::string* origin = request.header("Origin");
+            spdlog::warn("{} POST {} 403 status page: form sent from another origin ({}); nothing "
+                         "done",
+                         request.client, escape_untrusted(path),
+                         escape_untrusted(origin != nullptr ? *origin : "", 100));
+        }
+        co_return html_response(403, message_page({"forbidden"}, "Forbidden",
+                                                  "The form was not sent by this page "
+                                                  "(another origin)."));
     }
     if (path == "/login") {
         if (method == "POST") {

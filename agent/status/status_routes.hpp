@@ -15,6 +15,7 @@
 #include "deploy/deploy_queue.hpp"
 #include "http/access.hpp"
 #include "http/client_log_budget.hpp"
+#include "http/line_budget.hpp"
 #include "http/message.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "status/sessions.hpp"
@@ -30,6 +31,9 @@ struct status_options {
     cidr_list allowed;
     /// The session cookie gets `Secure` (PUBLIC_URL starts with https://).
     bool secure_cookie = false;
+    /// PUBLIC_URL's origin ("https://deploy.example.com"), lower case; empty when unset: a POST's
+    /// Origin must then name the request's own Host.
+    std::string public_origin;
     std::size_t max_sessions = 64;
     std::chrono::seconds session_ttl{std::chrono::hours(12)};
 };
@@ -49,6 +53,9 @@ struct status_services {
     std::optional<std::string> jwt_secret;
     /// TOKEN_MAX_TTL: the longest lifetime a token may claim (as for /api).
     std::chrono::seconds token_max_ttl{std::chrono::hours(24 * 30)};
+    /// The budget of every line a client can cause (shared with the server and the other
+    /// routes); null: one of the page's own.
+    std::shared_ptr<client_log_budget> log_budget = nullptr;
 };
 
 /// The status page: server-rendered HTML behind a session cookie.
@@ -83,11 +90,14 @@ private:
                                                    const session& who, std::string_view app);
     /// Whether a client-caused line (refused source, login, CSRF) is logged in full now.
     bool log_budget(const http_request& request, std::string_view code);
+    // A POST's Origin, when it sends one, is the page's own (PUBLIC_URL's, else its Host's).
+    bool same_origin(const http_request& request) const;
 
     status_services s_;
     status_options options_;
     session_store sessions_;
-    client_log_budget refusal_log_{"status page refusals"};
+    std::shared_ptr<line_budget> refusal_log_;
+    boost::asio::any_io_executor executor_;  // the io thread's, for the summing-up
 };
 
 }  // namespace agent::status

@@ -103,7 +103,8 @@ boost::asio::awaitable<http_response> webhook_endpoints::accept_change(
     const std::string path = escape_untrusted(request.path());
     const infisical_change& change = *verdict.change;
     const std::string where = where_of(change);
-    const std::int64_t now_ms = unix_millis(std::chrono::system_clock::now());
+    // The clock that judged the delivery fresh: a later reading could find its key expired.
+    const std::int64_t now_ms = unix_millis(verdict.judged_at);
     auto m = s_.manifests.current();
     accept_decision decision = decide_infisical_delivery(
         *m, verdict, s_.accept.seen("", verdict.replay_key, now_ms), settings_.auto_redeploy);

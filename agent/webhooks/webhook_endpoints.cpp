@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/escape.hpp"
 #include "common/log.hpp"
 #include "webhooks/webhook_answers.hpp"
 
@@ -38,7 +39,9 @@ webhook_endpoints::webhook_endpoints(webhook_services services, webhook_settings
       github_duplicates_(std::make_shared<line_budget>("duplicate deliveries", "github webhook",
                                                        github_refusals_->budget())),
       infisical_duplicates_(std::make_shared<line_budget>(
-          "duplicate Infisical deliveries", "infisical webhook", infisical_refusals_->budget())) {}
+          "duplicate Infisical deliveries", "infisical webhook", infisical_refusals_->budget())),
+      test_lines_(std::make_shared<line_budget>("test webhooks", "infisical webhook",
+                                                infisical_refusals_->budget())) {}
 
 boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
     const std::shared_ptr<line_budget>& lines, std::string source, std::string client,
@@ -52,8 +55,14 @@ boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
 
 boost::asio::awaitable<http_response> webhook_endpoints::infisical_test(
     const http_request& request) {
-    spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.client, request.path(),
-                 request.body.size());
+    // Anyone can call it, as often as they like: its line is budgeted like a refusal's.
+    std::string client = request.client;
+    std::string code = "test";
+    const bool in_full = co_await test_lines_->admit(std::move(client), std::move(code));
+    if (in_full) {
+        spdlog::info("{} POST {} 200 test webhook received ({} bytes)", request.client,
+                     escape_untrusted(request.path()), request.body.size());
+    }
     co_return infisical_test_answer(std::chrono::system_clock::now());
 }
 

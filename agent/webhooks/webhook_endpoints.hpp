@@ -65,7 +65,7 @@ class webhook_endpoints {
     /// the history and the log. Throws store_error.
     boost::asio::awaitable<http_response> infisical(const http_request& request);
     /// 200 {"success":true,"message":"Test webhook received successfully","receivedAt":…}.
-    static boost::asio::awaitable<http_response> infisical_test(const http_request& request);
+    boost::asio::awaitable<http_response> infisical_test(const http_request& request);
 
   private:
     boost::asio::awaitable<http_response> accept_push(const http_request& request,
@@ -85,6 +85,7 @@ class webhook_endpoints {
     // The duplicates' lines, within the refusals' budget (a replay flood costs no write each).
     std::shared_ptr<line_budget> github_duplicates_;
     std::shared_ptr<line_budget> infisical_duplicates_;
+    std::shared_ptr<line_budget> test_lines_;  // POST /webhooks/infisical/test
 };
 
 }  // namespace agent

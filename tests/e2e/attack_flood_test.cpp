@@ -84,15 +84,14 @@ TEST_CASE("attack: 540 idle connections reopened as they close leave /healthz an
 }
 
 TEST_CASE(
-    "attack: a body streamed flat out forever is cut, bodies beyond the in-flight budget "
-    "get 503",
+    "attack: a body streamed flat out forever is cut",
     "[e2e][attack]") {
     attack::target agent;
     const auto port = agent.port();
     attack::prober probe(port);
     const std::size_t lines_before = agent.log_lines();
 
-    SECTION("one and four fast senders") {
+    {
         CHECK(stream_forever(port, 40s) < 30s);  // the body limit or READ deadline (20 s)
         std::vector<std::future<std::chrono::milliseconds>> senders;
         for (int i = 0; i < 4; ++i) {
@@ -102,37 +101,6 @@ TEST_CASE(
             CHECK(s.get() < 30s);
         }
     }
-    SECTION("bodies beyond MAX_INFLIGHT_BODY_BYTES") {
-        // Two webhook bodies of 25 MB in progress take the default budget (50 MiB).
-        std::vector<std::unique_ptr<test::raw_connection>> big;
-        const std::string part(1 << 20, ' ');
-        for (int i = 0; i < 2; ++i) {
-            big.push_back(std::make_unique<test::raw_connection>(port));
-            big.back()->send_text(
-                "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                "Content-Length: 26214000\r\n\r\n");
-            big.back()->send_text(part);
-        }
-        std::this_thread::sleep_for(300ms);
-        auto got = attack::answer_to(port,
-                                     "POST /webhook HTTP/1.1\r\nHost: x\r\n"
-                                     "Content-Length: 26214000\r\n\r\n");
-        CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 503"));
-        CHECK_THAT(got, Catch::Contains("too many request bodies in flight"));
-        // Small requests still go through.
-        CHECK(test::http_request(port, "POST", "/webhooks/infisical/test", {}, "{}").status == 200);
-        big.clear();
-        // Once they are gone, the budget is free again: a big body is waited for, not refused.
-        CHECK(test::eventually(
-            [&] {
-                test::raw_connection c(port);
-                c.send_text(
-                    "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 26214000\r\n\r\n");
-                return !c.readable(500ms);
-            },
-            5s));
-    }
-
     probe.stop();
     INFO(agent.process.log().substr(0, 20000));
     CHECK(agent.process.running());

@@ -1,4 +1,5 @@
 // GET /readyz through the built binary: ready, then each check failing on its own.
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -13,6 +14,8 @@
 #include "support/http_client.hpp"
 
 namespace readiness_test {
+
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -66,9 +69,15 @@ TEST_CASE("/readyz is 503 while the manifest file no longer loads, 200 once fixe
     ready_rig rig;
     REQUIRE(rig.readyz().status == 200);
     std::ofstream(rig.manifest, std::ios::trunc) << "version: 1\napps:\n  Bad Name!:\n";
-    auto r = rig.readyz();
+    // The verdict is reused for a second: the change shows within it.
+    test::http_result r;
+    CHECK(test::eventually(
+        [&] {
+            r = rig.readyz();
+            return r.status == 503;
+        },
+        3s));
     INFO(r.body);
-    CHECK(r.status == 503);
     CHECK_THAT(r.body, Catch::Contains(R"("manifest":{"ok":false,"detail":"1 app(s) from )"));
     CHECK_THAT(r.body, Catch::Contains("is in force, but the file no longer loads: "));
     CHECK_THAT(r.body, Catch::Contains(R"("engine":{"ok":true)"));
@@ -80,11 +89,55 @@ TEST_CASE("/readyz is 503 when DATA_DIR is gone", "[e2e][readyz]") {
     ready_rig rig;
     REQUIRE(rig.readyz().status == 200);
     std::filesystem::remove_all(rig.data);
-    auto r = rig.readyz();
+    test::http_result r;
+    CHECK(test::eventually(
+        [&] {
+            r = rig.readyz();
+            return r.status == 503;
+        },
+        3s));
     INFO(r.body);
-    CHECK(r.status == 503);
     CHECK_THAT(r.body, Catch::Contains(R"("store":{"ok":false,"detail":"the history file )"));
     CHECK_THAT(r.body, Catch::Contains(R"("engine":{"ok":true)"));
+}
+
+TEST_CASE("/readyz: details to loopback and READYZ_ALLOWED_CIDRS, a bare verdict to others, "
+          "computed once a second",
+          "[e2e][readyz][attack]") {
+    SECTION("details to loopback only by default") {
+        ready_rig rig(std::map<std::string, std::string>{{"TRUSTED_PROXIES", "127.0.0.1/32"}});
+        const auto port = rig.agent->port();
+        auto outside =
+            test::http_request(port, "GET", "/readyz", {{"CF-Connecting-IP", "198.51.100.9"}});
+        CHECK(outside.status == 200);
+        CHECK(outside.body == R"({"ready":true})");
+        CHECK_THAT(rig.readyz().body, Catch::Contains(R"("checks":)"));
+        // A thousand calls cost one computation a second: the verdict stays the cached one
+        // even once the manifest breaks, until its second is over.
+        const auto start = std::chrono::steady_clock::now();
+        std::ofstream(rig.manifest, std::ios::trunc) << "version: 1\napps:\n  Bad Name!:\n";
+        int answered = 0;
+        int stale = 0;
+        for (int i = 0; i < 200; ++i) {
+            const auto r = rig.readyz();
+            answered += r.status == 200 || r.status == 503 ? 1 : 0;
+            if (std::chrono::steady_clock::now() - start < 500ms) {
+                stale += r.status == 200 ? 1 : 0;
+            }
+        }
+        CHECK(answered == 200);
+        CHECK(stale > 0);
+    }
+    SECTION("READYZ_ALLOWED_CIDRS sees the details") {
+        ready_rig rig({{"TRUSTED_PROXIES", "127.0.0.1/32"},
+                       {"READYZ_ALLOWED_CIDRS", "198.51.100.0/24"}});
+        auto inside = test::http_request(rig.agent->port(), "GET", "/readyz",
+                                         {{"CF-Connecting-IP", "198.51.100.9"}});
+        CHECK_THAT(inside.body, Catch::Contains(R"("checks":)"));
+        auto outside = test::http_request(rig.agent->port(), "GET", "/readyz",
+                                          {{"CF-Connecting-IP", "203.0.113.9"}});
+        CHECK(outside.body == R"({"ready":true})");
+    }
 }
 
 TEST_CASE("deploy-agent healthcheck exits 0 against a live agent and 1 with the reason otherwise",

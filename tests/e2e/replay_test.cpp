@@ -4,6 +4,7 @@
 // (no container is named); what is asserted is the answer.
 #include <chrono>
 #include <filesystem>
+#include <future>
 
 #include <catch2/catch.hpp>
 
@@ -150,6 +151,48 @@ TEST_CASE("an Infisical delivery without a signed timestamp is 401 unless allowe
     CHECK_THAT(accepted.body, Catch::Contains(R"("action":"nothing_cached")"));
     // Remembered for the window from its arrival.
     CHECK_THAT(infisical(port, body, plain_hex).body, Catch::Contains(R"("action":"duplicate")"));
+}
+
+TEST_CASE("attack: an Infisical delivery replayed as its timestamp turns 5 minutes old is never "
+          "accepted again (20 tries, copies from two senders across the edge)",
+          "[e2e][replay][attack]") {
+    const test::temp_dir data("da-replay-data");
+    const std::string manifest = test::write_temp_file("manifest.yaml", manifest_text);
+    replay_agent agent(manifest, data.path.string());
+    const auto port = agent.process.port();
+    constexpr std::int64_t window_ms = 5 * 60'000;
+    int extra_acceptances = 0;
+    int copies = 0;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        // Signed so that the edge comes 15 ms from now; copies go until 10 ms after it.
+        const std::int64_t t = now_ms() - window_ms + 15;
+        const std::string body = R"({"event":"secrets.modified","project":{"projectId":"p)" +
+                                 std::to_string(attempt) +
+                                 R"(","environment":"prod","secretPath":"/"},"timestamp":)" +
+                                 std::to_string(t) + "}";
+        const std::string signature =
+            "t=" + std::to_string(t) + ";" + agent::hmac_sha256_hex(infisical_secret, body);
+        auto send_copies = [&, t] {
+            std::pair<int, int> accepted_and_sent{0, 0};
+            while (now_ms() < t + window_ms + 10) {
+                const auto r = infisical(port, body, signature);
+                ++accepted_and_sent.second;
+                if (r.status == 200 && r.body.find(R"("action":"duplicate")") == std::string::npos) {
+                    ++accepted_and_sent.first;
+                }
+            }
+            return accepted_and_sent;
+        };
+        auto other = std::async(std::launch::async, send_copies);
+        const auto mine = send_copies();
+        const auto theirs = other.get();
+        const int accepted = mine.first + theirs.first;
+        copies += mine.second + theirs.second;
+        extra_acceptances += accepted > 1 ? accepted - 1 : 0;
+    }
+    INFO(copies << " copies sent in 20 tries\n" << agent.process.log().substr(0, 10000));
+    CHECK(copies > 40);
+    CHECK(extra_acceptances == 0);
 }
 
 }  // namespace replay_test

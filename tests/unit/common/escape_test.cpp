@@ -68,4 +68,19 @@ TEST_CASE("text helpers", "[common]") {
     CHECK(percent_decode("a+b", false) == "a+b");
 }
 
+TEST_CASE("escape_untrusted escapes bidi overrides, isolates and zero-width characters",
+          "[common]") {
+    // "invoice\u202Efdp.exe" reads as "invoiceexe.pdf".
+    CHECK(escape_untrusted("invoice\xe2\x80\xae"
+                           "fdp.exe") == "invoice\\xe2\\x80\\xaefdp.exe");
+    for (const char* invisible : {"\xe2\x81\xa6", "\xe2\x81\xa9", "\xe2\x80\x8b", "\xe2\x80\x8f",
+                                  "\xef\xbb\xbf", "\xd8\x9c"}) {
+        INFO(escape_untrusted(invisible));
+        CHECK(escape_untrusted(invisible).starts_with("\\x"));
+        CHECK(invisible_control_length(invisible, 0) == std::string_view(invisible).size());
+    }
+    // Visible neighbours are kept.
+    CHECK(escape_untrusted("\xe2\x80\x94 \xe2\x80\xa6") == "\xe2\x80\x94 \xe2\x80\xa6");
+}
+
 }  // namespace escape_test

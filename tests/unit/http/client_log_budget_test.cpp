@@ -106,4 +106,29 @@ TEST_CASE("client log budget: kinds share the caps and are summed up each on its
     CHECK_FALSE(budget.holding("refused deliveries"));
 }
 
+TEST_CASE("client log budget: every kind held back is summed up in one line, each kind's summary "
+          "handed on",
+          "[http]") {
+    agent::client_log_budget budget("client errors", 1, 1);
+    std::string github_summary;
+    budget.describe("refused deliveries", "github webhook",
+                    [&](const std::string& s) { github_summary = s; });
+    budget.describe("API refusals", "api");
+    const auto t0 = clock_type::time_point{} + 100s;
+    CHECK(budget.admit(t0, "a", "404"));
+    CHECK_FALSE(budget.admit(t0, "a", "bad_signature", "refused deliveries"));
+    CHECK_FALSE(budget.admit(t0, "a", "malformed token", "API refusals"));
+    CHECK_FALSE(budget.admit(t0, "a", "404"));
+    CHECK(budget.holding_any());
+    CHECK_FALSE(budget.take_summaries(t0 + 500ms).has_value());
+    auto line = budget.take_summaries(t0 + 1100ms);
+    REQUIRE(line.has_value());
+    CHECK(*line ==
+          "api flood: 1 more API refusals (malformed token 1), most from a (1); "
+          "http flood: 1 more client errors (404 1), most from a (1); "
+          "github webhook flood: 1 more refused deliveries (bad_signature 1), most from a (1)");
+    CHECK(github_summary == "1 more refused deliveries (bad_signature 1), most from a (1)");
+    CHECK_FALSE(budget.holding_any());
+}
+
 }  // namespace client_log_budget_test

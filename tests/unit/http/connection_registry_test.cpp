@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "http/body_budget.hpp"
+#include <string>
+
 #include "http/connection_registry.hpp"
 
 namespace connection_registry_test {
@@ -34,19 +35,36 @@ TEST_CASE("connection registry: the oldest idle connection is evicted, busy ones
     CHECK(registry.open() == 0);
 }
 
-TEST_CASE("body budget: reservations grow, fail without taking, and give back", "[http]") {
-    agent::body_budget budget(100);
-    {
-        agent::body_reservation one(budget);
-        CHECK(one.hold_at_least(60));
-        agent::body_reservation two(budget);
-        CHECK_FALSE(two.hold_at_least(50));
-        CHECK(two.held() == 0);
-        CHECK(two.hold_at_least(40));
-        CHECK(budget.used() == 100);
-        CHECK(one.hold_at_least(30));  // already held
+TEST_CASE("connection registry: a connection stalled on writing counts as idle, per peer too",
+          "[http]") {
+    using namespace std::chrono_literals;
+    agent::connection_registry registry;
+    const auto t0 = agent::connection_registry::clock_type::now();
+    int evicted = -1;
+    auto a = registry.add("198.51.100.1");
+    a->evict = [&] { evicted = 0; };
+    auto b = registry.add("198.51.100.2");
+    b->evict = [&] { evicted = 1; };
+    auto c = registry.add("198.51.100.2");
+    c->evict = [&] { evicted = 2; };
+    for (auto h : {a, b, c}) {
+        h->busy = true;
     }
-    CHECK(budget.used() == 0);
+    CHECK(registry.open_from("198.51.100.2") == 2);
+    // Writing, with progress 100 ms ago: not stalled yet.
+    c->writing = true;
+    c->progress = t0;
+    CHECK_FALSE(registry.evict_oldest_idle(t0 + 100ms, 1s));
+    // No progress for a second: evictable; only the peer's own when asked for a peer.
+    const std::string other = "198.51.100.1";
+    CHECK_FALSE(registry.evict_oldest_idle(t0 + 1s, 1s, &other));
+    const std::string peer = "198.51.100.2";
+    CHECK(registry.evict_oldest_idle(t0 + 1s, 1s, &peer));
+    CHECK(evicted == 2);
+    CHECK(registry.open_from("198.51.100.2") == 1);
+    for (auto h : {a, b, c}) {
+        registry.remove(h);
+    }
 }
 
 }  // namespace connection_registry_test

@@ -141,4 +141,45 @@ TEST_CASE("request reader: a Content-Length above the limit set after the head i
           status::complete);
 }
 
+namespace {
+
+// A GET head of exactly `size` bytes, its fields of about 100 bytes each.
+std::string head_of_size(std::size_t size) {
+    std::string head = "GET /healthz HTTP/1.1\r\nHost: a\r\n";
+    const std::string tail = "\r\n";
+    for (int i = 0; head.size() + tail.size() < size; ++i) {
+        const std::size_t room = size - head.size() - tail.size();
+        std::string name = "X-F" + std::to_string(i) + ": ";
+        if (room < name.size() + 3) {
+            head.insert(head.size() - 2, std::string(room, 'v'));  // lengthen the last field
+            break;
+        }
+        const std::size_t value = std::min<std::size_t>(100, room - name.size() - 2);
+        head += name + std::string(value, 'v') + "\r\n";
+    }
+    return head + tail;
+}
+
+}  // namespace
+
+TEST_CASE("request reader: the header limit holds whatever the write boundaries", "[http]") {
+    constexpr std::size_t limit = 16 * 1024;
+    for (const std::size_t writes : {std::size_t{1}, std::size_t{2}, std::size_t{1000}}) {
+        for (const std::size_t size : {limit, limit + 1, 2 * limit - 200}) {
+            const std::string head = head_of_size(size);
+            REQUIRE(head.size() == size);
+            request_reader reader(limit);
+            const std::size_t piece = (size + writes - 1) / writes;
+            const auto st = feed(reader, head, 1 << 20, piece);
+            INFO(writes << " writes, head of " << size << " bytes");
+            if (size <= limit) {
+                CHECK(st == status::complete);
+            } else {
+                REQUIRE(st == status::failed);
+                CHECK(reader.failure().status == 431);
+            }
+        }
+    }
+}
+
 }  // namespace request_reader_test

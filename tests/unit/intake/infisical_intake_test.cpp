@@ -4,6 +4,7 @@
 #include "http/answer.hpp"
 #include "webhooks/webhook_answers.hpp"
 #include "intake/infisical_intake.hpp"
+#include "intake/replay_memory.hpp"
 
 namespace infisical_intake_test {
 
@@ -166,8 +167,11 @@ TEST_CASE("Infisical stale or future timestamps are refused as replays", "[intak
     CHECK(contains(old.diagnosis, "refused as a replay"));
     CHECK(contains(old.diagnosis, "300.0 s"));
 
+    // Exactly the window old: stale (its replay key is forgotten from this millisecond on).
     auto edge = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000);
-    CHECK(status_of(edge.result) == 200);
+    CHECK(edge.refusal_code == "stale_timestamp");
+    auto inside = classify(infisical_delivery(body, sent_ms), key, sent_ms + 5 * 60'000 - 1);
+    CHECK(status_of(inside.result) == 200);
 
     auto future = classify(infisical_delivery(body, sent_ms), key, sent_ms - 6 * 60'000);
     CHECK(future.refusal_code == "stale_timestamp");
@@ -293,6 +297,41 @@ TEST_CASE("Infisical replay keys: the same signature, the same key, never the MA
     // Nothing to remember an unsigned delivery by.
     auto unsigned_ok = classify(delivery(body, std::nullopt), std::nullopt, sent_ms, true);
     CHECK(unsigned_ok.replay_key.empty());
+}
+
+TEST_CASE("Infisical replays at the window's edge: every copy judged fresh finds the key of the "
+          "first, copies in the same millisecond included",
+          "[intake]") {
+    const std::string body = infisical_body("secrets.modified", new_project, sent_ms);
+    const std::int64_t edge = sent_ms + 5 * 60'000;
+    for (std::int64_t first_ms = edge - 3; first_ms <= edge + 1; ++first_ms) {
+        replay_memory memory;
+        auto first = classify(infisical_delivery(body, sent_ms), key, first_ms);
+        if (first.what != infisical_verdict::kind::change) {
+            CHECK(first.refusal_code == "stale_timestamp");
+            continue;
+        }
+        const std::int64_t judged_ms =
+            std::chrono::floor<std::chrono::milliseconds>(first.judged_at).time_since_epoch().count();
+        CHECK(judged_ms == first_ms);
+        memory.remember(first.replay_key,
+                        std::chrono::floor<std::chrono::milliseconds>(first.replay_until)
+                            .time_since_epoch()
+                            .count(),
+                        judged_ms);
+        // Copies in the same millisecond and each one after, up to past the edge.
+        for (std::int64_t copy_ms = first_ms; copy_ms <= edge + 1; ++copy_ms) {
+            auto copy = classify(infisical_delivery(body, sent_ms), key, copy_ms);
+            INFO("first at edge" << first_ms - edge << " ms, copy at edge" << copy_ms - edge);
+            const bool accepted_again = copy.what == infisical_verdict::kind::change &&
+                                        !memory.seen(copy.replay_key, copy_ms);
+            CHECK_FALSE(accepted_again);
+        }
+    }
+    // Exactly `window` old: refused.
+    CHECK(classify(infisical_delivery(body, sent_ms), key, edge).refusal_code == "stale_timestamp");
+    CHECK(classify(infisical_delivery(body, sent_ms), key, edge - 1).what ==
+          infisical_verdict::kind::change);
 }
 
 TEST_CASE("Infisical answers: duplicate, and invalid UTF-8 in the event escaped", "[intake]") {

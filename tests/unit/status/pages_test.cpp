@@ -41,6 +41,9 @@ void check_no_raw_script(const std::string& html) {
 TEST_CASE("escape replaces the characters that matter in content and attributes", "[status]") {
     CHECK(escape(evil) == escaped);
     CHECK(escape("tab\tnewline\nbell\x07") == "tab\tnewline\nbell\xEF\xBF\xBD");
+    // Bidi overrides and isolates, zero-width characters and C1 controls are shown as U+FFFD.
+    CHECK(escape("a\xe2\x80\xae" "b\xe2\x81\xa6" "c\xe2\x80\x8b" "d\xc2\x9b" "e") ==
+          "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d\xEF\xBF\xBD" "e");
 }
 
 TEST_CASE("the overview escapes app, image, state, deployment and refusal fields", "[status]") {
