@@ -108,8 +108,10 @@ bool read_api_settings(const environment& env, const manifest& m, api_services& 
     }
     std::vector<std::string> app_envs;
     for (const auto& app : m.apps) {
-        if (app.github) {
-            app_envs.push_back(app.github->secret_env);
+        for (const char* forge : {"github", "gitea", "gitlab"}) {
+            if (const github_trigger* trigger = forge_trigger(app, forge)) {
+                app_envs.push_back(trigger->secret_env);
+            }
         }
     }
     if (auto problem = jwt_secret_problem_in_environment(jwt->value, env, app_envs);

@@ -40,16 +40,25 @@ struct build_spec {
     std::optional<git_spec> git;              ///< fetch + hard reset before building
 };
 
-/// `triggers.github:` of an app.
+/// `triggers.github:`, `triggers.gitea:` or `triggers.gitlab:` of an app.
 struct github_trigger {
-    std::string repository;                   ///< "owner/name", compared case-insensitively
+    /// "owner/name" (GitLab: "group/sub/name"), compared case-insensitively.
+    std::string repository;
     /// Glob patterns for branch names ("main", "release/*"); a leading '!' excludes. Empty = no
     /// branch triggers. The validator requires branches or tags: no app deploys on every push.
     std::vector<std::string> branches;
     std::vector<std::string> tags;            ///< glob patterns; empty = no tag triggers
     std::string secret_env = "WEBHOOK_SECRET";
     bool allow_sha1 = false;                  ///< accept the legacy X-Hub-Signature (sha1)
+    /// Globs over the pushed files' paths: a push deploys only when a file matches `paths`
+    /// (empty: every file) and not `ignore_paths`. A push whose files are not all known deploys.
+    std::vector<std::string> paths;
+    std::vector<std::string> ignore_paths;
 };
+
+/// The default secret variable of each forge's trigger.
+inline constexpr std::string_view default_gitea_secret_env = "GITEA_WEBHOOK_SECRET";
+inline constexpr std::string_view default_gitlab_secret_env = "GITLAB_WEBHOOK_TOKEN";
 
 /// `secrets.infisical:` of an app.
 struct infisical_source {
@@ -85,6 +94,8 @@ struct app_spec {
     deploy_strategy strategy = deploy_strategy::pull;
     std::optional<build_spec> build;
     std::optional<github_trigger> github;
+    std::optional<github_trigger> gitea;      ///< Gitea and Forgejo
+    std::optional<github_trigger> gitlab;
     std::optional<infisical_source> infisical;
     bool auto_redeploy = false;
     health_spec health;
@@ -93,6 +104,15 @@ struct app_spec {
     bool cleanup = false;
     std::optional<notify_spec> notify;
 };
+
+/// The app's trigger for pushes from `forge` ("github", "gitea", "gitlab"), or nullptr.
+inline const github_trigger* forge_trigger(const app_spec& app, std::string_view forge) {
+    const std::optional<github_trigger>* trigger = forge == "github"   ? &app.github
+                                                   : forge == "gitea"  ? &app.gitea
+                                                   : forge == "gitlab" ? &app.gitlab
+                                                                       : nullptr;
+    return trigger != nullptr && *trigger ? &**trigger : nullptr;
+}
 
 /// The whole manifest (version 1). Apps are kept in file order.
 struct manifest {
