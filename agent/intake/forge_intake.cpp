@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include "common/escape.hpp"
