@@ -85,6 +85,15 @@ struct notify_spec {
     std::vector<std::string> on{"failed", "rolled_back", "recovered"};
 };
 
+/// `status:` of an app: commit statuses posted back to the forge that sent the push
+/// (agent/notify/commit_status.hpp, docs/commit-statuses.md).
+struct status_spec {
+    std::string token_env;  ///< the variable holding the forge API token
+    /// Gitea/Forgejo or GitLab base URL ("https://git.example.com", no trailing '/'); GitHub
+    /// uses GITHUB_API_URL. https, or http for a loopback host only.
+    std::string url;
+};
+
 /// One allow-listed app. Only apps named in the manifest are ever touched.
 struct app_spec {
     std::string name;
@@ -103,6 +112,7 @@ struct app_spec {
     /// After a successful recreate, also remove the image the old container ran.
     bool cleanup = false;
     std::optional<notify_spec> notify;
+    std::optional<status_spec> status;
 };
 
 /// The app's trigger for pushes from `forge` ("github", "gitea", "gitlab"), or nullptr.

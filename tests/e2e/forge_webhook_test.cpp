@@ -13,6 +13,9 @@
 #include "support/eventually.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_client.hpp"
+#include "support/http_receiver.hpp"
+#include "support/signed_push.hpp"
+#include "support/two_app_agent.hpp"
 
 namespace {
 
@@ -192,4 +195,45 @@ TEST_CASE("verify-signature checks Gitea signatures and GitLab tokens", "[e2e][f
     CHECK(wrong.first == 1);
     CHECK_THAT(wrong.second, Catch::Contains("no match: the token given (6 bytes"));
     CHECK(wrong.second.find(fixture_secret) == std::string::npos);
+}
+
+TEST_CASE("a Gitea push's deployment is posted back as pending then success, token in "
+          "Authorization only",
+          "[e2e][forge]") {
+    test::http_receiver forge({201});
+    const std::string token = "e2e-status-token-abcdef0123456789";
+    test::two_app_agent rig(
+        {"status", "status-e2e-jwt-secret-0123456789abcdef", "status-e2e-webhook-secret", "200ms",
+         "    triggers:\n      gitea: { repository: example/example, branches: [master] }\n"
+         "    status: { token_env: LIVE_STATUS_TOKEN, url: \"" +
+             forge.url() + "\" }\n",
+         {{"GITEA_WEBHOOK_SECRET", fixture_secret},
+          {"LIVE_STATUS_TOKEN", token},
+          {"NOTIFY_RETRY_MS", "50"},
+          {"PUBLIC_URL", "https://deploy.example.com"}}});
+    const std::string body = forge_fixture("gitea/go-playground-webhooks/push-event.json");
+    auto res = test::http_request(rig.port, "POST", "/webhooks/gitea",
+                                  vector_headers("gitea/signature-vectors.json", 0), body);
+    INFO(res.body << "\nagent log:\n" << rig.process.log());
+    REQUIRE(res.status == 202);
+    const long long id = test::first_deployment_id(res.body);
+    REQUIRE(test::eventually([&] { return forge.count() >= 2; }, 20s));
+    const auto sent = forge.requests();
+    const std::string path =
+        "/api/v1/repos/example/example/statuses/67b56589a45103f891bdee7c0546e5d40bc02001";
+    CHECK(sent[0].target == path);
+    CHECK_THAT(sent[0].body, Catch::Contains(R"("state":"pending")"));
+    CHECK(sent[1].target == path);
+    CHECK_THAT(sent[1].body, Catch::Contains(R"("state":"success")"));
+    CHECK_THAT(sent[1].body, Catch::Contains(R"("context":"deploy-agent/live")"));
+    CHECK_THAT(sent[1].body, Catch::Contains("https://deploy.example.com/deployments/" +
+                                             std::to_string(id)));
+    for (const auto& r : sent) {
+        CHECK(r.headers.at("authorization") == "token " + token);
+        CHECK(r.body.find(token) == std::string::npos);
+    }
+    CHECK(rig.process.wait_for_log("commit status success of deployment", 5s));
+    CHECK(rig.process.log().find(token) == std::string::npos);
+    CHECK(test::deployment_json(rig.port, rig.bearer.substr(7), id).find(token) ==
+          std::string::npos);
 }
