@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "common/base64url.hpp"
 #include "common/escape.hpp"
 #include "common/json_member.hpp"
 #include "common/text.hpp"
@@ -49,7 +50,7 @@ bool gitlab_read_headers(const delivery_view& delivery, github_verdict& v, std::
     facts = "content-type " +
             (v.content_type.empty() ? "(none)" : escape_untrusted(v.content_type, 80)) +
             ", body " + std::to_string(delivery.body.size()) + " bytes";
-    for (const char* name : {"Idempotency-Key", "X-Gitlab-Event-UUID"}) {
+    for (const char* name : {"Idempotency-Key", "webhook-id", "X-Gitlab-Event-UUID"}) {
         if (const auto* id = delivery.header(name)) {
             if (github_detail::valid_name(*id, 100)) {
                 v.delivery_id = *id;
@@ -82,6 +83,66 @@ bool gitlab_read_headers(const delivery_view& delivery, github_verdict& v, std::
     return true;
 }
 
+// The raw key of a Standard Webhooks signing token "whsec_<base64>", or nullopt.
+std::optional<std::string> signing_key(std::string_view secret) {
+    if (!secret.starts_with("whsec_")) {
+        return std::nullopt;
+    }
+    std::string text(secret.substr(6));
+    while (text.ends_with('=')) {
+        text.pop_back();
+    }
+    for (char& c : text) {
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
+    }
+    return base64url_decode(text);
+}
+
+// GitLab's signing token (Standard Webhooks, behind GitLab's webhook_signing_token flag):
+// `webhook-signature: v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">`,
+// possibly several space-separated. The secrets that are signing tokens ("whsec_…") verify it.
+// Returns the env names that verified it; `tried` says which were tried.
+std::vector<std::string> gitlab_signed_by(
+    const delivery_view& delivery,
+    const std::vector<std::pair<std::string, configured_secret>>& configured,
+    std::string& tried) {
+    std::vector<std::string> verified;
+    const std::string* signature = delivery.header("webhook-signature");
+    const std::string* id = delivery.header("webhook-id");
+    const std::string* timestamp = delivery.header("webhook-timestamp");
+    if (signature == nullptr || id == nullptr || timestamp == nullptr ||
+        !github_detail::valid_name(*id, 100) ||
+        !github_detail::only(*timestamp, "0123456789", 20) || signature->size() > 1024) {
+        return verified;
+    }
+    std::string signed_text = *id + "." + *timestamp + ".";
+    signed_text += delivery.body;
+    for (const auto& [env, secret] : configured) {
+        const auto key = signing_key(secret.value);
+        if (!key) {
+            continue;
+        }
+        const auto mac = hmac_sha256(*key, signed_text);
+        const std::string expected =
+            "v1," + base64_encode(std::string_view(reinterpret_cast<const char*>(mac.data()),
+                                                   mac.size()));
+        bool match = false;
+        std::string_view rest = *signature;
+        while (!rest.empty()) {
+            const auto space = rest.find(' ');
+            match = constant_time_equal(rest.substr(0, space), expected) || match;
+            rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+        }
+        if (match) {
+            verified.push_back(env);
+        } else {
+            tried += (tried.empty() ? "" : "; ") + env + " (signing token, " +
+                     describe_secret(secret) + ")";
+        }
+    }
+    return verified;
+}
+
 // X-Gitlab-Token against each configured token: both hashed first, so that the comparison
 // takes the same time whatever the lengths and the bytes. False when refused.
 bool gitlab_verify(const delivery_view& delivery, const manifest& apps,
@@ -93,6 +154,23 @@ bool gitlab_verify(const delivery_view& delivery, const manifest& apps,
         forge_detail::candidate_envs(apps, "gitlab", default_gitlab_secret_env, repo);
     std::string unset;
     const auto configured = forge_detail::configured_secrets(envs, secrets, unset);
+    if ((token == nullptr || token->empty()) && !configured.empty() &&
+        delivery.header("webhook-signature") != nullptr) {
+        std::string tried;
+        v.verified_secret_envs = gitlab_signed_by(delivery, configured, tried);
+        if (!v.verified_secret_envs.empty()) {
+            v.signature_verified = true;
+            facts += ", signed with the signing token of " + v.verified_secret_envs.front();
+            return true;
+        }
+        refuse(v, outcome::unauthenticated, "bad_signature", "invalid signature",
+               "webhook-signature (GitLab's signing token) matched no configured signing token "
+               "(a value 'whsec_…'): " +
+                   (tried.empty() ? std::string("no configured token is a signing token") : tried) +
+                   "; webhook-id and webhook-timestamp are needed too",
+               facts);
+        return false;
+    }
     if (token == nullptr || token->empty() || configured.empty()) {
         return forge_detail::unsigned_delivery(
             v, apps, "gitlab", default_gitlab_secret_env, repo, options, !configured.empty(),

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/base64url.hpp"
 #include "intake/forge_intake.hpp"
 #include "webhooks/webhook_answers.hpp"
 
@@ -36,8 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const agent::manifest apps = gitlab_fuzz_manifest();
     static const agent::secret_source secrets{
         [](std::string_view name) -> std::optional<agent::configured_secret> {
-            if (name == "GITLAB_WEBHOOK_TOKEN" || name == "API_TOKEN") {
+            if (name == "GITLAB_WEBHOOK_TOKEN") {
                 return agent::make_configured_secret("fuzz-token\n", std::string(name));
+            }
+            if (name == "API_TOKEN") {  // a signing token: base64 of "fuzz-signing-key"
+                return agent::make_configured_secret("whsec_ZnV6ei1zaWduaW5nLWtleQ==",
+                                                     std::string(name));
             }
             return std::nullopt;
         }};
@@ -51,6 +56,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {"Idempotency-Key", "fuzz-delivery"}};
     if ((flags & 2) == 0) {
         headers.emplace_back("X-Gitlab-Token", (flags & 4) ? "fuzz-token " : "fuzz-token");
+    } else if (flags & 4) {
+        // Signed with the signing token (Standard Webhooks), correctly unless bit 6 is set.
+        const auto mac = agent::hmac_sha256("fuzz-signing-key", "fuzz-id.1765110000." + body);
+        const std::string sig = agent::base64_encode(
+            std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
+        headers.emplace_back("webhook-id", "fuzz-id");
+        headers.emplace_back("webhook-timestamp", "1765110000");
+        headers.emplace_back("webhook-signature", (flags & 64) ? "v1,AAAA v2,x" : "v1," + sig);
     }
     const auto verdict = agent::classify_forge_delivery(
         agent::delivery_view{headers, body}, apps, secrets,

@@ -368,3 +368,31 @@ TEST_CASE("unsigned forge deliveries pass only under ALLOW_UNSIGNED_WEBHOOKS", "
     v = classify_any(headers, body, forge_secrets({}), false);
     CHECK(v.refusal_code == "not_configured");
 }
+
+TEST_CASE("a GitLab delivery signed with a signing token (webhook-signature) verifies",
+          "[intake][forge]") {
+    const auto doc = json_fixture("gitlab/deliveries.json");
+    const auto& vec = doc["signing_token_vector"];
+    const std::string body = read_fixture("gitlab/" + std::string(vec["file"].GetString()));
+    header_list headers{{"Content-Type", "application/json"},
+                        {"X-Gitlab-Event", "Push Hook"},
+                        {"webhook-id", vec["webhook-id"].GetString()},
+                        {"webhook-timestamp", vec["webhook-timestamp"].GetString()},
+                        {"webhook-signature", vec["webhook-signature"].GetString()}};
+    const auto s = forge_secrets({{"GITLAB_WEBHOOK_TOKEN", vec["signing_token"].GetString()}});
+    auto v = classify_any(headers, body, s);
+    CHECK(v.signature_verified);
+    CHECK(v.what == github_verdict::kind::push);
+    CHECK(v.delivery_id == vec["webhook-id"].GetString());
+
+    std::string changed = body;
+    changed[changed.find("master")] = 'M';
+    v = classify_any(headers, changed, s);
+    CHECK(v.refusal_code == "bad_signature");
+    CHECK(has_text(v.diagnosis, "webhook-signature (GitLab's signing token) matched no"));
+
+    // A plain secret token is not a signing key.
+    v = classify_any(headers, body, forge_secrets({{"GITLAB_WEBHOOK_TOKEN", fixture_secret}}));
+    CHECK(v.refusal_code == "bad_signature");
+    CHECK(has_text(v.diagnosis, "no configured token is a signing token"));
+}
