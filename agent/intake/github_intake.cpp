@@ -275,8 +275,15 @@ github_verdict classify_github_delivery(const delivery_view& delivery, const man
         return v;
     }
     authorize_apps(c);
+    // The files of a push cost a walk of every commit: only for apps that filter by path.
+    const bool read_files = std::any_of(apps.apps.begin(), apps.apps.end(), [&](const app_spec& a) {
+        return a.github && (!a.github->paths.empty() || !a.github->ignore_paths.empty()) &&
+               std::find(v.authorized_apps.begin(), v.authorized_apps.end(), a.name) !=
+                   v.authorized_apps.end();
+    });
     github_detail::classify_verified_payload(v, *c.json_text, c.is_form,
-                                             delivery.header("X-GitHub-Hook-ID"), c.facts);
+                                             delivery.header("X-GitHub-Hook-ID"), c.facts,
+                                             read_files);
     return v;
 }
 

@@ -131,7 +131,7 @@ bool bool_member(const rapidjson::Value& object, const char* name) {
 }
 
 // The commit to deploy, and who pushed, once ref/after/before/repository are read.
-void read_push_details(const rapidjson::Value& root, github_push& push) {
+void read_push_details(const rapidjson::Value& root, github_push& push, bool read_files) {
     if (push.ref.rfind("refs/heads/", 0) == 0) {
         push.branch = push.ref.substr(11);
     } else if (push.ref.rfind("refs/tags/", 0) == 0) {
@@ -152,13 +152,13 @@ void read_push_details(const rapidjson::Value& root, github_push& push) {
                       ? *pusher_name
                       : std::string{};
     // GitHub carries at most 2048 commits and says nothing of the true count.
-    if (!push.deleted) {
+    if (!push.deleted && read_files) {
         read_commit_files(root, push, std::nullopt, 2048);
     }
 }
 
 // Fills a push from a verified payload; returns the problem, or empty.
-std::string read_push(const rapidjson::Value& root, github_push& push) {
+std::string read_push(const rapidjson::Value& root, github_push& push, bool read_files) {
     auto ref = string_member(root, "ref");
     auto after = string_member(root, "after");
     auto before = string_member(root, "before");
@@ -177,7 +177,7 @@ std::string read_push(const rapidjson::Value& root, github_push& push) {
     push.after = *after;
     push.before = before && valid_sha(*before) ? *before : std::string{};
     push.repository = *repo;
-    read_push_details(root, push);
+    read_push_details(root, push, read_files);
     return {};
 }
 
@@ -193,10 +193,11 @@ void classify_ping(github_verdict& v, const rapidjson::Value& root, const std::s
     v.reason = hook.empty() ? "pong" : "pong: hook " + hook;
 }
 
-void classify_push(github_verdict& v, const rapidjson::Value& root, const std::string& facts) {
+void classify_push(github_verdict& v, const rapidjson::Value& root, const std::string& facts,
+                   bool read_files) {
     github_push push;
     push.delivery_id = v.delivery_id;
-    if (auto problem = read_push(root, push); !problem.empty()) {
+    if (auto problem = read_push(root, push, read_files); !problem.empty()) {
         refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
         return;
     }
@@ -220,7 +221,8 @@ void classify_push(github_verdict& v, const rapidjson::Value& root, const std::s
 }  // namespace
 
 void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
-                               const std::string* hook_id, const std::string& facts) {
+                               const std::string* hook_id, const std::string& facts,
+                               bool read_files) {
     // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
     if (const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
         const std::string where = "malformed JSON at offset " + std::to_string(nul);
@@ -255,7 +257,7 @@ void classify_verified_payload(github_verdict& v, std::string_view json_text, bo
         return;
     }
     if (v.event == "push") {
-        classify_push(v, doc, facts);  // which writes the diagnosis of a push
+        classify_push(v, doc, facts, read_files);  // which writes the diagnosis of a push
         return;
     }
     v.diagnosis = "event " + v.event + "; " + facts;

@@ -46,7 +46,10 @@ github_verdict& refuse(github_verdict& v, outcome result, std::string code, std:
 /// Parses the verified JSON text (the body, or a form's decoded `payload` field) and classifies
 /// it: ping, ignored event, push (queued, or ignored for a deleted ref or a ref that is neither
 /// a branch nor a tag), or refused as malformed. `hook_id` is X-GitHub-Hook-ID, or nullptr.
+/// The pushed files are read (read_commit_files) only when `read_files`: an app the push may
+/// trigger has path filters.
 void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
-                               const std::string* hook_id, const std::string& facts);
+                               const std::string* hook_id, const std::string& facts,
+                               bool read_files = true);
 
 }  // namespace agent::github_detail

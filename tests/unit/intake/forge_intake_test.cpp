@@ -8,6 +8,7 @@
 #include <map>
 
 #include "http/answer.hpp"
+#include "accept/decision.hpp"
 #include "intake/forge_intake.hpp"
 #include "webhooks/webhook_answers.hpp"
 
@@ -395,4 +396,36 @@ TEST_CASE("a GitLab delivery signed with a signing token (webhook-signature) ver
     v = classify_any(headers, body, forge_secrets({{"GITLAB_WEBHOOK_TOKEN", fixture_secret}}));
     CHECK(v.refusal_code == "bad_signature");
     CHECK(has_text(v.diagnosis, "no configured token is a signing token"));
+}
+
+TEST_CASE("a GitHub push's files are read for an app with path filters, and decide",
+          "[intake][forge]") {
+    const std::string body =
+        read_fixture("github/go-playground-webhooks/push.json");  // binkkatal/sample_app
+    const header_list headers{{"Content-Type", "application/json"},
+                              {"X-GitHub-Event", "push"},
+                              {"X-GitHub-Delivery", "g1"},
+                              {"X-Hub-Signature-256",
+                               "sha256=" + hmac_sha256_hex(fixture_secret, body)}};
+    const auto s = forge_secrets({{"WEBHOOK_SECRET", fixture_secret}});
+    manifest m;
+    m.apps = {forge_app("plain", "github", "binkkatal/sample_app", "WEBHOOK_SECRET")};
+    auto v = classify_github_delivery(delivery_view{headers, body}, m, s, {});
+    REQUIRE(v.push);
+    CHECK(v.push->files.empty());  // no app filters by path: the commits are not walked
+
+    m.apps[0].github->ignore_paths = {".*", "app/controllers/**"};
+    v = classify_github_delivery(delivery_view{headers, body}, m, s, {});
+    REQUIRE(v.push);
+    CHECK(v.push->files_complete);
+    CHECK(v.push->files ==
+          std::vector<std::string>{".razorops.yaml", "app/controllers/application_controller.rb"});
+    auto d = decide_github_delivery(m, v, {}, {});
+    CHECK(d.what == accept_decision::kind::ignore);
+    CHECK(has_text(d.reason, "touches no watched path of plain"));
+
+    m.apps[0].github->ignore_paths = {".*"};
+    v = classify_github_delivery(delivery_view{headers, body}, m, s, {});
+    d = decide_github_delivery(m, v, {}, {});
+    CHECK(d.what == accept_decision::kind::accept);
 }
