@@ -42,7 +42,14 @@ accept_decision decide_github_delivery(const manifest& m, const github_verdict& 
     if (auto reason = duplicate_reason(push, seen); !reason.empty()) {
         return decided(kind::duplicate, std::move(reason));
     }
-    accept_decision d{kind::accept, {}, plan_github_push(m, push, verdict.authorized_apps), {}};
+    push_plan plan = plan_forge_push(m, push, verdict.authorized_apps);
+    accept_decision d{kind::accept, {}, std::move(plan.jobs), {}};
+    if (d.jobs.empty() && !plan.skipped_by_paths.empty()) {
+        return decided(kind::ignore,
+                       fmt::format("ignored: the push touches no watched path of {} ({} file(s) "
+                                   "changed, none under their paths or all in ignore_paths)",
+                                   fmt::join(plan.skipped_by_paths, ", "), push.files.size()));
+    }
     if (d.jobs.empty()) {
         return decided(kind::ignore, fmt::format("ignored: no app deploys {} {}", push.repository,
                                                  escape_untrusted(push.ref)));

@@ -69,7 +69,8 @@ std::string jwt_secret_problem(std::string_view jwt_secret,
 
 std::string jwt_secret_problem_in_environment(std::string_view jwt_secret, const environment& env,
                                               const std::vector<std::string>& extra_envs) {
-    std::vector<std::string> names = {"WEBHOOK_SECRET", "INFISICAL_WEBHOOK_SECRET"};
+    std::vector<std::string> names = {"WEBHOOK_SECRET", "GITEA_WEBHOOK_SECRET",
+                                      "GITLAB_WEBHOOK_TOKEN", "INFISICAL_WEBHOOK_SECRET"};
     for (const auto& name : extra_envs) {
         if (std::find(names.begin(), names.end(), name) == names.end()) {
             names.push_back(name);

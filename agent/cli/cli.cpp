@@ -77,9 +77,9 @@ int run_cli(const environment& env, int argc, char** argv) {
     auto* verify_cmd = app.add_subcommand(
         "verify-signature",
         "Check a delivery's signature offline and say exactly why it does or does not match");
-    verify_cmd->add_option("--scheme", verify.scheme, "github or infisical")
+    verify_cmd->add_option("--scheme", verify.scheme, "github, gitea (Gitea and Forgejo), gitlab or infisical")
         ->required()
-        ->check(CLI::IsMember({"github", "infisical"}));
+        ->check(CLI::IsMember({"github", "gitea", "gitlab", "infisical"}));
     verify_cmd->add_option("--payload", verify.payload_file,
                            "File with the body exactly as sent (GitHub: Recent Deliveries > Payload)")
         ->required();

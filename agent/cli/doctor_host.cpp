@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -142,6 +143,24 @@ void check_secrets(report& r, const manifest& m, const environment& env) {
             continue;
         }
         check_one_secret(r, env, name, jwt);
+    }
+    // Each app's commit-status token (whether it reaches the forge's API is not checked here).
+    for (const auto& app : m.apps) {
+        if (!app.status) {
+            continue;
+        }
+        const std::string& name = app.status->token_env;
+        const char* v = env.get(name);
+        if (v == nullptr || *v == '\0') {
+            r.fail("status token " + name,
+                   "is not set: commit statuses of " + app.name + " are not sent",
+                   "set it to a forge API token that may write commit statuses "
+                   "(docs/commit-statuses.md)");
+        } else {
+            r.ok("status token " + name,
+                 "set for " + app.name + " (" +
+                     describe_secret(make_configured_secret(v, name)) + ")");
+        }
     }
     if (const char* v = env.get("INFISICAL_WEBHOOK_SECRET"); v != nullptr && *v != '\0') {
         check_one_secret(r, env, "INFISICAL_WEBHOOK_SECRET", jwt);

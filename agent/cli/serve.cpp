@@ -32,6 +32,7 @@
 #include "http/server_settings.hpp"
 #include "manifest/manifest_holder.hpp"
 #include "metrics/agent_metrics.hpp"
+#include "notify/commit_status.hpp"
 #include "notify/notifier.hpp"
 #include "secrets/infisical_settings.hpp"
 #include "secrets/secret_sync.hpp"
@@ -108,8 +109,10 @@ bool read_api_settings(const environment& env, const manifest& m, api_services& 
     }
     std::vector<std::string> app_envs;
     for (const auto& app : m.apps) {
-        if (app.github) {
-            app_envs.push_back(app.github->secret_env);
+        for (const char* forge : {"github", "gitea", "gitlab"}) {
+            if (const github_trigger* trigger = forge_trigger(app, forge)) {
+                app_envs.push_back(trigger->secret_env);
+            }
         }
     }
     if (auto problem = jwt_secret_problem_in_environment(jwt->value, env, app_envs);
@@ -144,9 +147,11 @@ webhook_settings read_webhook_settings(const agent_settings& settings) {
 
 // NOTIFY_* and PUBLIC_URL (notifications), STATUS_PAGE and STATUS_ALLOWED_CIDRS (status page).
 bool read_outcome_settings(const environment& env, notify::notifier_options& notify,
+                           notify::commit_status_options& statuses,
                            status::status_options& page) {
     try {
         notify = notify::notifier_options_from_environment(env);
+        statuses = notify::commit_status_options_from_environment(env, notify);
         page = status::status_options_from_environment(env);
         return true;
     } catch (const std::invalid_argument& e) {
@@ -243,8 +248,10 @@ int run_serve(const agent_settings& settings) {
     auto owner = manifests ? acquire_or_explain(settings.data_dir, "serve") : std::nullopt;
     std::unique_ptr<store> db = owner ? open_history(settings) : nullptr;
     notify::notifier_options notify_options;
+    notify::commit_status_options commit_status_options;
     status::status_options status_options;
-    if (!db || !read_outcome_settings(settings.env, notify_options, status_options)) {
+    if (!db || !read_outcome_settings(settings.env, notify_options, commit_status_options,
+                                      status_options)) {
         return 1;
     }
     group_committer committer(*db);
@@ -259,10 +266,18 @@ int run_serve(const agent_settings& settings) {
         notify::make_http_transport(io.get_executor(), notify_options.ca_file,
                                     notify_options.system_ca),
         [&manifests] { return manifests->current(); }, notify_options);
+    // A forge push's deployment is posted back to the forge as a commit status.
+    notify::commit_status_reporter statuses(
+        io.get_executor(),
+        notify::make_http_transport(io.get_executor(), notify_options.ca_file,
+                                    notify_options.system_ca),
+        [&manifests] { return manifests->current(); }, commit_status_options);
     // Each deployment that ends is announced with its record, once that record is durable.
-    store_journal store_records(
-        committer, io.get_executor(),
-        [&announcer](const deployment_record& ended) { announcer.deployment_finished(ended); });
+    store_journal store_records(committer, io.get_executor(),
+                                [&announcer, &statuses](const deployment_record& ended) {
+                                    announcer.deployment_finished(ended);
+                                    statuses.deployment_finished(ended);
+                                });
     counting_journal journal(store_records, metrics::process_metrics());
     steady_clock_source clock;
     std::unique_ptr<secrets_service> secrets;
@@ -280,7 +295,10 @@ int run_serve(const agent_settings& settings) {
                            deploy_settings_from_environment(settings.env));
     deploy_queue queue(
         io.get_executor(),
-        [&runner](app_spec app, deploy_job job) { return runner.run(std::move(app), std::move(job)); },
+        [&runner, &statuses](app_spec app, deploy_job job) {
+            statuses.deployment_started(job.id, job.plan);
+            return runner.run(std::move(app), std::move(job));
+        },
         journal, [&manifests] { return manifests->current(); }, clock,
         queue_options{.debounce = std::chrono::milliseconds(settings.debounce_ms),
                       .max_concurrent_apps = settings.max_concurrent_deploys});
@@ -370,6 +388,7 @@ int run_serve(const agent_settings& settings) {
     for (const auto& ended :
          recover_interrupted_recreates_now(*db, *db, engine_options_from(settings.env))) {
         announcer.deployment_finished(ended);
+        statuses.deployment_finished(ended);
     }
     recover(*db, *db, queue);
     net::co_spawn(io, prune_periodically(committer), net::detached);

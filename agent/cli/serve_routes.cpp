@@ -25,11 +25,22 @@ route_table serve_routes(const serve_endpoints& endpoints) {
     webhook_endpoints& webhooks = endpoints.webhooks;
     const route_limits github{github_body_limit,
                               {"GITHUB_WEBHOOK_ALLOWED_CIDRS", any_webhook_sources}};
-    for (const char* path : {"/webhook", "/webhooks/github"}) {
-        table.add(
-            path, {"POST"}, [&webhooks](const http_request& r) { return webhooks.github(r); },
-            github);
-    }
+    table.add(
+        "/webhooks/github", {"POST"},
+        [&webhooks](const http_request& r) { return webhooks.github(r); }, github);
+    // Any forge; the lists of the forges' own routes do not apply (it is GitHub's old path).
+    table.add(
+        "/webhook", {"POST"}, [&webhooks](const http_request& r) { return webhooks.any_forge(r); },
+        github);
+    // Gitea and GitLab cap a payload at 25 MB too (GitLab's LimitedEncoder; Gitea has no cap).
+    table.add(
+        "/webhooks/gitea", {"POST"},
+        [&webhooks](const http_request& r) { return webhooks.gitea(r); },
+        route_limits{github_body_limit, {"GITEA_WEBHOOK_ALLOWED_CIDRS", any_webhook_sources}});
+    table.add(
+        "/webhooks/gitlab", {"POST"},
+        [&webhooks](const http_request& r) { return webhooks.gitlab(r); },
+        route_limits{github_body_limit, {"GITLAB_WEBHOOK_ALLOWED_CIDRS", any_webhook_sources}});
     const route_limits infisical{std::nullopt,
                                  {"INFISICAL_WEBHOOK_ALLOWED_CIDRS", any_webhook_sources}};
     table.add(

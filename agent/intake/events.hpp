@@ -6,9 +6,13 @@
 
 namespace agent {
 
-/// A verified GitHub push, reduced to what planning and recording need.
+/// A verified forge push (GitHub, Gitea/Forgejo or GitLab), reduced to what planning and
+/// recording need.
 struct github_push {
-    std::string delivery_id;   ///< X-GitHub-Delivery, may be empty
+    /// "github", "gitea" (Forgejo too) or "gitlab": the manifest trigger it matches
+    /// (triggers.<forge>), the trigger recorded, and part of the replay key.
+    std::string forge = "github";
+    std::string delivery_id;   ///< the forge's delivery id header, may be empty
     std::string repository;    ///< repository.full_name, "owner/name"
     std::string ref;           ///< "refs/heads/main" or "refs/tags/v1.2"
     std::string branch;        ///< set when ref is a branch
@@ -20,6 +24,12 @@ struct github_push {
     bool deleted = false;      ///< `after` is 40 zeros, or `deleted` is true
     bool forced = false;
     std::string pusher;
+    /// The paths the carried commits added, modified or removed (each at most once), for
+    /// triggers' `paths` / `ignore_paths`.
+    std::vector<std::string> files;
+    /// True only when `files` covers every commit the push added: the payload carries them all
+    /// (its count agrees), the ref existed before, and the forge lists files per commit.
+    bool files_complete = false;
 };
 
 /// A verified Infisical secret change.

@@ -13,6 +13,7 @@ namespace agent {
 
 namespace {
 
+using github_detail::form_payload;
 using github_detail::only;
 using github_detail::refuse;
 
@@ -32,24 +33,6 @@ struct github_context {
     std::optional<std::string> repo{};            // unverified until a secret verifies the body
     bool sha1 = false;                            // only X-Hub-Signature (sha1) was sent
 };
-
-// The decoded `payload` field of a form body, or nullopt.
-std::optional<std::string> form_payload(std::string_view body) {
-    while (!body.empty()) {
-        const auto amp = body.find('&');
-        const std::string_view pair = body.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (percent_decode(pair.substr(0, eq), true) == "payload") {
-            return eq == std::string_view::npos ? std::string{}
-                                                : percent_decode(pair.substr(eq + 1), true);
-        }
-        if (amp == std::string_view::npos) {
-            break;
-        }
-        body.remove_prefix(amp + 1);
-    }
-    return std::nullopt;
-}
 
 bool uses_repo(const app_spec& app, const std::optional<std::string>& repo) {
     return app.github && (!repo || iequals(app.github->repository, *repo));
@@ -93,6 +76,19 @@ bool read_headers(github_context& c) {
                "application/x-www-form-urlencoded (the hook's 'Content type' setting)",
                c.facts);
         return false;
+    }
+    for (const char* own : {"X-Forgejo-Event", "X-Gitea-Event", "X-Gitlab-Event"}) {
+        if (c.delivery.header(own) != nullptr) {
+            // Gitea and Forgejo send GitHub's headers too, signed with the Gitea secret: their
+            // own header decides, and this endpoint is GitHub's.
+            const bool gitlab = std::string_view(own) == "X-Gitlab-Event";
+            refuse(c.v, outcome::malformed, "wrong_forge", "wrong endpoint for this forge",
+                   std::string(own) + " is present: a " + (gitlab ? "GitLab" : "Gitea/Forgejo") +
+                       " delivery, which /webhooks/github does not take; point the hook at " +
+                       (gitlab ? "/webhooks/gitlab" : "/webhooks/gitea") + " or /webhook",
+                   c.facts);
+            return false;
+        }
     }
     const std::string* event = c.delivery.header("X-GitHub-Event");
     if (event == nullptr) {
@@ -279,8 +275,15 @@ github_verdict classify_github_delivery(const delivery_view& delivery, const man
         return v;
     }
     authorize_apps(c);
+    // The files of a push cost a walk of every commit: only for apps that filter by path.
+    const bool read_files = std::any_of(apps.apps.begin(), apps.apps.end(), [&](const app_spec& a) {
+        return a.github && (!a.github->paths.empty() || !a.github->ignore_paths.empty()) &&
+               std::find(v.authorized_apps.begin(), v.authorized_apps.end(), a.name) !=
+                   v.authorized_apps.end();
+    });
     github_detail::classify_verified_payload(v, *c.json_text, c.is_form,
-                                             delivery.header("X-GitHub-Hook-ID"), c.facts);
+                                             delivery.header("X-GitHub-Hook-ID"), c.facts,
+                                             read_files);
     return v;
 }
 
@@ -290,7 +293,7 @@ std::string push_replay_key(const github_push& push) {
         text.push_back('\0');
         text += *part;
     }
-    return "github:" + sha256_hex(text);
+    return push.forge + ":" + sha256_hex(text);
 }
 
 }  // namespace agent

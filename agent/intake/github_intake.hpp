@@ -44,7 +44,9 @@ struct github_verdict {
     std::string reason;     ///< short, for the caller: "invalid signature", "pong: hook 123", ...
     std::string diagnosis;  ///< one line for the log; never a secret or a MAC
     std::string refusal_code;         ///< stable metric label; empty unless refused
-    std::string event;                ///< X-GitHub-Event (validated), may be empty when refused
+    /// Who sent it, for logs, metrics and the history: "github", "gitea", "forgejo", "gitlab".
+    std::string source = "github";
+    std::string event;                ///< the forge's event header (validated), may be empty
     std::string delivery_id;          ///< X-GitHub-Delivery (validated), may be empty
     std::string content_type;         ///< media type, lower-case
     std::optional<github_push> push;  ///< for kind::push, and for an ignored ref deletion

@@ -8,6 +8,7 @@
 
 #include "common/escape.hpp"
 #include "common/json_member.hpp"
+#include "common/text.hpp"
 #include "intake/refusal_codes.hpp"
 
 namespace agent::github_detail {
@@ -42,9 +43,22 @@ github_verdict& refuse(github_verdict& v, outcome result, std::string code, std:
     return v;
 }
 
-namespace {
-
-constexpr std::string_view zero_sha = "0000000000000000000000000000000000000000";
+std::optional<std::string> form_payload(std::string_view body) {
+    while (!body.empty()) {
+        const auto amp = body.find('&');
+        const std::string_view pair = body.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (percent_decode(pair.substr(0, eq), true) == "payload") {
+            return eq == std::string_view::npos ? std::string{}
+                                                : percent_decode(pair.substr(eq + 1), true);
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        body.remove_prefix(amp + 1);
+    }
+    return std::nullopt;
+}
 
 bool valid_sha(std::string_view s) {
     return (s.size() == 40 || s.size() == 64) && only(s, "0123456789abcdef", 64);
@@ -54,6 +68,55 @@ bool valid_ref(std::string_view s) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
     });
 }
+
+bool all_zeros(std::string_view sha) {
+    return !sha.empty() && sha.find_first_not_of('0') == std::string_view::npos;
+}
+
+void read_commit_files(const rapidjson::Value& root, github_push& push,
+                       std::optional<std::uint64_t> total_commits, std::size_t carried_cap) {
+    // A push's files are worth reading only up to a bound: past it, the push deploys.
+    constexpr std::size_t max_files = 5000;
+    push.files.clear();
+    push.files_complete = false;
+    const auto* commits = json_member(root, "commits");
+    if (commits == nullptr || !commits->IsArray() || commits->Empty() || push.before.empty() ||
+        all_zeros(push.before) || push.created) {
+        return;
+    }
+    const std::size_t carried = commits->Size();
+    if ((total_commits && *total_commits != carried) || (!total_commits && carried >= carried_cap)) {
+        return;
+    }
+    for (const auto& commit : commits->GetArray()) {
+        if (!commit.IsObject()) {
+            return;
+        }
+        for (const char* list : {"added", "modified", "removed"}) {
+            const auto* files = json_member(commit, list);
+            if (files == nullptr || !files->IsArray()) {
+                return;  // a forge that lists no files: it cannot tell
+            }
+            for (const auto& file : files->GetArray()) {
+                if (!file.IsString() || push.files.size() >= max_files) {
+                    return;
+                }
+                std::string path(file.GetString(), file.GetStringLength());
+                if (!valid_ref(path)) {
+                    return;
+                }
+                if (std::find(push.files.begin(), push.files.end(), path) == push.files.end()) {
+                    push.files.push_back(std::move(path));
+                }
+            }
+        }
+    }
+    push.files_complete = true;
+}
+
+namespace {
+
+constexpr std::string_view zero_sha = "0000000000000000000000000000000000000000";
 
 std::optional<std::string> string_member(const rapidjson::Value& object, const char* name) {
     const auto* v = json_member(object, name);
@@ -68,7 +131,7 @@ bool bool_member(const rapidjson::Value& object, const char* name) {
 }
 
 // The commit to deploy, and who pushed, once ref/after/before/repository are read.
-void read_push_details(const rapidjson::Value& root, github_push& push) {
+void read_push_details(const rapidjson::Value& root, github_push& push, bool read_files) {
     if (push.ref.rfind("refs/heads/", 0) == 0) {
         push.branch = push.ref.substr(11);
     } else if (push.ref.rfind("refs/tags/", 0) == 0) {
@@ -88,10 +151,14 @@ void read_push_details(const rapidjson::Value& root, github_push& push) {
     push.pusher = pusher_name && valid_ref(*pusher_name) && pusher_name->size() <= 100
                       ? *pusher_name
                       : std::string{};
+    // GitHub carries at most 2048 commits and says nothing of the true count.
+    if (!push.deleted && read_files) {
+        read_commit_files(root, push, std::nullopt, 2048);
+    }
 }
 
 // Fills a push from a verified payload; returns the problem, or empty.
-std::string read_push(const rapidjson::Value& root, github_push& push) {
+std::string read_push(const rapidjson::Value& root, github_push& push, bool read_files) {
     auto ref = string_member(root, "ref");
     auto after = string_member(root, "after");
     auto before = string_member(root, "before");
@@ -110,7 +177,7 @@ std::string read_push(const rapidjson::Value& root, github_push& push) {
     push.after = *after;
     push.before = before && valid_sha(*before) ? *before : std::string{};
     push.repository = *repo;
-    read_push_details(root, push);
+    read_push_details(root, push, read_files);
     return {};
 }
 
@@ -126,10 +193,11 @@ void classify_ping(github_verdict& v, const rapidjson::Value& root, const std::s
     v.reason = hook.empty() ? "pong" : "pong: hook " + hook;
 }
 
-void classify_push(github_verdict& v, const rapidjson::Value& root, const std::string& facts) {
+void classify_push(github_verdict& v, const rapidjson::Value& root, const std::string& facts,
+                   bool read_files) {
     github_push push;
     push.delivery_id = v.delivery_id;
-    if (auto problem = read_push(root, push); !problem.empty()) {
+    if (auto problem = read_push(root, push, read_files); !problem.empty()) {
         refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
         return;
     }
@@ -153,7 +221,8 @@ void classify_push(github_verdict& v, const rapidjson::Value& root, const std::s
 }  // namespace
 
 void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
-                               const std::string* hook_id, const std::string& facts) {
+                               const std::string* hook_id, const std::string& facts,
+                               bool read_files) {
     // JSON has no raw NUL bytes, and RapidJSON would read one as the end of the text.
     if (const auto nul = json_text.find('\0'); nul != std::string_view::npos) {
         const std::string where = "malformed JSON at offset " + std::to_string(nul);
@@ -188,7 +257,7 @@ void classify_verified_payload(github_verdict& v, std::string_view json_text, bo
         return;
     }
     if (v.event == "push") {
-        classify_push(v, doc, facts);  // which writes the diagnosis of a push
+        classify_push(v, doc, facts, read_files);  // which writes the diagnosis of a push
         return;
     }
     v.diagnosis = "event " + v.event + "; " + facts;

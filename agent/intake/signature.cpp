@@ -301,6 +301,24 @@ signature_header parse_github_signature_header(std::string_view value,
     return h;
 }
 
+signature_header parse_gitea_signature_header(std::string_view value) {
+    signature_header h;
+    h.algorithm = "sha256";
+    const std::string_view v = trim(value);
+    if (v.empty()) {
+        h.problem = "the header is empty";
+        return h;
+    }
+    h.hex = to_lower_ascii(v);
+    if (v.starts_with("sha256=")) {
+        h.problem = "a 'sha256=' prefix, which X-Gitea-Signature does not have (that is "
+                    "X-Hub-Signature-256)";
+        return h;
+    }
+    h.problem = hex_problem(v, 64, "the digest");
+    return h;
+}
+
 signature_header parse_infisical_signature_header(std::string_view value) {
     signature_header h;
     h.algorithm = "sha256";

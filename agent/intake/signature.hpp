@@ -79,6 +79,10 @@ struct signature_header {
 signature_header parse_github_signature_header(std::string_view value,
                                                std::string_view expected_algorithm);
 
+/// Parses Gitea's and Forgejo's X-Gitea-Signature / X-Forgejo-Signature: 64 hex digits, no
+/// prefix (`algorithm` "sha256"). `problem` as for GitHub.
+signature_header parse_gitea_signature_header(std::string_view value);
+
 /// Parses Infisical's `t=<milliseconds>;<64 hex>` or the plain `<64 hex>` that the replaced
 /// service accepted (`timestamp` unset). `problem` as for GitHub.
 signature_header parse_infisical_signature_header(std::string_view value);

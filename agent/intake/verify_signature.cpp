@@ -6,6 +6,8 @@
 #include <iterator>
 #include <ostream>
 
+#include "common/text.hpp"
+
 namespace agent {
 namespace {
 
@@ -108,6 +110,31 @@ bool read_github_header(std::string_view value, std::string_view payload,
     return true;
 }
 
+// GitLab sends its secret token itself: the "signature" is X-Gitlab-Token's value.
+signature_check check_gitlab_token(std::string_view token, const configured_secret& secret) {
+    signature_check result;
+    if (constant_time_equal(sha256_hex(token), sha256_hex(secret.value))) {
+        result.match = true;
+        result.lines.emplace_back("match");
+        return result;
+    }
+    result.lines.push_back("no match: the token given (" + std::to_string(token.size()) +
+                           " bytes, fingerprint " + secret_fingerprint(token) +
+                           ") is not the secret from " + secret.origin + " (" +
+                           describe_secret(secret) + ")");
+    if (!secret.removed_newline.empty() && token == secret.value + secret.removed_newline) {
+        result.lines.push_back("it would match with the trailing newline the agent strips from "
+                               "the secret: remove it from the GitLab webhook's token");
+    } else if (trim(token) == trim(secret.value)) {
+        result.lines.push_back("it would match without surrounding whitespace: GitLab removes "
+                               "line breaks from the token; remove the spaces on either side");
+    } else {
+        result.lines.push_back(
+            "compare the fingerprints: `printf %s \"$TOKEN\" | sha256sum | cut -c1-8`");
+    }
+    return result;
+}
+
 }  // namespace
 
 signature_check check_signature(std::string_view scheme, std::string_view payload,
@@ -116,8 +143,19 @@ signature_check check_signature(std::string_view scheme, std::string_view payloa
     const std::string_view value = strip_header_name(signature_value);
     mac_algorithm algorithm = mac_algorithm::sha256;
     signature_header header;
+    if (scheme == "gitlab") {
+        return check_gitlab_token(value, secret);
+    }
     if (scheme == "github") {
         if (!read_github_header(value, payload, secret, header, result)) {
+            return result;
+        }
+    } else if (scheme == "gitea") {
+        header = parse_gitea_signature_header(value);
+        if (!header.ok()) {
+            result.lines.push_back("no match: malformed signature: " + header.problem +
+                                   "; Gitea's and Forgejo's X-Gitea-Signature is 64 hex digits, "
+                                   "no prefix");
             return result;
         }
     } else {
@@ -153,8 +191,9 @@ signature_check check_signature(std::string_view scheme, std::string_view payloa
 
 int run_verify_signature(const verify_signature_args& args, const environment& env,
                          std::ostream& out) {
-    if (args.scheme != "github" && args.scheme != "infisical") {
-        out << "unknown scheme '" << args.scheme << "': use github or infisical\n";
+    if (args.scheme != "github" && args.scheme != "gitea" && args.scheme != "gitlab" &&
+        args.scheme != "infisical") {
+        out << "unknown scheme '" << args.scheme << "': use github, gitea, gitlab or infisical\n";
         return 2;
     }
     if (args.secret_env.empty() == args.secret_file.empty()) {

@@ -18,7 +18,8 @@ struct signature_check {
 };
 
 /// Checks `signature_value` (a header value, optionally with its "Name:" in front) for `scheme`
-/// "github" or "infisical" over `payload` with `secret`, and when it does not match, searches the
+/// "github", "gitea" (Gitea and Forgejo: 64 hex, no prefix), "gitlab" (the X-Gitlab-Token value,
+/// compared with the secret in constant time; `payload` unused) or "infisical" over `payload` with `secret`, and when it does not match, searches the
 /// usual causes: wrong prefix or length, a sha1 header, the secret's stripped newline or its
 /// whitespace, a trailing newline or CRLFs or a BOM in the payload file, pretty-printed JSON as
 /// GitHub's "Recent Deliveries" shows it (re-serialized compactly), and their combinations.
@@ -27,7 +28,7 @@ signature_check check_signature(std::string_view scheme, std::string_view payloa
 
 /// The flags of `deploy-agent verify-signature`.
 struct verify_signature_args {
-    std::string scheme;        ///< "github" | "infisical"
+    std::string scheme;        ///< "github" | "gitea" | "gitlab" | "infisical"
     std::string payload_file;  ///< the body, byte for byte
     std::string signature;     ///< the header value
     std::string secret_env;    ///< exactly one of secret_env and secret_file

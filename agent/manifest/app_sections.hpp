@@ -29,5 +29,7 @@ void parse_registry_auth(problem_list& problems, const field& f, app_spec& app);
 
 /// `notify:` (app_notify.cpp).
 void parse_notify(problem_list& problems, const field& f, app_spec& app);
+/// `status:` (app_notify.cpp).
+void parse_status(problem_list& problems, const field& f, app_spec& app);
 
 }  // namespace agent::manifest_detail

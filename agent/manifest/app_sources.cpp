@@ -4,14 +4,17 @@
 #include "manifest/app_sections.hpp"
 #include "manifest/syntax.hpp"
 
+#include <span>
 #include <utility>
 
 namespace agent::manifest_detail {
 namespace {
 
-constexpr std::string_view triggers_keys[] = {"github"};
-constexpr std::string_view github_keys[] = {"repository", "branches", "tags", "secret_env",
-                                            "allow_sha1"};
+constexpr std::string_view triggers_keys[] = {"github", "gitea", "gitlab"};
+constexpr std::string_view github_keys[] = {"repository", "branches",     "tags", "secret_env",
+                                            "allow_sha1", "paths", "ignore_paths"};
+constexpr std::string_view gitea_keys[] = {"repository", "branches", "tags",
+                                           "secret_env", "paths",    "ignore_paths"};
 constexpr std::string_view secrets_keys[] = {"infisical"};
 constexpr std::string_view infisical_keys[] = {"project", "environment", "path", "keys"};
 
@@ -92,18 +95,63 @@ std::vector<std::string> read_patterns(problem_list& problems, const field& f,
     return std::move(*list);
 }
 
-void parse_github(problem_list& problems, const field& f, app_spec& app) {
+// A path glob of `paths` / `ignore_paths`: a glob over the repository's paths, never empty.
+std::vector<std::string> read_path_globs(problem_list& problems, const field& f, bool& ok) {
+    auto list = read_string_list(problems, f, "[\"src/**\"]");
+    if (!list) {
+        ok = false;
+        return {};
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string& glob = (*list)[i];
+        std::string problem = glob.starts_with('!') ? "starts with '!': list it in ignore_paths"
+                              : glob.starts_with('/')
+                                  ? "starts with '/': paths are relative to the repository root"
+                                  : pattern_problem(glob);
+        if (!problem.empty()) {
+            problems.add(f.value[i].Mark(), f.path + ": glob '" + glob + "' " + problem);
+            ok = false;
+        }
+    }
+    return std::move(*list);
+}
+
+// triggers.github, triggers.gitea (Gitea and Forgejo) or triggers.gitlab.
+void parse_forge(problem_list& problems, const field& f, std::optional<github_trigger>& out,
+                 std::string_view forge) {
     github_trigger trigger;
-    app.github = trigger;
+    if (forge == "gitea") {
+        trigger.secret_env = std::string(default_gitea_secret_env);
+    } else if (forge == "gitlab") {
+        trigger.secret_env = std::string(default_gitlab_secret_env);
+    }
+    out = trigger;
     if (!expect_map(problems, f)) {
         return;
     }
-    field_map fields(problems, f.value, f.path, github_keys, "key", home_of);
+    field_map fields(problems, f.value, f.path,
+                     forge == "github" ? std::span<const std::string_view>(github_keys)
+                                       : std::span<const std::string_view>(gitea_keys),
+                     "key", home_of);
     if (const field* repository = fields.get("repository")) {
-        read_checked(problems, *repository, trigger.repository, is_valid_repository,
-                     "is not a GitHub repository (owner/name)");
+        if (forge == "github") {
+            read_checked(problems, *repository, trigger.repository, is_valid_repository,
+                         "is not a GitHub repository (owner/name)");
+        } else if (forge == "gitea") {
+            read_checked(
+                problems, *repository, trigger.repository,
+                [](std::string_view r) { return is_valid_forge_path(r, false); },
+                "is not a Gitea/Forgejo repository (owner/name)");
+        } else {
+            read_checked(
+                problems, *repository, trigger.repository,
+                [](std::string_view r) { return is_valid_forge_path(r, true); },
+                "is not a GitLab project path (group/name or group/sub/name)");
+        }
     } else {
-        problems.add(f.key.Mark(), f.path + " needs 'repository' (owner/name)");
+        problems.add(f.key.Mark(), f.path + " needs 'repository' (" +
+                                       (forge == "gitlab" ? "group/sub/name" : "owner/name") +
+                                       ")");
     }
     bool lists_ok = true;
     if (const field* branches = fields.get("branches")) {
@@ -124,7 +172,13 @@ void parse_github(problem_list& problems, const field& f, app_spec& app) {
     if (const field* allow_sha1 = fields.get("allow_sha1")) {
         trigger.allow_sha1 = read_bool(problems, *allow_sha1).value_or(false);
     }
-    app.github = std::move(trigger);
+    if (const field* paths = fields.get("paths")) {
+        trigger.paths = read_path_globs(problems, *paths, lists_ok);
+    }
+    if (const field* ignore_paths = fields.get("ignore_paths")) {
+        trigger.ignore_paths = read_path_globs(problems, *ignore_paths, lists_ok);
+    }
+    out = std::move(trigger);
 }
 
 void parse_infisical(problem_list& problems, const field& f, app_spec& app) {
@@ -180,7 +234,13 @@ void parse_triggers(problem_list& problems, const field& f, app_spec& app) {
     }
     field_map fields(problems, f.value, f.path, triggers_keys, "key", home_of);
     if (const field* github = fields.get("github")) {
-        parse_github(problems, *github, app);
+        parse_forge(problems, *github, app.github, "github");
+    }
+    if (const field* gitea = fields.get("gitea")) {
+        parse_forge(problems, *gitea, app.gitea, "gitea");
+    }
+    if (const field* gitlab = fields.get("gitlab")) {
+        parse_forge(problems, *gitlab, app.gitlab, "gitlab");
     }
 }
 

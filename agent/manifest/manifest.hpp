@@ -40,16 +40,25 @@ struct build_spec {
     std::optional<git_spec> git;              ///< fetch + hard reset before building
 };
 
-/// `triggers.github:` of an app.
+/// `triggers.github:`, `triggers.gitea:` or `triggers.gitlab:` of an app.
 struct github_trigger {
-    std::string repository;                   ///< "owner/name", compared case-insensitively
+    /// "owner/name" (GitLab: "group/sub/name"), compared case-insensitively.
+    std::string repository;
     /// Glob patterns for branch names ("main", "release/*"); a leading '!' excludes. Empty = no
     /// branch triggers. The validator requires branches or tags: no app deploys on every push.
     std::vector<std::string> branches;
     std::vector<std::string> tags;            ///< glob patterns; empty = no tag triggers
     std::string secret_env = "WEBHOOK_SECRET";
     bool allow_sha1 = false;                  ///< accept the legacy X-Hub-Signature (sha1)
+    /// Globs over the pushed files' paths: a push deploys only when a file matches `paths`
+    /// (empty: every file) and not `ignore_paths`. A push whose files are not all known deploys.
+    std::vector<std::string> paths;
+    std::vector<std::string> ignore_paths;
 };
+
+/// The default secret variable of each forge's trigger.
+inline constexpr std::string_view default_gitea_secret_env = "GITEA_WEBHOOK_SECRET";
+inline constexpr std::string_view default_gitlab_secret_env = "GITLAB_WEBHOOK_TOKEN";
 
 /// `secrets.infisical:` of an app.
 struct infisical_source {
@@ -76,6 +85,15 @@ struct notify_spec {
     std::vector<std::string> on{"failed", "rolled_back", "recovered"};
 };
 
+/// `status:` of an app: commit statuses posted back to the forge that sent the push
+/// (agent/notify/commit_status.hpp, docs/commit-statuses.md).
+struct status_spec {
+    std::string token_env;  ///< the variable holding the forge API token
+    /// Gitea/Forgejo or GitLab base URL ("https://git.example.com", no trailing '/'); GitHub
+    /// uses GITHUB_API_URL. https, or http for a loopback host only.
+    std::string url;
+};
+
 /// One allow-listed app. Only apps named in the manifest are ever touched.
 struct app_spec {
     std::string name;
@@ -85,6 +103,8 @@ struct app_spec {
     deploy_strategy strategy = deploy_strategy::pull;
     std::optional<build_spec> build;
     std::optional<github_trigger> github;
+    std::optional<github_trigger> gitea;      ///< Gitea and Forgejo
+    std::optional<github_trigger> gitlab;
     std::optional<infisical_source> infisical;
     bool auto_redeploy = false;
     health_spec health;
@@ -92,7 +112,17 @@ struct app_spec {
     /// After a successful recreate, also remove the image the old container ran.
     bool cleanup = false;
     std::optional<notify_spec> notify;
+    std::optional<status_spec> status;
 };
+
+/// The app's trigger for pushes from `forge` ("github", "gitea", "gitlab"), or nullptr.
+inline const github_trigger* forge_trigger(const app_spec& app, std::string_view forge) {
+    const std::optional<github_trigger>* trigger = forge == "github"   ? &app.github
+                                                   : forge == "gitea"  ? &app.gitea
+                                                   : forge == "gitlab" ? &app.gitlab
+                                                                       : nullptr;
+    return trigger != nullptr && *trigger ? &**trigger : nullptr;
+}
 
 /// The whole manifest (version 1). Apps are kept in file order.
 struct manifest {

@@ -16,7 +16,8 @@ using namespace manifest_detail;
 constexpr std::string_view top_keys[] = {"version", "apps"};
 constexpr std::string_view app_keys[] = {"container", "service",      "image",   "strategy",
                                          "build",     "triggers",     "secrets", "auto_redeploy",
-                                         "health",    "registry_auth", "cleanup", "notify"};
+                                         "health",    "registry_auth", "cleanup", "notify",
+                                         "status"};
 constexpr std::string_view strategy_names[] = {"pull", "build", "restart"};
 
 void read_name(problem_list& problems, const field& f, std::string& out, std::string_view noun) {
@@ -154,6 +155,9 @@ std::optional<app_spec> parse_app(problem_list& problems, const field& entry) {
     }
     if (const field* notify = fields.get("notify")) {
         parse_notify(problems, *notify, app);
+    }
+    if (const field* status = fields.get("status")) {
+        parse_status(problems, *status, app);
     }
     if (!app.service && app.container.empty()) {
         app.container = app.name;

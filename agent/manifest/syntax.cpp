@@ -208,6 +208,28 @@ bool is_valid_repository(std::string_view repository) {
                        [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
 }
 
+bool is_valid_forge_path(std::string_view path, bool nested) {
+    if (path.size() > 1024) {
+        return false;
+    }
+    std::size_t parts = 0;
+    while (true) {
+        const auto slash = path.find('/');
+        const std::string_view part = path.substr(0, slash);
+        if (part.empty() || part.size() > 255 || part == "." || part == ".." ||
+            !std::all_of(part.begin(), part.end(),
+                         [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; })) {
+            return false;
+        }
+        ++parts;
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        path.remove_prefix(slash + 1);
+    }
+    return nested ? parts >= 2 : parts == 2;
+}
+
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     std::size_t digits = 0;
     while (digits < text.size() && is_digit(text[digits])) {

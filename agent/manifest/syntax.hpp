@@ -36,6 +36,10 @@ bool is_valid_env_name(std::string_view name);
 /// True for a GitHub repository full name `owner/name` (owner: letters, digits, '-', not
 /// starting with '-'; name: letters, digits, '_', '.', '-', not "." or "..").
 bool is_valid_repository(std::string_view repository);
+/// A Gitea/Forgejo repository "owner/name" (`nested` false: exactly two parts) or a GitLab
+/// project path "group/sub/name" (`nested` true: two parts or more): parts of 1-255 of
+/// [A-Za-z0-9_.-], neither "." nor "..", 1024 characters at most.
+bool is_valid_forge_path(std::string_view path, bool nested);
 
 /// Parses `500ms`, `60s`, `5m`, `1h`, or a bare integer meaning seconds (at most 9 digits).
 /// Returns nullopt for anything else (signs, fractions, spaces, combined units).

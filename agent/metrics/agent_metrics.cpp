@@ -90,9 +90,9 @@ agent_metrics& process_metrics() {
 }
 
 std::string_view metric_path(std::string_view path) {
-    static constexpr std::array<std::string_view, 7> known = {
-        "/webhook", "/webhooks/github", "/webhooks/infisical", "/webhooks/infisical/test",
-        "/healthz", "/readyz",          "/metrics"};
+    static constexpr std::array<std::string_view, 9> known = {
+        "/webhook",       "/webhooks/github", "/webhooks/gitea", "/webhooks/gitlab",
+        "/webhooks/infisical", "/webhooks/infisical/test", "/healthz", "/readyz", "/metrics"};
     for (auto k : known) {
         if (path == k) {
             return k;

@@ -12,7 +12,7 @@ namespace agent::metrics {
 /// server its requests, the deploy stage its deployments, the docker client its failures);
 /// nothing in metrics/ asks them.
 struct agent_metrics {
-    /// {source="github|infisical", outcome="queued|accepted|ignored|duplicate|refused",
+    /// {source="github|gitea|forgejo|gitlab|infisical", outcome="queued|accepted|ignored|duplicate|refused",
     /// reason=<a refusal code (intake/refusal_codes.hpp) or "other"; "" unless refused>}
     counter_family deliveries{"deploy_agent_deliveries_total",
                               "Webhook deliveries by source, outcome and refusal reason.",

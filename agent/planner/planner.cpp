@@ -72,9 +72,22 @@ auto_redeploy_policy auto_redeploy_policy_from_environment(const environment& en
                                       optional_env(env, "INFISICAL_AUTO_REDEPLOY_APPS"));
 }
 
-std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push) {
+bool push_touches_watched_paths(const github_trigger& trigger, const github_push& push) {
+    if ((trigger.paths.empty() && trigger.ignore_paths.empty()) || !push.files_complete) {
+        return true;
+    }
+    return std::any_of(push.files.begin(), push.files.end(), [&](const std::string& file) {
+        const auto matches = [&](const std::string& glob) { return glob_match(glob, file); };
+        return (trigger.paths.empty() ||
+                std::any_of(trigger.paths.begin(), trigger.paths.end(), matches)) &&
+               std::none_of(trigger.ignore_paths.begin(), trigger.ignore_paths.end(), matches);
+    });
+}
+
+push_plan plan_forge_push(const manifest& m, const github_push& push) {
+    push_plan plan;
     if (push.deleted || push.repository.empty()) {
-        return {};
+        return plan;
     }
     std::string_view branch = push.branch;
     std::string_view tag = push.tag;
@@ -87,31 +100,47 @@ std::vector<planned_job> plan_github_push(const manifest& m, const github_push& 
         }
     }
     if (branch.empty() && tag.empty()) {
-        return {};
+        return plan;
     }
-    std::vector<planned_job> jobs;
     for (const app_spec& app : m.apps) {
-        if (!app.github || !iequals(app.github->repository, push.repository)) {
+        const github_trigger* trigger = forge_trigger(app, push.forge);
+        if (trigger == nullptr || !iequals(trigger->repository, push.repository)) {
             continue;
         }
-        bool selected = (!branch.empty() && patterns_select(app.github->branches, branch)) ||
-                        (!tag.empty() && patterns_select(app.github->tags, tag));
-        if (selected) {
-            jobs.push_back(
-                planned_job{app.name, "deploy", "github", push.commit, push.delivery_id, false});
+        bool selected = (!branch.empty() && patterns_select(trigger->branches, branch)) ||
+                        (!tag.empty() && patterns_select(trigger->tags, tag));
+        if (!selected) {
+            continue;
         }
+        if (!push_touches_watched_paths(*trigger, push)) {
+            plan.skipped_by_paths.push_back(app.name);
+            continue;
+        }
+        plan.jobs.push_back(
+            planned_job{app.name, "deploy", push.forge, push.commit, push.delivery_id, false});
     }
-    return jobs;
+    return plan;
+}
+
+push_plan plan_forge_push(const manifest& m, const github_push& push,
+                          const std::vector<std::string>& authorized_apps) {
+    push_plan plan = plan_forge_push(m, push);
+    const auto unauthorized = [&](const std::string& app) {
+        return std::find(authorized_apps.begin(), authorized_apps.end(), app) ==
+               authorized_apps.end();
+    };
+    std::erase_if(plan.jobs, [&](const planned_job& j) { return unauthorized(j.app); });
+    std::erase_if(plan.skipped_by_paths, unauthorized);
+    return plan;
+}
+
+std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push) {
+    return plan_forge_push(m, push).jobs;
 }
 
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push,
                                           const std::vector<std::string>& authorized_apps) {
-    std::vector<planned_job> jobs = plan_github_push(m, push);
-    std::erase_if(jobs, [&](const planned_job& j) {
-        return std::find(authorized_apps.begin(), authorized_apps.end(), j.app) ==
-               authorized_apps.end();
-    });
-    return jobs;
+    return plan_forge_push(m, push, authorized_apps).jobs;
 }
 
 bool change_covers(std::string_view changed, std::string_view app_path) {

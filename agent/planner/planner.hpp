@@ -43,14 +43,36 @@ bool glob_match(std::string_view pattern, std::string_view text);
 /// GitHub Actions `branches:`). An empty list selects nothing.
 bool patterns_select(const std::vector<std::string>& patterns, std::string_view name);
 
-/// Jobs for a push: every app whose triggers.github.repository equals the push's repository
-/// (ignoring ASCII case) and whose `branches` select the pushed branch, or whose `tags` select
-/// the pushed tag. A deleted ref, or a ref that is neither a branch nor a tag, plans nothing.
-/// Each job: action "deploy", trigger "github", commit and delivery id from the push.
+/// Whether `push` concerns an app with `trigger` by its files: true when the trigger has no
+/// `paths` and no `ignore_paths`, when the push's file list is not complete (the payload
+/// cannot tell), or when some pushed file matches a `paths` glob (any file when `paths` is
+/// empty) and no `ignore_paths` glob (glob_match over the path from the repository root).
+bool push_touches_watched_paths(const github_trigger& trigger, const github_push& push);
+
+/// What a push plans: the jobs, and the apps its branch or tag selected but whose path
+/// filters it does not touch (for the reason of a push that deploys nothing).
+struct push_plan {
+    std::vector<planned_job> jobs;
+    std::vector<std::string> skipped_by_paths;
+};
+
+/// Jobs for a push from the forge `push.forge`: every app whose triggers.<forge>.repository
+/// equals the push's repository (ignoring ASCII case), whose `branches` select the pushed
+/// branch or whose `tags` select the pushed tag, and whose path filters the push touches
+/// (push_touches_watched_paths). A deleted ref, or a ref that is neither a branch nor a tag,
+/// plans nothing. Each job: action "deploy", trigger the forge ("github", "gitea", "gitlab"),
+/// commit and delivery id from the push.
+push_plan plan_forge_push(const manifest& m, const github_push& push);
+
+/// plan_forge_push among `authorized_apps` only (github_verdict::authorized_apps: the apps
+/// whose secret verified the delivery): the one place that chooses the apps a push deploys.
+push_plan plan_forge_push(const manifest& m, const github_push& push,
+                          const std::vector<std::string>& authorized_apps);
+
+/// plan_forge_push(m, push).jobs.
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push);
 
-/// plan_github_push among `authorized_apps` only (github_verdict::authorized_apps: the apps
-/// whose secret verified the delivery): the one place that chooses the apps a push deploys.
+/// plan_forge_push(m, push, authorized_apps).jobs.
 std::vector<planned_job> plan_github_push(const manifest& m, const github_push& push,
                                           const std::vector<std::string>& authorized_apps);
 

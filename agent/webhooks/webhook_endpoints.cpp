@@ -31,17 +31,28 @@ std::shared_ptr<line_budget> refusal_lines(const webhook_settings& settings, acc
 webhook_endpoints::webhook_endpoints(webhook_services services, webhook_settings settings)
     : s_(std::move(services)),
       settings_(std::move(settings)),
-      github_refusals_(
-          refusal_lines(settings_, s_.accept, "refused deliveries", "github webhook", "github")),
+      github_lines_(make_lines(settings_, s_.accept, "github")),
+      gitea_lines_(make_lines(settings_, s_.accept, "gitea")),
+      gitlab_lines_(make_lines(settings_, s_.accept, "gitlab")),
       infisical_refusals_(refusal_lines(settings_, s_.accept, "refused Infisical deliveries",
                                         "infisical webhook", "infisical")),
       // Duplicates are recorded one by one: only their log lines are summed up.
-      github_duplicates_(std::make_shared<line_budget>("duplicate deliveries", "github webhook",
-                                                       github_refusals_->budget())),
       infisical_duplicates_(std::make_shared<line_budget>(
           "duplicate Infisical deliveries", "infisical webhook", infisical_refusals_->budget())),
       test_lines_(std::make_shared<line_budget>("test webhooks", "infisical webhook",
                                                 infisical_refusals_->budget())) {}
+
+webhook_endpoints::forge_lines webhook_endpoints::make_lines(const webhook_settings& settings,
+                                                             acceptor& accept,
+                                                             const std::string& forge) {
+    // GitHub's lines keep the words they had before the other forges came.
+    const std::string kind = forge == "github" ? "deliveries" : forge + " deliveries";
+    auto refusals =
+        refusal_lines(settings, accept, "refused " + kind, forge + " webhook", forge);
+    auto duplicates =
+        std::make_shared<line_budget>("duplicate " + kind, forge + " webhook", refusals->budget());
+    return forge_lines{std::move(refusals), std::move(duplicates)};
+}
 
 boost::asio::awaitable<bool> webhook_endpoints::admit_refusal(
     const std::shared_ptr<line_budget>& lines, std::string source, std::string client,

@@ -49,7 +49,7 @@ struct webhook_services {
     secrets_service* infisical_secrets = nullptr;
 };
 
-/// The GitHub and Infisical webhook endpoints (ARCHITECTURE.md "HTTP endpoints"); where the
+/// The forge (GitHub, Gitea/Forgejo, GitLab) and Infisical webhook endpoints (ARCHITECTURE.md "HTTP endpoints"); where the
 /// program is assembled, each handler is registered in the route table at its paths, with its
 /// limits (cli/serve_routes). This object must outlive the table.
 class webhook_endpoints {
@@ -58,7 +58,13 @@ class webhook_endpoints {
 
     /// A forge delivery: 202 with the deployments queued, 200 ping, ignored or duplicate,
     /// 4xx/503 refused. Answered once the delivery is durable. Throws store_error.
+    /// github: /webhooks/github (GitHub only); gitea: /webhooks/gitea (Gitea and Forgejo);
+    /// gitlab: /webhooks/gitlab; any_forge: /webhook, the forge told by its event header
+    /// (forge_of).
     boost::asio::awaitable<http_response> github(const http_request& request);
+    boost::asio::awaitable<http_response> gitea(const http_request& request);
+    boost::asio::awaitable<http_response> gitlab(const http_request& request);
+    boost::asio::awaitable<http_response> any_forge(const http_request& request);
     /// An Infisical delivery: the cache entries the change covers are dropped, the delivery is
     /// recorded, and the answer goes out before any call to Infisical or the engine; the
     /// comparison of the apps' secrets (redeploy_check in the answer) runs after, its outcome in
@@ -68,6 +74,17 @@ class webhook_endpoints {
     boost::asio::awaitable<http_response> infisical_test(const http_request& request);
 
   private:
+    enum class forge_route { github, gitea, gitlab, any };
+    // A forge's log budgets: its refusals, and its duplicates within the refusals' budget (a
+    // replay flood costs no write each).
+    struct forge_lines {
+        std::shared_ptr<line_budget> refusals;
+        std::shared_ptr<line_budget> duplicates;
+    };
+    forge_lines& lines_of(std::string_view source);
+    static forge_lines make_lines(const webhook_settings& settings, acceptor& accept,
+                                  const std::string& forge);
+    boost::asio::awaitable<http_response> forge(const http_request& request, forge_route route);
     boost::asio::awaitable<http_response> accept_push(const http_request& request,
                                                       const github_verdict& verdict);
     boost::asio::awaitable<http_response> accept_change(const http_request& request,
@@ -80,10 +97,11 @@ class webhook_endpoints {
 
     webhook_services s_;
     webhook_settings settings_;
-    std::shared_ptr<line_budget> github_refusals_;
+    forge_lines github_lines_;
+    forge_lines gitea_lines_;
+    forge_lines gitlab_lines_;
     std::shared_ptr<line_budget> infisical_refusals_;
     // The duplicates' lines, within the refusals' budget (a replay flood costs no write each).
-    std::shared_ptr<line_budget> github_duplicates_;
     std::shared_ptr<line_budget> infisical_duplicates_;
     std::shared_ptr<line_budget> test_lines_;  // POST /webhooks/infisical/test
 };

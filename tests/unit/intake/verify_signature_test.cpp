@@ -171,7 +171,7 @@ TEST_CASE("run_verify_signature reads files and the environment", "[intake]") {
                                unset) == 2);
     CHECK(contains(unset.str(), "unset or empty"));
     std::ostringstream scheme;
-    CHECK(run_verify_signature({"gitlab", payload, docs_sig, "", secret_file}, none, scheme) == 2);
+    CHECK(run_verify_signature({"bitbucket", payload, docs_sig, "", secret_file}, none, scheme) == 2);
     std::ostringstream neither;
     CHECK(run_verify_signature({"github", payload, docs_sig, "", ""}, none, neither) == 2);
     std::ostringstream missing;

@@ -57,14 +57,14 @@ TEST_CASE("unknown keys without a near miss list the allowed keys or their home"
         "    image: nginx\n"
         "    branches: [main]\n"
         "    triggers:\n"
-        "      gitlab: {}\n"
+        "      githob: {}\n"
         "extra: 1\n");
     INFO(join(problems));
     CHECK(has(problems,
               "m.yaml:5:5: unknown key 'branches' in apps.web ('branches' belongs in "
               "apps.<app>.triggers.github)"));
     CHECK(has(problems,
-              "m.yaml:7:7: unknown key 'gitlab' in apps.web.triggers (did you mean "
+              "m.yaml:7:7: unknown key 'githob' in apps.web.triggers (did you mean "
               "'github'?)"));
     CHECK(has(problems,
               "m.yaml:8:1: unknown key 'extra' at the top level (allowed: version, "
@@ -625,6 +625,57 @@ TEST_CASE("notify: urls and outcomes are read, and wrong ones reported at their 
     CHECK(problems.size() == 2);
     auto missing = problems_of("version: 1\napps:\n  web:\n    image: web:latest\n    notify: {}\n");
     CHECK(has(missing, "m.yaml:5:5: apps.web.notify needs 'urls' (e.g. [\"ntfy://ntfy.sh/my-topic\"])"));
+}
+
+TEST_CASE("triggers.gitea and triggers.gitlab: defaults, paths and errors at their position",
+          "[manifest][forge]") {
+    const manifest m = parse_manifest("version: 1\n"
+                                      "apps:\n"
+                                      "  web:\n"
+                                      "    image: x\n"
+                                      "    triggers:\n"
+                                      "      gitea: { repository: my_org/web.site, branches: [main] }\n"
+                                      "      gitlab:\n"
+                                      "        repository: group/sub/web\n"
+                                      "        tags: [\"v*\"]\n"
+                                      "        secret_env: WEB_GITLAB_TOKEN\n"
+                                      "        paths: [\"src/**\"]\n"
+                                      "        ignore_paths: [\"src/**/*.md\"]\n",
+                                      "m.yaml");
+    const app_spec& web = m.apps.at(0);
+    REQUIRE(web.gitea);
+    CHECK(web.gitea->repository == "my_org/web.site");
+    CHECK(web.gitea->secret_env == "GITEA_WEBHOOK_SECRET");
+    REQUIRE(web.gitlab);
+    CHECK(web.gitlab->secret_env == "WEB_GITLAB_TOKEN");
+    CHECK(web.gitlab->paths == std::vector<std::string>{"src/**"});
+    CHECK(web.gitlab->ignore_paths == std::vector<std::string>{"src/**/*.md"});
+    CHECK_FALSE(web.github);
+    CHECK(forge_trigger(web, "gitlab") == &*web.gitlab);
+    CHECK(forge_trigger(web, "github") == nullptr);
+
+    auto problems = problems_of("version: 1\n"
+                                "apps:\n"
+                                "  web:\n"
+                                "    image: x\n"
+                                "    triggers:\n"
+                                "      gitea: { repository: a/b/c, branches: [main], allow_sha1: true }\n"
+                                "      gitlab:\n"
+                                "        repository: lonely\n"
+                                "        branches: [main]\n"
+                                "        paths: [\"/src/**\", \"!docs\"]\n");
+    INFO(join(problems));
+    CHECK(has(problems, "m.yaml:6:28: apps.web.triggers.gitea.repository: 'a/b/c' is not a "
+                        "Gitea/Forgejo repository (owner/name)"));
+    CHECK(has(problems, "m.yaml:8:21: apps.web.triggers.gitlab.repository: 'lonely' is not a "
+                        "GitLab project path (group/name or group/sub/name)"));
+    CHECK(has(problems, "m.yaml:10:17: apps.web.triggers.gitlab.paths: glob '/src/**' starts "
+                        "with '/': paths are relative to the repository root"));
+    CHECK(has(problems, "m.yaml:10:28: apps.web.triggers.gitlab.paths: glob '!docs' starts "
+                        "with '!': list it in ignore_paths"));
+    CHECK(std::any_of(problems.begin(), problems.end(), [](const std::string& p) {
+        return p.starts_with("m.yaml:6:") && p.find("allow_sha1") != std::string::npos;
+    }));
 }
 
 }  // namespace manifest_test
