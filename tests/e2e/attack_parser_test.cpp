@@ -106,4 +106,33 @@ TEST_CASE("attack: crafted requests get a clean 4xx and a closed connection", "[
     CHECK(agent.log_lines() - lines_before < 150);
 }
 
+TEST_CASE("attack: the 16 KiB head limit holds whether the head comes in 1, 2 or 1000 writes",
+          "[e2e][attack]") {
+    attack::target agent;
+    const auto port = agent.port();
+    // A head of 16 KiB + 1 and one of ~32 KB (accepted before when sent in two writes).
+    for (const std::size_t size : {std::size_t{16 * 1024 + 1}, std::size_t{32 * 1024 - 200}}) {
+        std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+        for (int i = 0; head.size() + 110 < size; ++i) {
+            head += "X-F" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
+        }
+        head += "X-Last: " + std::string(size - head.size() - 12, 'v') + "\r\n\r\n";
+        REQUIRE(head.size() == size);
+        for (const std::size_t writes : {std::size_t{1}, std::size_t{2}, std::size_t{1000}}) {
+            test::raw_connection c(port);
+            const std::size_t piece = (size + writes - 1) / writes;
+            for (std::size_t at = 0; at < size; at += piece) {
+                if (!c.send_text(std::string_view(head).substr(at, piece))) {
+                    break;  // answered and closed before the rest
+                }
+            }
+            std::string got;
+            c.read_until_closed(got, 3s);
+            INFO(size << " bytes in " << writes << " writes: " << got.substr(0, 200));
+            CHECK_THAT(got, Catch::StartsWith("HTTP/1.1 431"));
+        }
+    }
+    CHECK(test::http_request(port, "GET", "/healthz").status == 200);
+}
+
 }  // namespace attack_parser_test

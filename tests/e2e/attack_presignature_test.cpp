@@ -59,9 +59,7 @@ TEST_CASE("attack: unverified 25 MB bodies of any shape cost a scan and a hash, 
     for (int c = 0; c < 3; ++c) {
         clients.push_back(std::async(std::launch::async, [&, c] {
             std::vector<unsigned> statuses;
-            for (int i = 0; i < 2; ++i) {
-                statuses.push_back(send_unverified(port, bodies[static_cast<std::size_t>((c + i) % 3)]));
-            }
+            statuses.push_back(send_unverified(port, bodies[static_cast<std::size_t>(c)]));
             return statuses;
         }));
     }
