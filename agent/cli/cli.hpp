@@ -14,7 +14,7 @@ namespace agent {
 int run_cli(const environment& env, int argc, char** argv);
 
 /// run_cli with a hook awaited before each recreate step: for a test build of the program
-/// (tests/support/paused_agent_main.cpp), never for deploy-agent itself.
+/// (tests/paused_agent/main.cpp), never for deploy-agent itself.
 /// (The hook's type is deploy/executor.hpp's recreate_step_hook, spelled out so that main.cpp's
 /// include stays this small header.)
 int run_cli(const environment& env, int argc, char** argv,

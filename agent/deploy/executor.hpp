@@ -47,7 +47,7 @@ struct deploy_settings {
     environment env;
     /// Awaited before each recreate step ("rename", "create", "stop", "start", "health",
     /// "remove"), once the step's record is durable. Empty in the program; the kill -9 tests
-    /// run a test build of it (tests/support/paused_agent_main.cpp) that holds a deploy there.
+    /// run a test build of it (tests/paused_agent/main.cpp) that holds a deploy there.
     recreate_step_hook before_recreate_step;
 };
 
