@@ -35,11 +35,17 @@ constexpr const char* description =
 }  // namespace
 
 int run_cli(const environment& env, int argc, char** argv) {
+    return run_cli(env, argc, argv, {});
+}
+
+int run_cli(const environment& env, int argc, char** argv,
+            recreate_step_hook before_recreate_step) {
     init_logging(env_or(env, "LOG_LEVEL", "info"), env_or(env, "LOG_FORMAT", "text"));
 
     agent_settings settings;
     try {
         settings = settings_from_environment(env);
+        settings.before_recreate_step = std::move(before_recreate_step);
     } catch (const std::exception& e) {
         std::cerr << "deploy-agent: " << e.what() << "\n";
         return 2;

@@ -84,8 +84,7 @@ int run_dry_run_command(const agent_settings& settings, const std::string& app) 
     auto docker =
         docker_client::make_client(io.get_executor(), engine_options_from(settings.env));
     log_journal journal;
-    deploy_executor runner(*docker, journal, nullptr,
-                           deploy_settings_from_environment(settings.env));
+    deploy_executor runner(*docker, journal, nullptr, deploy_settings_of(settings));
     auto result = net::co_spawn(io, runner.plan(*m->find(app)), net::use_future);
     io.run();
     try {
@@ -166,8 +165,7 @@ int run_deploy_command(const agent_settings& settings, const std::string& app) {
         std::cerr << "deploy-agent: " << e.what() << "\n";
         return 1;
     }
-    deploy_executor runner(*docker, journal, secrets.get(),
-                           deploy_settings_from_environment(settings.env));
+    deploy_executor runner(*docker, journal, secrets.get(), deploy_settings_of(settings));
     auto result = net::co_spawn(io, runner.run(*m->find(app), deploy_job{id, *job}),
                                 net::use_future);
     io.run();

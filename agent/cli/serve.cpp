@@ -291,8 +291,7 @@ int run_serve(const agent_settings& settings) {
         spdlog::critical("{}", e.what());
         return 1;
     }
-    deploy_executor runner(*docker, journal, secrets.get(),
-                           deploy_settings_from_environment(settings.env));
+    deploy_executor runner(*docker, journal, secrets.get(), deploy_settings_of(settings));
     deploy_queue queue(
         io.get_executor(),
         [&runner, &statuses](app_spec app, deploy_job job) {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "common/log.hpp"
 #include "common/text.hpp"
 
 namespace agent {
@@ -73,8 +74,20 @@ agent_settings settings_from_environment(const environment& env) {
 }
 
 docker_client::client_options engine_options_from(const environment& env) {
-    return docker_client::options_from_variables(
+    auto options = docker_client::options_from_variables(
         [&env](std::string_view name) { return env.get(name); });
+    // LOG_LEVEL=trace lists each Engine API call as docs/docker-endpoints.md names it: what a
+    // socket proxy must allow (the end-to-end tests compare these lines with that list).
+    options.on_call = [](std::string_view method, std::string_view endpoint) {
+        spdlog::trace("engine call: {} {}", method, endpoint);
+    };
+    return options;
+}
+
+deploy_settings deploy_settings_of(const agent_settings& settings) {
+    deploy_settings deploy = deploy_settings_from_environment(settings.env);
+    deploy.before_recreate_step = settings.before_recreate_step;
+    return deploy;
 }
 
 void apply_listen_flag(agent_settings& settings, const std::string& listen) {

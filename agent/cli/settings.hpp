@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/environment.hpp"
+#include "deploy/executor.hpp"
 #include "docker_client/client.hpp"
 
 namespace agent {
@@ -24,7 +25,13 @@ struct agent_settings {
     /// The whole environment as read at start (cli/process_environment.hpp): the subcommands
     /// read each stage's settings from it (its *_from_environment function).
     environment env;
+    /// Not from the environment: the hook a test build of the program awaits before each
+    /// recreate step (deploy_settings::before_recreate_step); empty in deploy-agent.
+    recreate_step_hook before_recreate_step;
 };
+
+/// The deploy stage's settings: deploy_settings_from_environment(env) and the step hook.
+deploy_settings deploy_settings_of(const agent_settings& settings);
 
 /// Reads MANIFEST_PATH, LISTEN_ADDRESS, PORT and DATA_DIR in `env`, and keeps `env`. Throws
 /// std::invalid_argument with a message naming the variable when a value cannot be used.

@@ -15,8 +15,7 @@
 namespace agent {
 
 deploy_settings deploy_settings_from_environment(const environment& env) {
-    const char* pause = env.get("DA_TEST_PAUSE_BEFORE_STEP");
-    return deploy_settings{env, pause != nullptr ? pause : ""};
+    return deploy_settings{env, {}};
 }
 
 std::string short_id(std::string_view id) {
@@ -139,7 +138,7 @@ net::awaitable<deploy_result> deploy_executor::restart(const app_spec& app, cons
                                       short_id(old.id)));
     co_await engine_.containers.restart_container(old.id, {});
     recreate_context context{engine_.containers, engine_.images, journal_, stopping_,
-                             settings_.pause_before_step};
+                             settings_.before_recreate_step};
     std::string problem = co_await wait_healthy(context, app.health, job.id, old.id);
     if (!problem.empty()) {
         journal_.finished(job.id, app.name, deploy_result::failed, old.image, problem);
@@ -228,7 +227,7 @@ net::awaitable<deploy_result> deploy_executor::recreate_from(
     add_secrets(inputs, secrets, old);
     recreate_plan plan{app, job, std::move(old), std::move(image), build_container_spec(inputs)};
     recreate_context context{engine_.containers, engine_.images, journal_, stopping_,
-                             settings_.pause_before_step};
+                             settings_.before_recreate_step};
     deploy_result result = co_await run_recreate(context, std::move(plan));
     co_return result;
 }

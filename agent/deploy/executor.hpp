@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,9 @@
 namespace agent {
 
 namespace net = boost::asio;
+
+/// Awaited before a recreate step, with the step's name (deploy_settings::before_recreate_step).
+using recreate_step_hook = std::function<net::awaitable<void>(std::string step)>;
 
 /// A planned job with the deployment id the store gave it.
 struct deploy_job {
@@ -41,11 +45,13 @@ struct deploy_settings {
     /// The variables app.registry_auth and build.git.token_env name, and what a git child
     /// inherits (PATH, HOME, proxies: source/git_env.hpp).
     environment env;
-    /// DA_TEST_PAUSE_BEFORE_STEP: the kill -9 tests hold a deploy before this recreate step.
-    std::string pause_before_step;
+    /// Awaited before each recreate step ("rename", "create", "stop", "start", "health",
+    /// "remove"), once the step's record is durable. Empty in the program; the kill -9 tests
+    /// run a test build of it (tests/paused_agent/main.cpp) that holds a deploy there.
+    recreate_step_hook before_recreate_step;
 };
 
-/// `env` kept whole, and DA_TEST_PAUSE_BEFORE_STEP.
+/// `env` kept whole.
 deploy_settings deploy_settings_from_environment(const environment& env);
 
 /// Runs one deployment of one app against the engine: restart, or pull and recreate (health

@@ -16,17 +16,6 @@ namespace agent {
 
 namespace {
 
-// Test seam (kill -9 tests): DA_TEST_PAUSE_BEFORE_STEP=<step> holds the deploy just before that
-// step, after its record is on disk, so that a test can kill the agent there.
-net::awaitable<void> pause_for_tests(std::string wanted, std::string_view step) {
-    if (wanted.empty() || step != wanted) {
-        co_return;
-    }
-    spdlog::warn("DA_TEST_PAUSE_BEFORE_STEP: pausing before step '{}' for 10 minutes", step);
-    net::steady_timer timer(co_await net::this_coro::executor, std::chrono::minutes(10));
-    co_await timer.async_wait(net::use_awaitable);
-}
-
 struct sequence {
     recreate_context ctx;
     recreate_plan& plan;
@@ -41,7 +30,9 @@ struct sequence {
         progress.step = step;
         progress.new_id = new_id;
         co_await ctx.journal.recreate_step(progress);
-        co_await pause_for_tests(ctx.pause_before_step, step);
+        if (ctx.before_step) {
+            co_await ctx.before_step(step);
+        }
     }
 };
 

@@ -26,8 +26,8 @@ struct recreate_context {
     docker_client::image_api& images;  ///< removes the old image after a switch with `cleanup`
     deployment_journal& journal;
     const bool& stopping;
-    /// DA_TEST_PAUSE_BEFORE_STEP (deploy_settings): the step to hold before, or "".
-    std::string pause_before_step;
+    /// deploy_settings::before_recreate_step: awaited before each step once it is recorded.
+    recreate_step_hook before_step;
 };
 
 /// Name of the old container while it is parked aside: `<name>-parked-<deployment id>`.

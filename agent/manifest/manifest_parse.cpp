@@ -89,8 +89,27 @@ void check_app(problem_list& problems, const field& entry, const field_map& fiel
                          ": strategy build cannot drive a Swarm service (every node would need "
                          "the image from a registry); build and push in CI and use strategy pull");
     }
+    // The agent injects secrets into a container's Env when it recreates it; a Swarm service's
+    // tasks are made by Swarm from the service spec, which the agent sends back as it read it.
+    const field* secrets = fields.get("secrets");
+    if (app.service && secrets && app.infisical) {
+        problems.add(secrets->key.Mark(),
+                     path +
+                         ".secrets: a Swarm service gets no secrets from the agent (it injects "
+                         "Infisical secrets only into a container it recreates); give the service "
+                         "its secrets in its own spec (Docker secrets or environment in the stack "
+                         "file) and remove 'secrets', or make the app a container app "
+                         "('container:' instead of 'service:')");
+    }
     const field* auto_redeploy = fields.get("auto_redeploy");
-    if (auto_redeploy && app.auto_redeploy && !app.infisical) {
+    if (app.service && auto_redeploy && app.auto_redeploy) {
+        problems.add(auto_redeploy->key.Mark(),
+                     path +
+                         ".auto_redeploy: a Swarm service is never redeployed on a secret change "
+                         "(it gets no secrets from the agent: its secrets are in its own spec, "
+                         "and Swarm rolls them out when you update it); remove 'auto_redeploy', "
+                         "or make the app a container app ('container:' instead of 'service:')");
+    } else if (auto_redeploy && app.auto_redeploy && !app.infisical) {
         problems.add(auto_redeploy->key.Mark(),
                      path +
                          ".auto_redeploy needs secrets.infisical: it redeploys the app when "

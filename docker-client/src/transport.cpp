@@ -349,6 +349,12 @@ void report_status(const client_options& options, unsigned status) {
     }
 }
 
+void report_call(const client_options& options, const http_call& request) {
+    if (options.on_call) {
+        options.on_call(request.method, endpoint_template(request.target));
+    }
+}
+
 void report_transport_failure(const client_options& options) {
     if (options.on_failure) {
         options.on_failure("transport");
@@ -358,6 +364,7 @@ void report_transport_failure(const client_options& options) {
 }  // namespace
 
 net::awaitable<http_reply> transport::call(http_call request, std::chrono::milliseconds timeout) {
+    report_call(options_, request);
     try {
         http_reply reply = co_await exchange(executor_, options_, std::move(request), timeout);
         report_status(options_, reply.status);
@@ -374,6 +381,7 @@ net::awaitable<http_reply> transport::stream(http_call request, line_callback on
 
 net::awaitable<http_reply> transport::stream(http_call request, line_callback on_line,
                                              stream_settings settings) {
+    report_call(options_, request);
     try {
         http_reply reply = co_await exchange_streamed(executor_, options_, std::move(request),
                                                       std::move(on_line), std::move(settings));

@@ -58,7 +58,8 @@ TEST_CASE("recreate: kill -9 before each step, then a start recovers the app", "
             {
                 auto paused_env = env;
                 paused_env["DA_TEST_PAUSE_BEFORE_STEP"] = step;
-                test::agent_process deploy({"deploy", "web", "--manifest", manifest}, paused_env);
+                test::agent_process deploy({"deploy", "web", "--manifest", manifest}, paused_env,
+                                           DA_PAUSED_AGENT_BINARY);
                 REQUIRE(deploy.wait_for_log(std::string("pausing before step '") + step, 60s));
                 deploy.kill_with(SIGKILL);
             }

@@ -98,7 +98,9 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
     test::docker_ok({"push", ref});
     test::docker_ok({"tag", v1, ref});
 
-    running_agent agent(manifest_for(container, ref, "pull"), {{"WEBHOOK_SECRET", secret}});
+    // cleanup: true: the replaced image (v1, untagged once the pull moved the tag) is removed.
+    running_agent agent(manifest_for(container, ref, "pull") + "    cleanup: true\n",
+                        {{"WEBHOOK_SECRET", secret}});
     const std::string body = test::fixture(push_fixture);
     auto res = test::http_request(agent.process.port(), "POST", "/webhooks/github",
                                   push_headers(body, secret, "e2e-pull-1"), body);
@@ -116,6 +118,7 @@ TEST_CASE("a signed push pulls the new image under the same tag and recreates th
     CHECK_THAT(inspect(container, "{{.Config.Env}}"), Catch::Contains("APP_MODE=blue"));
     // The old container is gone, not left parked under another name.
     CHECK(test::docker({"ps", "-a", "--filter", "name=" + container + "-parked", "-q"}).output.empty());
+    CHECK(test::eventually([&] { return test::docker({"image", "inspect", v1}).exit_code != 0; }));
 }
 
 TEST_CASE("wrongly signed and unsigned pushes are refused and change nothing", "[e2e]") {

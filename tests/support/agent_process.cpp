@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/engine.hpp"
+#include "support/engine_call_recorder.hpp"
 
 extern char** environ;
 
@@ -22,7 +23,7 @@ namespace test {
 namespace {
 
 int spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-          const std::string& log_path) {
+          const std::string& log_path, std::string binary = DA_AGENT_BINARY) {
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     REQUIRE(fd >= 0);
     std::vector<std::string> envs;
@@ -37,7 +38,6 @@ int spawn(const std::vector<std::string>& args, const std::map<std::string, std:
         envs.push_back(k + "=" + v);
     }
     std::vector<char*> argv;
-    std::string binary = DA_AGENT_BINARY;
     argv.push_back(binary.data());
     std::vector<std::string> a = args;
     for (auto& s : a) {
@@ -62,6 +62,16 @@ int spawn(const std::vector<std::string>& args, const std::map<std::string, std:
     return pid;
 }
 
+// Puts the child behind a recorder unless the test names the engine itself.
+std::unique_ptr<engine_call_recorder> record_engine_calls(std::map<std::string, std::string>& env) {
+    auto recorder = engine_call_recorder::for_child(env.count("DOCKER_HOST") != 0 ||
+                                                    env.count("DOCKER_SOCK_PATH") != 0);
+    if (recorder) {
+        env["DOCKER_HOST"] = recorder->docker_host();
+    }
+    return recorder;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
     std::stringstream ss;
@@ -71,9 +81,14 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-agent_process::agent_process(std::vector<std::string> args, std::map<std::string, std::string> env) {
+agent_process::agent_process(std::vector<std::string> args, std::map<std::string, std::string> env)
+    : agent_process(std::move(args), std::move(env), DA_AGENT_BINARY) {}
+
+agent_process::agent_process(std::vector<std::string> args, std::map<std::string, std::string> env,
+                             std::string binary) {
     log_path_ = (std::filesystem::temp_directory_path() / (unique_name("da-agent") + ".log")).string();
-    pid_ = spawn(args, env, log_path_);
+    recorder_ = record_engine_calls(env);
+    pid_ = spawn(args, env, log_path_, std::move(binary));
 }
 
 agent_process::~agent_process() {
@@ -150,9 +165,11 @@ std::pair<int, std::string> run_agent_command(std::vector<std::string> args,
                                               std::map<std::string, std::string> env) {
     std::string log_path =
         (std::filesystem::temp_directory_path() / (unique_name("da-cmd") + ".log")).string();
+    auto recorder = record_engine_calls(env);
     int pid = spawn(args, env, log_path);
     int status = 0;
     ::waitpid(pid, &status, 0);
+    recorder.reset();
     std::string out = read_file(log_path);
     std::error_code ignored;
     std::filesystem::remove(log_path, ignored);

@@ -174,7 +174,7 @@ net::awaitable<agent::deploy_result> deploy_once(net::any_io_executor ex, agent:
     auto client = dc::make_client(ex, options);
     failing_docker docker(*client, fail_call);
     agent::deploy_executor runner(agent::deploy_engine{docker, *client, *client}, *journal, nullptr,
-                                  agent::deploy_settings{std::move(env), ""});
+                                  agent::deploy_settings{std::move(env), {}});
     agent::deploy_job job{1, agent::planned_job{app.name, "deploy", "test", "", "", true}};
     co_return co_await runner.run(app, job);
 }

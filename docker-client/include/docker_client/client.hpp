@@ -25,7 +25,18 @@ struct client_options {
     /// deadline failed, or a reply too large or malformed), "4xx" or "5xx" (a refusal; 404 and
     /// 304 are answers, not failures). For the agent's metrics; must not throw.
     std::function<void(std::string_view kind)> on_failure;
+    /// Told about each exchange with the engine before it is sent: the method ("GET") and the
+    /// endpoint as docs/docker-endpoints.md lists it (endpoint_template: no version prefix, no
+    /// query, names and ids as `{id}`/`{name}`). The agent logs it at trace level; the tests
+    /// compare what it reports with the documented list. Must not throw.
+    std::function<void(std::string_view method, std::string_view endpoint)> on_call;
 };
+
+/// The endpoint a request target calls, as docs/docker-endpoints.md writes it:
+/// "/v1.47/containers/web%2Fx/json?size=1" -> "/containers/{id}/json",
+/// "/v1.47/images/reg%3A5000%2Fapp%3Av2/json" -> "/images/{name}/json"; fixed names
+/// ("/containers/create", "/images/prune") stay as they are.
+std::string endpoint_template(std::string_view target);
 
 /// Options from DOCKER_HOST, else DOCKER_SOCK_PATH, else the default socket, each as `variable`
 /// gives it (nullptr when unset): the agent passes the environment it read at start.

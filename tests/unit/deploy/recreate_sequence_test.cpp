@@ -49,7 +49,7 @@ struct recreate_fixture {
         plan.old.image_id = "sha256:01d";
         plan.new_image.id = "sha256:n3w";
         plan.spec = test::create_request(R"({"Image":"web:latest"})");
-        agent::recreate_context context{containers, images, journal, stopping, ""};
+        agent::recreate_context context{containers, images, journal, stopping, {}};
         return test::run_async([&](auto) { return agent::run_recreate(context, std::move(plan)); });
     }
 

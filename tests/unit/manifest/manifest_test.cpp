@@ -202,6 +202,37 @@ TEST_CASE("container and service together are an error", "[manifest]") {
                           "m.yaml:5:5: apps.web: give either 'container' or 'service', not both"});
 }
 
+TEST_CASE("a Swarm service with Infisical secrets or auto_redeploy is refused where it says so",
+          "[manifest]") {
+    auto problems = problems_of(
+        "version: 1\n"
+        "apps:\n"
+        "  api:\n"
+        "    service: stack_api\n"
+        "    image: nginx\n"
+        "    secrets:\n"
+        "      infisical: { project: p1, environment: prod, path: /api }\n"
+        "    auto_redeploy: true\n");
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].starts_with("m.yaml:6:5: apps.api.secrets: a Swarm service gets no secrets "
+                                  "from the agent"));
+    CHECK(problems[0].find("'container:' instead of 'service:'") != std::string::npos);
+    CHECK(problems[1].starts_with("m.yaml:8:5: apps.api.auto_redeploy: a Swarm service is never "
+                                  "redeployed on a secret change"));
+    CHECK(problems[1].find("remove 'auto_redeploy'") != std::string::npos);
+    // Either alone is refused too; the same app as a container is fine.
+    CHECK(problems_of("version: 1\napps:\n  api:\n    service: s\n    image: nginx\n"
+                      "    secrets:\n      infisical: { project: p1, environment: prod }\n")
+              .size() == 1);
+    CHECK(problems_of("version: 1\napps:\n  api:\n    service: s\n    image: nginx\n"
+                      "    auto_redeploy: true\n")
+              .size() == 1);
+    CHECK(problems_of("version: 1\napps:\n  api:\n    container: c\n    image: nginx\n"
+                      "    secrets:\n      infisical: { project: p1, environment: prod }\n"
+                      "    auto_redeploy: true\n")
+              .empty());
+}
+
 TEST_CASE("names, references and environment variables are checked", "[manifest]") {
     auto problems = problems_of(
         "version: 1\n"

@@ -13,59 +13,64 @@ using namespace agent;
 namespace {
 
 const manifest& test_manifest() {
-    static const manifest m = parse_manifest(
-        "version: 1\n"
-        "apps:\n"
-        "  web:\n"
-        "    image: nginx\n"
-        "    triggers:\n"
-        "      github:\n"
-        "        repository: Example/Web\n"
-        "        branches: [main, 'release/*', '!release/old']\n"
-        "  web-tags:\n"
-        "    image: nginx\n"
-        "    triggers:\n"
-        "      github:\n"
-        "        repository: example/web\n"
-        "        tags: ['v[0-9]*', '!*-rc*']\n"
-        "  docs:\n"
-        "    image: docs\n"
-        "    triggers:\n"
-        "      github:\n"
-        "        repository: example/docs\n"
-        "        branches: ['**']\n"
-        "  api:\n"
-        "    image: api\n"
-        "    secrets:\n"
-        "      infisical: { project: p1, environment: prod, path: /api }\n"
-        "    auto_redeploy: true\n"
-        "  api-db:\n"
-        "    image: api\n"
-        "    secrets:\n"
-        "      infisical: { project: p1, environment: prod, path: /api/db, keys: [DB_URL] }\n"
-        "    auto_redeploy: true\n"
-        "  root:\n"
-        "    image: root\n"
-        "    secrets:\n"
-        "      infisical: { project: p1, environment: prod }\n"
-        "    auto_redeploy: true\n"
-        "  manual-only:\n"
-        "    image: m\n"
-        "    secrets:\n"
-        "      infisical: { project: p1, environment: prod, path: /api }\n"
-        // A Swarm service reading /api: never planned for a secret change (every test below).
-        "  swarm-api:\n"
-        "    service: stack_api\n"
-        "    image: api\n"
-        "    secrets:\n"
-        "      infisical: { project: p1, environment: prod, path: /api }\n"
-        "    auto_redeploy: true\n"
-        "  other-project:\n"
-        "    image: o\n"
-        "    secrets:\n"
-        "      infisical: { project: p2, environment: staging, path: /api }\n"
-        "    auto_redeploy: true\n",
-        "planner.yaml");
+    static const manifest m = [] {
+        manifest parsed = parse_manifest(
+            "version: 1\n"
+            "apps:\n"
+            "  web:\n"
+            "    image: nginx\n"
+            "    triggers:\n"
+            "      github:\n"
+            "        repository: Example/Web\n"
+            "        branches: [main, 'release/*', '!release/old']\n"
+            "  web-tags:\n"
+            "    image: nginx\n"
+            "    triggers:\n"
+            "      github:\n"
+            "        repository: example/web\n"
+            "        tags: ['v[0-9]*', '!*-rc*']\n"
+            "  docs:\n"
+            "    image: docs\n"
+            "    triggers:\n"
+            "      github:\n"
+            "        repository: example/docs\n"
+            "        branches: ['**']\n"
+            "  api:\n"
+            "    image: api\n"
+            "    secrets:\n"
+            "      infisical: { project: p1, environment: prod, path: /api }\n"
+            "    auto_redeploy: true\n"
+            "  api-db:\n"
+            "    image: api\n"
+            "    secrets:\n"
+            "      infisical: { project: p1, environment: prod, path: /api/db, keys: [DB_URL] }\n"
+            "    auto_redeploy: true\n"
+            "  root:\n"
+            "    image: root\n"
+            "    secrets:\n"
+            "      infisical: { project: p1, environment: prod }\n"
+            "    auto_redeploy: true\n"
+            "  manual-only:\n"
+            "    image: m\n"
+            "    secrets:\n"
+            "      infisical: { project: p1, environment: prod, path: /api }\n"
+            "  other-project:\n"
+            "    image: o\n"
+            "    secrets:\n"
+            "      infisical: { project: p2, environment: staging, path: /api }\n"
+            "    auto_redeploy: true\n",
+            "planner.yaml");
+        // A Swarm service reading /api with auto_redeploy: the manifest refuses it (no secrets
+        // reach a service), and the planner, behind it, never plans one for a secret change
+        // either (every test below).
+        app_spec swarm = *parsed.find("api");
+        swarm.name = "swarm-api";
+        swarm.service = "stack_api";
+        swarm.container.clear();
+        swarm.auto_redeploy = true;
+        parsed.apps.push_back(swarm);
+        return parsed;
+    }();
     return m;
 }
 
