@@ -49,6 +49,17 @@ std::optional<std::string> string_of(const rapidjson::Value& object, const char*
 std::optional<std::string> nested_string(const rapidjson::Value& root, const char* object,
                                          const char* member);
 
+/// Reads what every forge's push payload carries alike into `push`: `ref`, `after`, `before`
+/// (kept only when a valid sha) and the repository (`repo_object`.`repo_member`, checked by
+/// `valid_repo`), then branch or tag from the ref and `created`. False with `v` refused as
+/// bad_payload, naming the first missing or invalid field.
+bool read_push_head(github_verdict& v, const rapidjson::Value& root, const char* repo_object,
+                    const char* repo_member, bool (*valid_repo)(std::string_view),
+                    github_push& push, const std::string& facts);
+
+/// Sets `v` to `200 ignored: event <event>`: a verified delivery of an event that deploys nothing.
+void ignore_event(github_verdict& v, const std::string& facts);
+
 /// Sets `v` from a push read from a verified payload: ignored for a deleted ref or a ref that
 /// is neither a branch nor a tag, else queued; the diagnosis names the push.
 void settle_push(github_verdict& v, github_push push, const std::string& facts);

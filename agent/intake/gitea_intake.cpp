@@ -175,32 +175,10 @@ void gitea_classify_push(github_verdict& v, const rapidjson::Value& root,
     github_push push;
     push.forge = "gitea";
     push.delivery_id = v.delivery_id;
-    const auto ref = forge_detail::string_of(root, "ref");
-    const auto after = forge_detail::string_of(root, "after");
-    const auto before = forge_detail::string_of(root, "before");
-    const auto repo = forge_detail::nested_string(root, "repository", "full_name");
-    std::string problem;
-    if (!ref || !github_detail::valid_ref(*ref)) {
-        problem = "push payload without a valid 'ref'";
-    } else if (!after || !github_detail::valid_sha(*after)) {
-        problem = "push payload without a valid 'after' commit id";
-    } else if (!repo || !github_detail::valid_repository(*repo)) {
-        problem = "push payload without a valid 'repository.full_name'";
-    }
-    if (!problem.empty()) {
-        refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
+    if (!forge_detail::read_push_head(v, root, "repository", "full_name",
+                                      github_detail::valid_repository, push, facts)) {
         return;
     }
-    push.ref = *ref;
-    push.after = *after;
-    push.before = before && github_detail::valid_sha(*before) ? *before : std::string{};
-    push.repository = *repo;
-    if (push.ref.starts_with("refs/heads/")) {
-        push.branch = push.ref.substr(11);
-    } else if (push.ref.starts_with("refs/tags/")) {
-        push.tag = push.ref.substr(10);
-    }
-    push.created = github_detail::all_zeros(push.before);
     push.deleted = github_detail::all_zeros(push.after);
     // For an annotated tag `after` is the tag object; head_commit is the commit it names.
     const auto head = forge_detail::nested_string(root, "head_commit", "id");
@@ -248,10 +226,7 @@ github_verdict classify_gitea_delivery(const delivery_view& delivery, const mani
         gitea_classify_push(v, doc, c.facts);
         return v;
     }
-    v.diagnosis = "event " + v.event + "; " + c.facts;
-    v.result = outcome::done;
-    v.what = github_verdict::kind::ignored;
-    v.reason = "ignored: event " + v.event;
+    forge_detail::ignore_event(v, c.facts);
     return v;
 }
 

@@ -217,32 +217,10 @@ void gitlab_classify_push(github_verdict& v, const rapidjson::Value& root,
     github_push push;
     push.forge = "gitlab";
     push.delivery_id = v.delivery_id;
-    const auto ref = forge_detail::string_of(root, "ref");
-    const auto after = forge_detail::string_of(root, "after");
-    const auto before = forge_detail::string_of(root, "before");
-    const auto repo = forge_detail::nested_string(root, "project", "path_with_namespace");
-    std::string problem;
-    if (!ref || !github_detail::valid_ref(*ref)) {
-        problem = "push payload without a valid 'ref'";
-    } else if (!after || !github_detail::valid_sha(*after)) {
-        problem = "push payload without a valid 'after' commit id";
-    } else if (!repo || !valid_gitlab_path(*repo)) {
-        problem = "push payload without a valid 'project.path_with_namespace'";
-    }
-    if (!problem.empty()) {
-        refuse(v, outcome::malformed, "bad_payload", "malformed push payload", problem, facts);
+    if (!forge_detail::read_push_head(v, root, "project", "path_with_namespace", valid_gitlab_path, push,
+                                      facts)) {
         return;
     }
-    push.ref = *ref;
-    push.after = *after;
-    push.before = before && github_detail::valid_sha(*before) ? *before : std::string{};
-    push.repository = *repo;
-    if (push.ref.starts_with("refs/heads/")) {
-        push.branch = push.ref.substr(11);
-    } else if (push.ref.starts_with("refs/tags/")) {
-        push.tag = push.ref.substr(10);
-    }
-    push.created = github_detail::all_zeros(push.before);
     // "Checkout sha is nil when we remove branch or tag" (lib/gitlab/data_builder/push.rb).
     const auto* checkout = json_member(root, "checkout_sha");
     push.deleted = github_detail::all_zeros(push.after) || (checkout != nullptr && checkout->IsNull());
@@ -290,10 +268,7 @@ github_verdict classify_gitlab_delivery(const delivery_view& delivery, const man
         gitlab_classify_push(v, doc, facts);
         return v;
     }
-    v.diagnosis = "event " + v.event + "; " + facts;
-    v.result = outcome::done;
-    v.what = github_verdict::kind::ignored;
-    v.reason = "ignored: event " + v.event;
+    forge_detail::ignore_event(v, facts);
     return v;
 }
 
