@@ -188,28 +188,13 @@ std::optional<std::string> nested_string(const rapidjson::Value& root, const cha
 bool read_push_head(github_verdict& v, const rapidjson::Value& root, const char* repo_object,
                     const char* repo_member, bool (*valid_repo)(std::string_view),
                     github_push& push, const std::string& facts) {
-    const auto ref = string_of(root, "ref");
-    const auto after = string_of(root, "after");
-    const auto before = string_of(root, "before");
-    const auto repo = nested_string(root, repo_object, repo_member);
-    std::string problem;
-    if (!ref || !github_detail::valid_ref(*ref)) {
-        problem = "push payload without a valid 'ref'";
-    } else if (!after || !github_detail::valid_sha(*after)) {
-        problem = "push payload without a valid 'after' commit id";
-    } else if (!repo || !valid_repo(*repo)) {
-        problem = std::string("push payload without a valid '") + repo_object + "." +
-                  repo_member + "'";
-    }
+    auto problem =
+        github_detail::read_push_head(root, repo_object, repo_member, valid_repo, push);
     if (!problem.empty()) {
         github_detail::refuse(v, outcome::malformed, "bad_payload", "malformed push payload",
                               problem, facts);
         return false;
     }
-    push.ref = *ref;
-    push.after = *after;
-    push.before = before && github_detail::valid_sha(*before) ? *before : std::string{};
-    push.repository = *repo;
     if (push.ref.starts_with("refs/heads/")) {
         push.branch = push.ref.substr(11);
     } else if (push.ref.starts_with("refs/tags/")) {

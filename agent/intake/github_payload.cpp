@@ -159,26 +159,11 @@ void read_push_details(const rapidjson::Value& root, github_push& push, bool rea
 
 // Fills a push from a verified payload; returns the problem, or empty.
 std::string read_push(const rapidjson::Value& root, github_push& push, bool read_files) {
-    auto ref = string_member(root, "ref");
-    auto after = string_member(root, "after");
-    auto before = string_member(root, "before");
-    const auto* repo_object = json_member(root, "repository");
-    auto repo = repo_object == nullptr ? std::nullopt : string_member(*repo_object, "full_name");
-    if (!ref || !valid_ref(*ref)) {
-        return "push payload without a valid 'ref'";
+    auto problem = read_push_head(root, "repository", "full_name", valid_repository, push);
+    if (problem.empty()) {
+        read_push_details(root, push, read_files);
     }
-    if (!after || !valid_sha(*after)) {
-        return "push payload without a valid 'after' commit id";
-    }
-    if (!repo || !valid_repository(*repo)) {
-        return "push payload without a valid 'repository.full_name'";
-    }
-    push.ref = *ref;
-    push.after = *after;
-    push.before = before && valid_sha(*before) ? *before : std::string{};
-    push.repository = *repo;
-    read_push_details(root, push, read_files);
-    return {};
+    return problem;
 }
 
 void classify_ping(github_verdict& v, const rapidjson::Value& root, const std::string* hook_id) {
@@ -219,6 +204,31 @@ void classify_push(github_verdict& v, const rapidjson::Value& root, const std::s
 }
 
 }  // namespace
+
+std::string read_push_head(const rapidjson::Value& root, const char* repo_object,
+                           const char* repo_member, bool (*valid_repo)(std::string_view),
+                           github_push& push) {
+    auto ref = string_member(root, "ref");
+    auto after = string_member(root, "after");
+    auto before = string_member(root, "before");
+    const auto* object = json_member(root, repo_object);
+    auto repo = object == nullptr ? std::nullopt : string_member(*object, repo_member);
+    if (!ref || !valid_ref(*ref)) {
+        return "push payload without a valid 'ref'";
+    }
+    if (!after || !valid_sha(*after)) {
+        return "push payload without a valid 'after' commit id";
+    }
+    if (!repo || !valid_repo(*repo)) {
+        return std::string("push payload without a valid '") + repo_object + "." + repo_member +
+               "'";
+    }
+    push.ref = *ref;
+    push.after = *after;
+    push.before = before && valid_sha(*before) ? *before : std::string{};
+    push.repository = *repo;
+    return {};
+}
 
 void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
                                const std::string* hook_id, const std::string& facts,

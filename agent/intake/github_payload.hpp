@@ -46,6 +46,13 @@ github_verdict& refuse(github_verdict& v, outcome result, std::string code, std:
 /// Parses the verified JSON text (the body, or a form's decoded `payload` field) and classifies
 /// it: ping, ignored event, push (queued, or ignored for a deleted ref or a ref that is neither
 /// a branch nor a tag), or refused as malformed. `hook_id` is X-GitHub-Hook-ID, or nullptr.
+/// Reads what every forge's push payload carries alike into `push`: `ref`, `after`, `before`
+/// (kept only when a valid sha) and the repository, `repo_object`.`repo_member`, checked by
+/// `valid_repo`. Returns the first missing or invalid field as a problem, or empty.
+std::string read_push_head(const rapidjson::Value& root, const char* repo_object,
+                           const char* repo_member, bool (*valid_repo)(std::string_view),
+                           github_push& push);
+
 /// The pushed files are read (read_commit_files) only when `read_files`: an app the push may
 /// trigger has path filters.
 void classify_verified_payload(github_verdict& v, std::string_view json_text, bool is_form,
