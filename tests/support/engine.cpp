@@ -123,14 +123,14 @@ std::string busybox_base_image() {
 
 std::string build_image(const std::string& tag, const std::string& dockerfile_lines) {
     static std::atomic<int> generation{0};
-    // The build's own label comes first: no layer is shared with another test's build, whose
-    // cleanup (rmi) would otherwise remove a cached layer this build is using at that moment.
-    fs::path dir =
-        make_context("FROM " + busybox_base_image() +
-                     "\nARG DA_GENERATION\nLABEL io.deploy-agent.generation=$DA_GENERATION\n" +
-                     dockerfile_lines + "\n");
-    std::string gen = std::to_string(::getpid()) + "-" + std::to_string(generation++);
-    docker_ok({"build", "-q", "--build-arg", "DA_GENERATION=" + gen, "-t", tag, dir.string()});
+    // The build's own label, written into the first instruction, comes first: no layer is
+    // shared with another test's build, whose cleanup (rmi) would otherwise remove a cached
+    // layer this build is using at that moment. (An `ARG` first was itself such a shared layer.)
+    const std::string gen = std::to_string(::getpid()) + "-" + std::to_string(generation++);
+    fs::path dir = make_context("FROM " + busybox_base_image() +
+                                "\nLABEL io.deploy-agent.generation=" + gen + "\n" +
+                                dockerfile_lines + "\n");
+    docker_ok({"build", "-q", "-t", tag, dir.string()});
     fs::remove_all(dir);
     return docker_ok({"image", "inspect", "--format", "{{.Id}}", tag});
 }
