@@ -5,7 +5,6 @@
 // "health", "remove"); the deploy waits 10 minutes there.
 
 #include <chrono>
-#include <cstdlib>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -38,7 +37,7 @@ int main(int argc, char** argv) {
     if (auto exit_code = agent::run_as_git_ssh_if_asked(env, argc, argv)) {
         return *exit_code;
     }
-    const char* step = std::getenv("DA_TEST_PAUSE_BEFORE_STEP");
+    const char* step = env.get("DA_TEST_PAUSE_BEFORE_STEP");
     paused_step = step != nullptr ? step : "";
     return agent::run_cli(env, argc, argv, pause_before);
 }
